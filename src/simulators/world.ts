@@ -1,0 +1,127 @@
+import { Prng } from './prng.js';
+
+/**
+ * The skeleton that the three vendor simulators share, so that their data sets relate the way a
+ * real fleet does: each Fireworks cluster is also a Run:ai cluster (known to Run:ai by a UUID),
+ * and Run:ai pods run on the Fireworks node pools by their short id.
+ *
+ * Each vendor simulator renders its own wire format from this skeleton with its own `Prng`
+ * (`world.prng('fireworks')`, ...), so adding a field to one vendor never shifts another's data.
+ */
+export interface WorldOptions {
+  /** `SIM_SEED`: every generated value is a pure function of it and of `scale`. */
+  seed: number;
+  /** `SIM_SCALE`: 1 fits a demo; pods ≈ 1000 × scale, batch jobs ≈ 900 × scale. */
+  scale: number;
+  /** The Fireworks account that owns every cluster (`FIREWORKS_ACCOUNT_ID`). */
+  accountId: string;
+}
+
+export interface WorldNodePool {
+  /** Short id, unique within its cluster (and, in this data set, within the account). */
+  id: string;
+  /** Accelerator of the pool's instances; `cpu` pools have none. */
+  accelerator: 'h100' | 'a100' | 'l4' | 'cpu';
+  /** How many batch jobs the Fireworks simulator creates on this pool. */
+  batchJobCount: number;
+  /** How many Run:ai pods the Run:ai simulator places on this pool. */
+  podCount: number;
+}
+
+export interface WorldCluster {
+  /** Fireworks cluster id (the last segment of `accounts/{a}/clusters/{c}`). */
+  id: string;
+  backend: 'eks' | 'fake';
+  /** The UUID by which Run:ai knows the same cluster (`clusterId` of a pod). */
+  runaiClusterUuid: string;
+  nodePools: WorldNodePool[];
+}
+
+export interface World extends WorldOptions {
+  /** Fixed origin of every generated timestamp, so data never depends on the wall clock. */
+  epoch: Date;
+  clusters: WorldCluster[];
+  /** Gitpod projects and environment classes: one warm pool per pair that exists. */
+  gitpod: { projectIds: string[]; environmentClassIds: string[]; organizationId: string; warmPoolCount: number };
+  /** Returns a generator private to one consumer (e.g. a vendor), derived from the seed. */
+  prng(salt: string): Prng;
+}
+
+const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1', 'ap-northeast-1', 'eu-central-1', 'us-east-2'];
+const ROLES = ['prod', 'research', 'staging', 'dev'];
+const ACCELERATORS: WorldNodePool['accelerator'][] = ['h100', 'a100', 'l4', 'cpu'];
+const CAPACITY = ['spot', 'ondemand', 'reserved'];
+
+/** The demo defaults, documented in the README. */
+export const DEFAULT_WORLD_OPTIONS: WorldOptions = { seed: 42, scale: 1, accountId: 'fleetgraph-demo' };
+
+function hashSalt(salt: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < salt.length; i++) h = Math.imul(h ^ salt.charCodeAt(i), 16777619);
+  return h >>> 0;
+}
+
+/** Given a seed, a scale and an account, returns the deterministic fleet skeleton. */
+export function createWorld(options: Partial<WorldOptions> = {}): World {
+  const { seed, scale, accountId } = { ...DEFAULT_WORLD_OPTIONS, ...options };
+  if (!Number.isInteger(seed) || seed < 0) throw new Error(`World seed must be a non-negative integer, got ${seed}`);
+  if (!(scale > 0)) throw new Error(`World scale must be a positive number, got ${scale}`);
+  const prng = new Prng(seed ^ hashSalt('world'));
+
+  const clusterCount = Math.max(4, Math.round(4 * Math.sqrt(scale)));
+  const clusters: WorldCluster[] = [];
+  const targetJobs = Math.round(900 * scale);
+  const targetPods = Math.round(1000 * scale);
+  for (let c = 0; c < clusterCount; c++) {
+    const region = REGIONS[c % REGIONS.length] as string;
+    const role = ROLES[Math.floor(c / REGIONS.length) % ROLES.length] as string;
+    const generation = Math.floor(c / (REGIONS.length * ROLES.length));
+    const backend: WorldCluster['backend'] = c % 4 === 3 ? 'fake' : 'eks';
+    const id = `${backend === 'fake' ? 'fake-' : ''}${region}-${role}${generation > 0 ? `-${generation}` : ''}`;
+    const poolCount = prng.int(3, 5);
+    const nodePools: WorldNodePool[] = [];
+    for (let p = 0; p < poolCount; p++) {
+      const accelerator = ACCELERATORS[p % ACCELERATORS.length] as WorldNodePool['accelerator'];
+      const capacity = CAPACITY[(c + p) % CAPACITY.length] as string;
+      nodePools.push({ id: `${accelerator}-${capacity}-${c + 1}`, accelerator, batchJobCount: 0, podCount: 0 });
+    }
+    clusters.push({ id, backend, runaiClusterUuid: prng.uuid(), nodePools });
+  }
+
+  // Spread jobs and pods with a skew: the first pool is the busy one (more than five default pages
+  // of batch jobs at scale 1), the rest share the remainder by random weights.
+  const pools = clusters.flatMap((c) => c.nodePools);
+  const busy = pools[0] as WorldNodePool;
+  busy.batchJobCount = Math.round(300 * scale);
+  distribute(prng, pools.slice(1), targetJobs - busy.batchJobCount, (p, n) => (p.batchJobCount = n));
+  const gpuPools = pools.filter((p) => p.accelerator !== 'cpu');
+  distribute(prng, gpuPools, targetPods, (p, n) => (p.podCount = n));
+
+  const projectCount = Math.max(15, Math.round(15 * Math.sqrt(scale)));
+  const classCount = Math.max(10, Math.round(10 * Math.sqrt(scale)));
+  return {
+    seed,
+    scale,
+    accountId,
+    epoch: new Date('2026-01-01T00:00:00Z'),
+    clusters,
+    gitpod: {
+      projectIds: Array.from({ length: projectCount }, () => prng.uuid()),
+      environmentClassIds: Array.from({ length: classCount }, () => prng.uuid()),
+      organizationId: prng.uuid(),
+      warmPoolCount: Math.min(projectCount * classCount, Math.max(130, Math.round(140 * scale))),
+    },
+    prng: (salt: string) => new Prng(seed ^ hashSalt(salt)),
+  };
+}
+
+function distribute<T>(prng: Prng, items: T[], total: number, set: (item: T, n: number) => void): void {
+  const weights = items.map(() => 0.2 + prng.next());
+  const sum = weights.reduce((a, b) => a + b, 0);
+  let left = total;
+  items.forEach((item, i) => {
+    const n = i === items.length - 1 ? left : Math.min(left, Math.round((total * (weights[i] as number)) / sum));
+    set(item, n);
+    left -= n;
+  });
+}
