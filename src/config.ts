@@ -1,0 +1,187 @@
+/**
+ * Configuration: read from the environment once, at start, validated into a typed object. A bad
+ * value stops the start with a message that names the variable. Nothing else reads process.env.
+ *
+ * A vendor without a base URL is served by its embedded simulator (demo mode), with the demo
+ * credential unless one is configured; a vendor with a base URL must have its credential.
+ */
+import type { Vendor } from './errors.js';
+
+/** Demo defaults, documented in the README; they only ever reach the embedded simulators. */
+export const DEMO_DEFAULTS = {
+  FIREWORKS_API_KEY: 'fw-demo-key-4011',
+  RUNAI_TOKEN: 'runai-demo-token-4012',
+  GITPOD_API_KEY: 'gitpod-demo-key-4013',
+  FIREWORKS_ACCOUNT_ID: 'fleetgraph-demo',
+  SIM_FIREWORKS_PORT: 4011,
+  SIM_RUNAI_PORT: 4012,
+  SIM_GITPOD_PORT: 4013,
+  SIM_SEED: 42,
+  SIM_SCALE: 1,
+} as const;
+
+/** How one vendor is reached. */
+export interface UpstreamConfig {
+  /** Base URL (scheme, host, optional path prefix); in demo mode the simulator's. */
+  baseUrl: string;
+  /** The credential configured for this vendor (sent as a bearer token to it only). */
+  credential: string;
+  /** True when the embedded simulator serves this vendor. */
+  demo: boolean;
+  /** Port of the embedded simulator (demo mode only). */
+  simulatorPort: number;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  /** `NODE_ENV=development`: upstream error texts in errors, stack traces. */
+  devMode: boolean;
+  /** `NODE_ENV=production`: introspection and landing page off unless enabled. */
+  production: boolean;
+  introspection: boolean;
+  fireworks: UpstreamConfig & { accountId: string };
+  runai: UpstreamConfig;
+  gitpod: UpstreamConfig;
+  /** Fireworks cluster id → Run:ai cluster UUID (`RUNAI_CLUSTER_MAP`); empty = demo mapping. */
+  runaiClusterMap: Record<string, string>;
+  /** Whether callers may pass their own vendor credentials in request headers. */
+  allowCredentialHeaders: boolean;
+  timeouts: { connectMs: number; headersMs: number; bodyMs: number };
+  /** Maximum sockets per upstream. */
+  upstreamConnections: number;
+  simulator: { seed: number; scale: number };
+}
+
+/** A configuration error; its message names the variable. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Given an environment, returns the validated configuration or throws a ConfigError. */
+export function loadConfig(env: Env = process.env): Config {
+  const nodeEnv = env.NODE_ENV ?? '';
+  const production = nodeEnv === 'production';
+  const seed = int(env, 'SIM_SEED', DEMO_DEFAULTS.SIM_SEED, 0, 2 ** 31 - 1);
+  const scale = number(env, 'SIM_SCALE', DEMO_DEFAULTS.SIM_SCALE, 0.01, 1000);
+  const accountId = env.FIREWORKS_ACCOUNT_ID?.trim() || DEMO_DEFAULTS.FIREWORKS_ACCOUNT_ID;
+  if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(accountId)) {
+    throw new ConfigError(`FIREWORKS_ACCOUNT_ID must be a Fireworks account id (a-z, 0-9, -), got "${accountId}"`);
+  }
+  return {
+    port: int(env, 'PORT', 4000, 0, 65535),
+    host: env.HOST?.trim() || '0.0.0.0',
+    devMode: nodeEnv === 'development',
+    production,
+    introspection: bool(env, 'INTROSPECTION', !production),
+    fireworks: {
+      ...upstream(env, 'fireworks', 'FIREWORKS_BASE_URL', 'FIREWORKS_API_KEY', 'SIM_FIREWORKS_PORT'),
+      accountId,
+    },
+    runai: upstream(env, 'runai', 'RUNAI_BASE_URL', 'RUNAI_TOKEN', 'SIM_RUNAI_PORT'),
+    gitpod: upstream(env, 'gitpod', 'GITPOD_BASE_URL', 'GITPOD_API_KEY', 'SIM_GITPOD_PORT'),
+    runaiClusterMap: clusterMap(env),
+    allowCredentialHeaders: bool(env, 'ALLOW_CREDENTIAL_HEADERS', true),
+    timeouts: {
+      connectMs: int(env, 'UPSTREAM_CONNECT_TIMEOUT_MS', 2_000, 1, 600_000),
+      headersMs: int(env, 'UPSTREAM_HEADERS_TIMEOUT_MS', 10_000, 1, 600_000),
+      bodyMs: int(env, 'UPSTREAM_BODY_TIMEOUT_MS', 10_000, 1, 600_000),
+    },
+    upstreamConnections: int(env, 'UPSTREAM_CONNECTIONS', 32, 1, 1024),
+    simulator: { seed, scale },
+  };
+}
+
+function upstream(
+  env: Env,
+  vendor: Vendor,
+  baseVar: string,
+  credentialVar: keyof typeof DEMO_DEFAULTS,
+  portVar: keyof typeof DEMO_DEFAULTS,
+): UpstreamConfig {
+  const simulatorPort = int(env, portVar, DEMO_DEFAULTS[portVar] as number, 0, 65535);
+  const rawBase = env[baseVar]?.trim();
+  const credential = env[credentialVar]?.trim();
+  if (credential !== undefined && credential !== '' && !/^[\x21-\x7e]+$/.test(credential)) {
+    throw new ConfigError(`${credentialVar} must be printable ASCII without spaces`);
+  }
+  if (!rawBase) {
+    return {
+      baseUrl: `http://127.0.0.1:${simulatorPort}`,
+      credential: credential || (DEMO_DEFAULTS[credentialVar] as string),
+      demo: true,
+      simulatorPort,
+    };
+  }
+  let url: URL;
+  try {
+    url = new URL(rawBase);
+  } catch {
+    throw new ConfigError(`${baseVar} must be an absolute http(s) URL, got "${rawBase}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(`${baseVar} must use http or https, got "${url.protocol}"`);
+  }
+  if (url.username || url.password || url.search || url.hash) {
+    throw new ConfigError(`${baseVar} must not contain credentials, a query or a fragment`);
+  }
+  if (!credential) {
+    throw new ConfigError(`${credentialVar} is required when ${baseVar} is set (the ${vendor} credential)`);
+  }
+  return { baseUrl: url.toString().replace(/\/$/, ''), credential, demo: false, simulatorPort };
+}
+
+function clusterMap(env: Env): Record<string, string> {
+  const raw = env.RUNAI_CLUSTER_MAP?.trim();
+  if (!raw) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new ConfigError('RUNAI_CLUSTER_MAP must be a JSON object {"<fireworks cluster id>": "<run:ai cluster uuid>"}');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ConfigError('RUNAI_CLUSTER_MAP must be a JSON object {"<fireworks cluster id>": "<run:ai cluster uuid>"}');
+  }
+  const map: Record<string, string> = {};
+  const seen = new Set<string>();
+  for (const [cluster, uuid] of Object.entries(parsed)) {
+    if (typeof uuid !== 'string' || !UUID.test(uuid)) {
+      throw new ConfigError(`RUNAI_CLUSTER_MAP["${cluster}"] must be a UUID, got ${JSON.stringify(uuid)}`);
+    }
+    if (seen.has(uuid.toLowerCase())) throw new ConfigError(`RUNAI_CLUSTER_MAP maps two clusters to ${uuid}`);
+    seen.add(uuid.toLowerCase());
+    map[cluster] = uuid.toLowerCase();
+  }
+  return map;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  if (!/^-?\d+$/.test(raw)) throw new ConfigError(`${name} must be an integer, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function number(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value)) throw new ConfigError(`${name} must be a number, got "${raw}"`);
+  if (value < min || value > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (!raw) return fallback;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}

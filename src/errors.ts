@@ -1,0 +1,207 @@
+/**
+ * The one error module: the closed set of codes a client can see in `extensions.code`, the
+ * mapping from each vendor's error (HTTP status and error body) to one of them, and the formatter
+ * that masks anything unexpected before it leaves the gateway.
+ *
+ * Contract: every error in a response has `extensions.code` from `ErrorCode`; errors caused by an
+ * upstream also carry `extensions.upstream` (the vendor). No credential and, outside development
+ * mode, no upstream error text ever appears in a message.
+ */
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { unwrapResolverError } from '@apollo/server/errors';
+
+/** The closed set of error codes. */
+export const ErrorCode = {
+  /** The request's arguments are invalid; fix the query. */
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  /** The object asked for does not exist. */
+  NOT_FOUND: 'NOT_FOUND',
+  /** The upstream rejected the credential (configured or passed per request). */
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  /** The upstream refused access with a valid credential. */
+  FORBIDDEN: 'FORBIDDEN',
+  /** The upstream rate-limited the call; retry later (`extensions.retryAfter` when known). */
+  RATE_LIMITED: 'RATE_LIMITED',
+  /** The upstream could not be reached or said it is unavailable. */
+  UPSTREAM_UNAVAILABLE: 'UPSTREAM_UNAVAILABLE',
+  /** The upstream did not answer within the time budget. */
+  UPSTREAM_TIMEOUT: 'UPSTREAM_TIMEOUT',
+  /** The upstream failed or answered something the gateway could not understand. */
+  UPSTREAM_ERROR: 'UPSTREAM_ERROR',
+  /** A bug in the gateway; details are logged, never sent. */
+  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+  /** Apollo Server: the query is not valid GraphQL syntax. */
+  GRAPHQL_PARSE_FAILED: 'GRAPHQL_PARSE_FAILED',
+  /** Apollo Server: the query does not match the schema. */
+  GRAPHQL_VALIDATION_FAILED: 'GRAPHQL_VALIDATION_FAILED',
+  /** Apollo Server: the operation name matches no operation. */
+  OPERATION_RESOLUTION_FAILURE: 'OPERATION_RESOLUTION_FAILURE',
+  /** Apollo Server: the HTTP request itself is malformed (e.g. CSRF prevention, bad JSON). */
+  BAD_REQUEST: 'BAD_REQUEST',
+  /** Apollo Server: an automatic persisted query is unknown. */
+  PERSISTED_QUERY_NOT_FOUND: 'PERSISTED_QUERY_NOT_FOUND',
+  /** Apollo Server: automatic persisted queries are off. */
+  PERSISTED_QUERY_NOT_SUPPORTED: 'PERSISTED_QUERY_NOT_SUPPORTED',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** The three upstream vendors. */
+export type Vendor = 'fireworks' | 'runai' | 'gitpod';
+
+const VENDOR_NAMES: Record<Vendor, string> = { fireworks: 'Fireworks', runai: 'Run:ai', gitpod: 'Gitpod' };
+
+/** Returns a BAD_USER_INPUT error with an actionable message. */
+export function badUserInput(message: string, extensions: Record<string, unknown> = {}): GraphQLError {
+  return new GraphQLError(message, { extensions: { ...extensions, code: ErrorCode.BAD_USER_INPUT } });
+}
+
+/** Returns a NOT_FOUND error for a missing object. */
+export function notFound(message: string, upstream?: Vendor): GraphQLError {
+  return new GraphQLError(message, {
+    extensions: { code: ErrorCode.NOT_FOUND, ...(upstream ? { upstream } : {}) },
+  });
+}
+
+/** An error an upstream answered with, or that happened on the way to it. */
+export class UpstreamError extends GraphQLError {
+  constructor(
+    readonly vendor: Vendor,
+    readonly code: ErrorCode,
+    message: string,
+    readonly status?: number,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message, {
+      extensions: {
+        code,
+        upstream: vendor,
+        ...(status !== undefined ? { upstreamStatus: status } : {}),
+        ...(retryAfterSeconds !== undefined ? { retryAfter: retryAfterSeconds } : {}),
+      },
+    });
+  }
+}
+
+// google.rpc.Code numbers (seed 000) → gateway code.
+const GRPC_CODES: Record<number, ErrorCode> = {
+  1: ErrorCode.UPSTREAM_ERROR, // CANCELLED
+  2: ErrorCode.UPSTREAM_ERROR, // UNKNOWN
+  3: ErrorCode.BAD_USER_INPUT, // INVALID_ARGUMENT
+  4: ErrorCode.UPSTREAM_TIMEOUT, // DEADLINE_EXCEEDED
+  5: ErrorCode.NOT_FOUND,
+  6: ErrorCode.UPSTREAM_ERROR, // ALREADY_EXISTS
+  7: ErrorCode.FORBIDDEN, // PERMISSION_DENIED
+  8: ErrorCode.RATE_LIMITED, // RESOURCE_EXHAUSTED
+  9: ErrorCode.BAD_USER_INPUT, // FAILED_PRECONDITION
+  10: ErrorCode.UPSTREAM_ERROR, // ABORTED
+  11: ErrorCode.BAD_USER_INPUT, // OUT_OF_RANGE
+  12: ErrorCode.UPSTREAM_ERROR, // UNIMPLEMENTED
+  13: ErrorCode.UPSTREAM_ERROR, // INTERNAL
+  14: ErrorCode.UPSTREAM_UNAVAILABLE, // UNAVAILABLE
+  15: ErrorCode.UPSTREAM_ERROR, // DATA_LOSS
+  16: ErrorCode.UNAUTHENTICATED,
+};
+
+// Connect protocol codes → gateway code.
+const CONNECT_CODES: Record<string, ErrorCode> = {
+  canceled: ErrorCode.UPSTREAM_ERROR,
+  unknown: ErrorCode.UPSTREAM_ERROR,
+  invalid_argument: ErrorCode.BAD_USER_INPUT,
+  deadline_exceeded: ErrorCode.UPSTREAM_TIMEOUT,
+  not_found: ErrorCode.NOT_FOUND,
+  already_exists: ErrorCode.UPSTREAM_ERROR,
+  permission_denied: ErrorCode.FORBIDDEN,
+  resource_exhausted: ErrorCode.RATE_LIMITED,
+  failed_precondition: ErrorCode.BAD_USER_INPUT,
+  aborted: ErrorCode.UPSTREAM_ERROR,
+  out_of_range: ErrorCode.BAD_USER_INPUT,
+  unimplemented: ErrorCode.UPSTREAM_ERROR,
+  internal: ErrorCode.UPSTREAM_ERROR,
+  unavailable: ErrorCode.UPSTREAM_UNAVAILABLE,
+  data_loss: ErrorCode.UPSTREAM_ERROR,
+  unauthenticated: ErrorCode.UNAUTHENTICATED,
+};
+
+/** Given an HTTP status alone, returns the gateway code (the fallback for every vendor). */
+export function codeForStatus(status: number): ErrorCode {
+  if (status === 400 || status === 422) return ErrorCode.BAD_USER_INPUT;
+  if (status === 401) return ErrorCode.UNAUTHENTICATED;
+  if (status === 403) return ErrorCode.FORBIDDEN;
+  if (status === 404) return ErrorCode.NOT_FOUND;
+  if (status === 408 || status === 504) return ErrorCode.UPSTREAM_TIMEOUT;
+  if (status === 429) return ErrorCode.RATE_LIMITED;
+  if (status === 502 || status === 503) return ErrorCode.UPSTREAM_UNAVAILABLE;
+  return ErrorCode.UPSTREAM_ERROR;
+}
+
+/**
+ * Given a vendor's non-2xx answer, returns the gateway code: from the error body's own code when
+ * the vendor's format has one the gateway knows (google.rpc for Fireworks, Connect for Gitpod),
+ * otherwise from the HTTP status (Run:ai's body repeats the status).
+ */
+export function codeForUpstreamAnswer(vendor: Vendor, status: number, body: unknown): ErrorCode {
+  const code = (body as { code?: unknown } | null)?.code;
+  if (vendor === 'fireworks' && typeof code === 'number' && GRPC_CODES[code]) return GRPC_CODES[code];
+  if (vendor === 'gitpod' && typeof code === 'string' && CONNECT_CODES[code]) return CONNECT_CODES[code];
+  return codeForStatus(status);
+}
+
+/** Given a vendor's non-2xx answer, returns the GraphQL error for the field that needed it. */
+export function upstreamErrorFromAnswer(
+  vendor: Vendor,
+  status: number,
+  body: unknown,
+  options: { devMode: boolean; retryAfterSeconds?: number | undefined },
+): UpstreamError {
+  const code = codeForUpstreamAnswer(vendor, status, body);
+  const upstreamMessage = (body as { message?: unknown } | null)?.message;
+  const detail =
+    options.devMode && typeof upstreamMessage === 'string' ? `: ${truncate(upstreamMessage, 300)}` : '.';
+  return new UpstreamError(
+    vendor,
+    code,
+    `${VENDOR_NAMES[vendor]} answered HTTP ${status} (${code})${detail}`,
+    status,
+    options.retryAfterSeconds,
+  );
+}
+
+/** Returns the error for a call that never got an answer (timeout, refused, reset, bad body). */
+export function upstreamFailure(vendor: Vendor, code: ErrorCode, what: string): UpstreamError {
+  return new UpstreamError(vendor, code, `${VENDOR_NAMES[vendor]} ${what}`);
+}
+
+const KNOWN_CODES = new Set<string>(Object.values(ErrorCode));
+
+/**
+ * Apollo's `formatError`: keeps errors that carry a known code (dropping any stack trace outside
+ * development), and masks everything else as INTERNAL_SERVER_ERROR, so a bug never leaks details.
+ */
+export function formatError(
+  formatted: GraphQLFormattedError,
+  error: unknown,
+  options: { devMode: boolean; log?: (error: unknown) => void },
+): GraphQLFormattedError {
+  const code = formatted.extensions?.code;
+  const original = unwrapResolverError(error);
+  const known =
+    typeof code === 'string' &&
+    KNOWN_CODES.has(code) &&
+    (code !== ErrorCode.INTERNAL_SERVER_ERROR || original instanceof GraphQLError);
+  if (known) {
+    if (options.devMode) return formatted;
+    const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
+    return { ...formatted, extensions };
+  }
+  options.log?.(original);
+  return {
+    message: 'Unexpected error. It has been logged; the rest of the response is unaffected.',
+    ...(formatted.locations ? { locations: formatted.locations } : {}),
+    ...(formatted.path ? { path: formatted.path } : {}),
+    extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
+  };
+}
+
+function truncate(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}

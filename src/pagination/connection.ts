@@ -1,0 +1,307 @@
+/**
+ * Relay cursor connections over the three upstream pagination styles, as pure functions.
+ *
+ * Nothing here does I/O of its own: the style adapters (`paginateByToken`, `paginateByOffset`)
+ * take the upstream fetch as a function, so the whole module is tested against in-memory lists.
+ *
+ * Contract:
+ * - `first`/`last` are 0..MAX_PAGE_SIZE; a connection without either returns DEFAULT_PAGE_SIZE.
+ * - Cursors are opaque (base64url JSON) and carry everything needed to resume on any replica:
+ *   the upstream position (page token + index inside that page, or an offset) and a binding, a
+ *   digest of the connection and its filter/order. A cursor presented to another connection, or
+ *   with another filter or order, or malformed, is refused before any upstream call.
+ * - Pages are exact: each fetch asks for one item more than it returns, so `hasNextPage` is
+ *   known without a second round trip, whatever the upstream page size.
+ */
+import { createHash } from 'node:crypto';
+import { badUserInput } from '../errors.js';
+
+/** GitHub's bound on `first` and `last`. */
+export const MAX_PAGE_SIZE = 100;
+/** The page size of a connection asked for without `first` or `last`. */
+export const DEFAULT_PAGE_SIZE = 20;
+
+/** The four Relay arguments, as GraphQL passes them. */
+export interface ConnectionArgs {
+  first?: number | null;
+  after?: string | null;
+  last?: number | null;
+  before?: string | null;
+}
+
+/** A validated page request. */
+export type PageRequest =
+  | { direction: 'forward'; count: number; after?: string }
+  | { direction: 'backward'; count: number; before?: string };
+
+/** An edge before it has a cursor: the node and its upstream position. */
+export interface PositionedNode<T, P> {
+  node: T;
+  position: P;
+}
+
+/** The result of an adapter: a page of positioned nodes and the exact page flags. */
+export interface Page<T, P> {
+  items: PositionedNode<T, P>[];
+  hasNextPage: boolean;
+  hasPreviousPage: boolean;
+}
+
+/** A Relay connection, ready to be returned from a resolver. */
+export interface Connection<T> {
+  edges: { cursor: string; node: T }[];
+  nodes: T[];
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+}
+
+/**
+ * Given the Relay arguments, returns the page request, or throws BAD_USER_INPUT when they are
+ * out of bounds or when backward paging is asked of a connection that cannot do it exactly.
+ */
+export function parseConnectionArgs(args: ConnectionArgs, options: { backward: boolean; what: string }): PageRequest {
+  const { first, after, last, before } = args;
+  for (const [name, value] of [
+    ['first', first],
+    ['last', last],
+  ] as const) {
+    if (value !== undefined && value !== null && (!Number.isInteger(value) || value < 0 || value > MAX_PAGE_SIZE)) {
+      throw badUserInput(`\`${name}\` must be between 0 and ${MAX_PAGE_SIZE}, got ${value}.`, { argument: name });
+    }
+  }
+  const hasFirst = first !== undefined && first !== null;
+  const hasLast = last !== undefined && last !== null;
+  if (hasFirst && hasLast) {
+    throw badUserInput('Pass either `first` or `last`, not both.', { argument: 'last' });
+  }
+  const backwardAsked = hasLast || (before !== undefined && before !== null);
+  if (backwardAsked && !options.backward) {
+    throw badUserInput(
+      `${options.what} can only be paged forwards (the upstream's page tokens do not go back): ` +
+        'use `first` and `after`, and reverse `orderBy.direction` to start from the other end.',
+      { argument: hasLast ? 'last' : 'before' },
+    );
+  }
+  if (hasLast || (!hasFirst && before !== undefined && before !== null)) {
+    if (after !== undefined && after !== null) {
+      throw badUserInput('Pass `after` with `first`, or `before` with `last`, not a mix.', { argument: 'after' });
+    }
+    return { direction: 'backward', count: hasLast ? (last as number) : DEFAULT_PAGE_SIZE, ...optional('before', before) };
+  }
+  if (before !== undefined && before !== null) {
+    throw badUserInput('Pass `after` with `first`, or `before` with `last`, not a mix.', { argument: 'before' });
+  }
+  return { direction: 'forward', count: hasFirst ? (first as number) : DEFAULT_PAGE_SIZE, ...optional('after', after) };
+}
+
+function optional<K extends string>(key: K, value: string | null | undefined): Partial<Record<K, string>> {
+  return value === undefined || value === null ? {} : ({ [key]: value } as Record<K, string>);
+}
+
+/**
+ * Returns the binding of a connection: a short digest of its identity (e.g. `NodePool.batchJobs`
+ * and the parent's name) and of the arguments that shape its order (filter, orderBy). Cursors
+ * carry it, so a cursor only resumes the connection that issued it.
+ */
+export function connectionBinding(connection: string, shape: unknown): string {
+  return createHash('sha256')
+    .update(connection)
+    .update('\0')
+    .update(stableStringify(shape ?? null))
+    .digest('base64url')
+    .slice(0, 16);
+}
+
+/** Encodes an upstream position into an opaque cursor bound to `binding`. */
+export function encodeCursor(binding: string, position: unknown): string {
+  return Buffer.from(JSON.stringify({ v: 1, b: binding, p: position })).toString('base64url');
+}
+
+/**
+ * Decodes a cursor issued by `encodeCursor` for the same binding, checking the position's shape
+ * with `isPosition`; throws BAD_USER_INPUT naming the argument otherwise.
+ */
+export function decodeCursor<P>(
+  cursor: string,
+  binding: string,
+  isPosition: (value: unknown) => value is P,
+  argument: 'after' | 'before',
+): P {
+  let decoded: unknown;
+  try {
+    if (cursor.length > 4096 || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw new Error('not base64url');
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw badUserInput(
+      `\`${argument}\` is not a valid cursor. Use a cursor from this connection's edges or pageInfo.`,
+      { argument },
+    );
+  }
+  const payload = decoded as { v?: unknown; b?: unknown; p?: unknown } | null;
+  if (typeof payload !== 'object' || payload === null || payload.v !== 1 || typeof payload.b !== 'string') {
+    throw badUserInput(
+      `\`${argument}\` is not a valid cursor. Use a cursor from this connection's edges or pageInfo.`,
+      { argument },
+    );
+  }
+  if (payload.b !== binding) {
+    throw badUserInput(
+      `\`${argument}\` belongs to another connection, or to this one with another filter or orderBy. ` +
+        'Cursors only resume the connection and arguments that issued them: restart from the first page.',
+      { argument },
+    );
+  }
+  if (!isPosition(payload.p)) {
+    throw badUserInput(`\`${argument}\` is not a valid cursor. Use a cursor from this connection's edges.`, {
+      argument,
+    });
+  }
+  return payload.p;
+}
+
+/** Turns an adapter's page into a Relay connection, giving every edge its cursor. */
+export function toConnection<T, P>(page: Page<T, P>, binding: string): Connection<T> {
+  const edges = page.items.map((item) => ({ cursor: encodeCursor(binding, item.position), node: item.node }));
+  return {
+    edges,
+    nodes: page.items.map((item) => item.node),
+    pageInfo: {
+      hasNextPage: page.hasNextPage,
+      hasPreviousPage: page.hasPreviousPage,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges[edges.length - 1]?.cursor ?? null,
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Page-token style (Fireworks AIP-158, Gitpod Connect): forward only.
+
+/** Where an item sits upstream: the token of the page it came in (`''` = first page) and its index. */
+export interface TokenPosition {
+  t: string;
+  i: number;
+}
+
+/** Given a value, returns whether it is a TokenPosition. */
+export function isTokenPosition(value: unknown): value is TokenPosition {
+  const v = value as TokenPosition | null;
+  return (
+    typeof v === 'object' && v !== null && typeof v.t === 'string' && Number.isInteger(v.i) && v.i >= 0 && v.i < 1e6
+  );
+}
+
+/** One upstream page: its items and the token of the next page, absent on the last one. */
+export interface TokenPage<T> {
+  items: T[];
+  nextToken?: string | undefined;
+}
+
+/**
+ * Returns the `count` items after `after` (or from the start), fetching pages by token.
+ *
+ * A page token marks where a page starts, independent of the page size (AIP-158 lets the size
+ * change between calls), so resuming re-requests the cursor's page with a size that reaches one
+ * item past the wanted ones, and usually needs a single upstream call.
+ */
+export async function paginateByToken<T>(
+  fetchPage: (token: string | undefined, pageSize: number) => Promise<TokenPage<T>>,
+  options: { count: number; after?: TokenPosition; maxPageSize: number },
+): Promise<Page<T, TokenPosition>> {
+  const want = options.count + 1;
+  const collected: PositionedNode<T, TokenPosition>[] = [];
+  let token = options.after?.t;
+  let skip = options.after ? options.after.i + 1 : 0;
+  for (;;) {
+    const pageSize = Math.max(1, Math.min(options.maxPageSize, skip + want - collected.length));
+    const page = await fetchPage(token === '' ? undefined : token, pageSize);
+    for (let j = skip; j < page.items.length && collected.length < want; j++) {
+      collected.push({ node: page.items[j] as T, position: { t: token ?? '', i: j } });
+    }
+    if (collected.length >= want || !page.nextToken) break;
+    if (page.nextToken === token) break; // a token that does not advance would loop forever
+    token = page.nextToken;
+    skip = 0;
+  }
+  return {
+    items: collected.slice(0, options.count),
+    hasNextPage: collected.length > options.count,
+    hasPreviousPage: options.after !== undefined,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Offset style (Run:ai offset/limit with `next`): both directions.
+
+/** Where an item sits upstream: its offset in the ordered, filtered list. */
+export interface OffsetPosition {
+  o: number;
+}
+
+/** Given a value, returns whether it is an OffsetPosition. */
+export function isOffsetPosition(value: unknown): value is OffsetPosition {
+  const v = value as OffsetPosition | null;
+  return typeof v === 'object' && v !== null && Number.isInteger(v.o) && v.o >= 0 && v.o < 1e9;
+}
+
+/** One upstream slice: the items from the requested offset, at most the requested limit. */
+export interface OffsetSlice<T> {
+  items: T[];
+}
+
+/**
+ * Returns the page an offset/limit upstream serves for the request. Forward pages ask for one
+ * item more than returned; a backward page without `before` first asks `count` for the total.
+ */
+export async function paginateByOffset<T>(
+  fetchSlice: (offset: number, limit: number) => Promise<OffsetSlice<T>>,
+  count: () => Promise<number>,
+  request: { direction: 'forward'; count: number; after?: OffsetPosition } | { direction: 'backward'; count: number; before?: OffsetPosition },
+): Promise<Page<T, OffsetPosition>> {
+  if (request.direction === 'forward') {
+    const start = request.after ? request.after.o + 1 : 0;
+    const slice = await fetchSlice(start, request.count + 1);
+    const items = slice.items.slice(0, request.count).map((node, j) => ({ node, position: { o: start + j } }));
+    return {
+      items,
+      hasNextPage: slice.items.length > request.count,
+      hasPreviousPage: start > 0,
+    };
+  }
+  const end = request.before ? request.before.o : await count();
+  const start = Math.max(0, end - request.count);
+  if (end - start === 0) {
+    return { items: [], hasNextPage: request.before !== undefined, hasPreviousPage: start > 0 };
+  }
+  const slice = await fetchSlice(start, end - start);
+  return {
+    items: slice.items.map((node, j) => ({ node, position: { o: start + j } })),
+    hasNextPage: request.before !== undefined,
+    hasPreviousPage: start > 0,
+  };
+}
+
+/** Serialises with sorted keys, so equal arguments always give the same binding. */
+export function stableStringify(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableStringify(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/** An edge of a connection. */
+export interface Edge<T> {
+  cursor: string;
+  node: T;
+}
+
+/**
+ * What a connection field resolves to: the page, and `totalCount` as a function so the count
+ * (possibly an upstream call) is only computed when the query selects it.
+ */
+export interface ConnectionResult<T> extends Connection<T> {
+  totalCount: () => Promise<number> | number;
+}

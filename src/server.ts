@@ -1,0 +1,206 @@
+/**
+ * The gateway process: Apollo Server 5 on Node's HTTP server at `/graphql`, with CORS for Apollo
+ * Sandbox and browser apps (Apollo's CSRF prevention stays on), the per-request context, the
+ * embedded simulators for every vendor without a base URL, and an orderly shutdown.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer, HeaderMap, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
+import { ApolloServerPluginLandingPageLocalDefault, ApolloServerPluginLandingPageProductionDefault } from '@apollo/server/plugin/landingPage/default';
+import type { Config } from './config.js';
+import { formatError } from './errors.js';
+import { CREDENTIAL_HEADERS, createClusterJoin, createContextFactory, type GatewayContext } from './graphql/context.js';
+import { createSchema } from './graphql/schema.js';
+import { collectSelectedFields } from './graphql/selection.js';
+import { startSimulators, type RunningSimulators } from './simulators/index.js';
+import { UpstreamPool } from './upstream/http.js';
+
+/** The largest request body accepted, in bytes. */
+export const MAX_BODY_BYTES = 256 * 1024;
+
+export interface Gateway {
+  url: string;
+  server: Server;
+  simulators: RunningSimulators | undefined;
+  stop(): Promise<void>;
+}
+
+/** Starts the gateway (and the simulators of demo-mode vendors); resolves once it listens. */
+export async function startGateway(config: Config, log: (line: string) => void = () => {}): Promise<Gateway> {
+  const demo = [config.fireworks, config.runai, config.gitpod].some((u) => u.demo);
+  const simulators = demo ? await startSimulators(config) : undefined;
+  if (simulators) {
+    for (const [vendor, url] of Object.entries(simulators.urls)) log(`demo mode: ${vendor} served by the embedded simulator at ${url}`);
+  }
+  const baseUrl = (vendor: 'fireworks' | 'runai' | 'gitpod') =>
+    config[vendor].demo && simulators ? simulators.urls[vendor] : config[vendor].baseUrl;
+  const poolOptions = { connections: config.upstreamConnections, timeouts: config.timeouts, devMode: config.devMode };
+  const pools = {
+    fireworks: new UpstreamPool('fireworks', baseUrl('fireworks'), poolOptions),
+    runai: new UpstreamPool('runai', baseUrl('runai'), poolOptions),
+    gitpod: new UpstreamPool('gitpod', baseUrl('gitpod'), poolOptions),
+  };
+  const clusterMap =
+    Object.keys(config.runaiClusterMap).length > 0 || !simulators ? config.runaiClusterMap : simulators.clusterMap;
+  const makeContext = createContextFactory(config, pools, createClusterJoin(clusterMap));
+  const schema = createSchema();
+
+  const selectionPlugin: ApolloServerPlugin<GatewayContext> = {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ document, contextValue }) {
+          contextValue.selection.current = collectSelectedFields(schema, document);
+        },
+      };
+    },
+  };
+
+  const apollo = new ApolloServer<GatewayContext>({
+    schema,
+    introspection: config.introspection,
+    csrfPrevention: true,
+    includeStacktraceInErrorResponses: config.devMode,
+    hideSchemaDetailsFromClientErrors: !config.introspection,
+    allowBatchedHttpRequests: false,
+    formatError: (formatted, error) =>
+      formatError(formatted, error, {
+        devMode: config.devMode,
+        log: (e) => console.error(JSON.stringify({ level: 'error', msg: 'unexpected error', error: String(e) })),
+      }),
+    plugins: [
+      selectionPlugin,
+      config.production
+        ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
+        : ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false }),
+    ],
+  });
+  await apollo.start();
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch(() => {
+      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://gateway');
+    cors(req, res);
+    if (url.pathname === '/healthz' || url.pathname === '/readyz') {
+      sendJson(res, 200, { status: 'ok' });
+      return;
+    }
+    if (url.pathname !== '/graphql' && url.pathname !== '/') {
+      sendJson(res, 404, { errors: [{ message: `Not found: the GraphQL endpoint is /graphql.`, extensions: { code: 'NOT_FOUND' } }] });
+      return;
+    }
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204).end();
+      return;
+    }
+    const body = await readBody(req);
+    if (body === undefined) {
+      sendJson(res, 413, {
+        errors: [{ message: `Request body exceeds ${MAX_BODY_BYTES} bytes.`, extensions: { code: 'BAD_REQUEST' } }],
+      });
+      return;
+    }
+    const headers = new HeaderMap();
+    for (const [key, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+    }
+    let parsedBody: unknown = undefined;
+    const contentType = headers.get('content-type') ?? '';
+    if (req.method === 'POST' && body.length > 0 && /^application\/(graphql-response\+)?json\b/i.test(contentType)) {
+      try {
+        parsedBody = JSON.parse(body);
+      } catch {
+        sendJson(res, 400, { errors: [{ message: 'The request body is not valid JSON.', extensions: { code: 'BAD_REQUEST' } }] });
+        return;
+      }
+    } else if (req.method === 'POST' && body.length > 0) {
+      parsedBody = body;
+    }
+    const abort = new AbortController();
+    res.on('close', () => abort.abort());
+    const response = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body: parsedBody },
+      context: async () => makeContext(req.headers, abort.signal),
+    });
+    for (const [key, value] of response.headers) res.setHeader(key, value);
+    res.statusCode = response.status ?? 200;
+    if (response.body.kind === 'complete') {
+      res.end(response.body.string);
+      return;
+    }
+    for await (const chunk of response.body.asyncIterator) res.write(chunk);
+    res.end();
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const url = `http://${config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host}:${address.port}/graphql`;
+
+  return {
+    url,
+    server,
+    simulators,
+    async stop() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await apollo.stop();
+      await Promise.all(Object.values(pools).map((p) => p.close()));
+      await simulators?.close();
+    },
+  };
+}
+
+const ALLOWED_HEADERS = [
+  'content-type',
+  'apollo-require-preflight',
+  'x-apollo-operation-name',
+  'apollographql-client-name',
+  'apollographql-client-version',
+  'authorization',
+  ...Object.values(CREDENTIAL_HEADERS),
+].join(', ');
+
+// Any origin may call the gateway (Apollo Sandbox, dashboards on other hosts); credentials travel
+// in explicit headers, never cookies, so no Allow-Credentials. CSRF prevention still requires a
+// preflighted request (JSON content type or apollo-require-preflight) for every operation.
+function cors(req: IncomingMessage, res: ServerResponse): void {
+  const origin = req.headers.origin;
+  res.setHeader('access-control-allow-origin', origin ?? '*');
+  res.setHeader('vary', 'origin');
+  if (req.method === 'OPTIONS') {
+    res.setHeader('access-control-allow-methods', 'GET, POST, OPTIONS');
+    res.setHeader('access-control-allow-headers', ALLOWED_HEADERS);
+    res.setHeader('access-control-max-age', '600');
+  }
+}
+
+async function readBody(req: IncomingMessage): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) {
+      req.resume();
+      return undefined;
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+export type { BaseContext };

@@ -1,0 +1,26 @@
+/**
+ * `npm run simulators`: serves the three vendor APIs on their default ports (4011 Fireworks,
+ * 4012 Run:ai, 4013 Gitpod) until interrupted, with the same configuration the gateway reads.
+ */
+import { ConfigError, loadConfig } from '../config.js';
+import { startSimulators } from './index.js';
+
+try {
+  const config = loadConfig();
+  const latencyMs = Number(process.env.SIM_LATENCY_MS ?? 0);
+  const jitterMs = Number(process.env.SIM_JITTER_MS ?? 0);
+  const sims = await startSimulators({
+    ...config,
+    ...(latencyMs > 0 || jitterMs > 0 ? { latency: { ms: latencyMs, jitterMs } } : {}),
+  });
+  console.log(`Fireworks simulator: ${sims.urls.fireworks} (account ${config.fireworks.accountId})`);
+  console.log(`Run:ai simulator:    ${sims.urls.runai}`);
+  console.log(`Gitpod simulator:    ${sims.urls.gitpod}`);
+  console.log(`seed ${config.simulator.seed}, scale ${config.simulator.scale}; controls at <url>/_sim/stats, /_sim/reset, /_sim/faults`);
+  const stop = () => void sims.close().then(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+} catch (error) {
+  console.error(error instanceof ConfigError ? `configuration error: ${error.message}` : String(error));
+  process.exit(1);
+}

@@ -1,0 +1,64 @@
+/**
+ * Selection-set pushdown for Fireworks: the `readMask` that names only the wire fields the
+ * operation's selections on a type need, plus `name` (ids, joins and cursors all derive from it).
+ */
+import type { SelectedFields } from '../../graphql/selection.js';
+
+type MaskTable = Record<string, string[]>;
+
+const CLUSTER: MaskTable = {
+  displayName: ['display_name'],
+  createTime: ['create_time'],
+  updateTime: ['update_time'],
+  state: ['state'],
+  status: ['status'],
+  backend: ['eks_cluster', 'fake_cluster'],
+};
+
+const NODE_POOL: MaskTable = {
+  displayName: ['display_name'],
+  createTime: ['create_time'],
+  updateTime: ['update_time'],
+  minNodeCount: ['min_node_count'],
+  maxNodeCount: ['max_node_count'],
+  overprovisionNodeCount: ['overprovision_node_count'],
+  backend: ['eks_node_pool', 'fake_node_pool'],
+  annotations: ['annotations'],
+  state: ['state'],
+  status: ['status'],
+  stats: ['node_pool_stats'],
+};
+
+const BATCH_JOB: MaskTable = {
+  displayName: ['display_name'],
+  nodePool: ['node_pool_id'],
+  nodePoolId: ['node_pool_id'],
+  createTime: ['create_time'],
+  startTime: ['start_time'],
+  endTime: ['end_time'],
+  updateTime: ['update_time'],
+  createdBy: ['created_by'],
+  environmentId: ['environment_id'],
+  snapshotId: ['snapshot_id'],
+  imageRef: ['image_ref'],
+  numRanks: ['num_ranks'],
+  envVars: ['env_vars'],
+  role: ['role'],
+  executor: ['python_executor', 'notebook_executor', 'shell_executor'],
+  annotations: ['annotations'],
+  state: ['state'],
+  status: ['status'],
+  shared: ['shared'],
+};
+
+const TABLES = { Cluster: CLUSTER, NodePool: NODE_POOL, BatchJob: BATCH_JOB } as const;
+
+/** Given the operation's selections, returns the readMask for a Fireworks type. */
+export function readMaskFor(type: keyof typeof TABLES, selected: SelectedFields): string {
+  const table = TABLES[type];
+  const paths = new Set<string>(['name']);
+  for (const field of selected.get(type) ?? []) {
+    for (const path of table[field] ?? []) paths.add(path);
+  }
+  return [...paths].sort().join(',');
+}

@@ -1,0 +1,101 @@
+/**
+ * Gitpod access for one GraphQL request: the warm pool connection over Connect page tokens, and
+ * warm pools by global ID, batched into one filtered list. Created per request.
+ *
+ * Gitpod has no count: `totalCount` walks the filtered list at the largest page size, only when
+ * selected (documented on the field and in the README).
+ */
+import DataLoader from 'dataloader';
+import { badUserInput } from '../../errors.js';
+import {
+  connectionBinding,
+  decodeCursor,
+  isTokenPosition,
+  paginateByToken,
+  parseConnectionArgs,
+  toConnection,
+  type ConnectionArgs,
+  type ConnectionResult,
+} from '../../pagination/connection.js';
+import type { UpstreamSession } from '../../upstream/http.js';
+import { GITPOD_MAX_PAGE_SIZE, GitpodClient, type GitpodWarmPool, type GitpodWarmPoolFilter } from './client.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The key of a warm pool's global ID: what a filtered list needs to find it again. */
+export interface WarmPoolKey {
+  id: string;
+  projectId: string;
+  environmentClassId: string;
+}
+
+/** Given a WarmPoolFilter input, returns the Gitpod filter, or throws BAD_USER_INPUT. */
+export function compileWarmPoolFilter(
+  filter: { projectIds?: readonly string[] | null; environmentClassIds?: readonly string[] | null } | null | undefined,
+): GitpodWarmPoolFilter | undefined {
+  if (!filter) return undefined;
+  const out: GitpodWarmPoolFilter = {};
+  for (const key of ['projectIds', 'environmentClassIds'] as const) {
+    const values = filter[key];
+    if (!values || values.length === 0) continue;
+    if (values.length > 100) throw badUserInput(`filter.${key} takes at most 100 IDs.`, { argument: `filter.${key}` });
+    for (const v of values) {
+      if (!UUID.test(v)) throw badUserInput(`filter.${key} must hold UUIDs, got "${v.slice(0, 80)}".`, { argument: `filter.${key}` });
+    }
+    out[key] = [...new Set(values.map((v) => v.toLowerCase()))].sort();
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
+export type GitpodApi = ReturnType<typeof createGitpodApi>;
+
+/** Returns the Gitpod loaders and connections of one request. */
+export function createGitpodApi(session: UpstreamSession) {
+  const client = new GitpodClient(session);
+
+  async function walk(filter: GitpodWarmPoolFilter | undefined): Promise<GitpodWarmPool[]> {
+    const all: GitpodWarmPool[] = [];
+    let token: string | undefined;
+    do {
+      const page = await client.listWarmPools({ token, pageSize: GITPOD_MAX_PAGE_SIZE, filter });
+      all.push(...page.warmPools);
+      token = page.nextToken;
+    } while (token);
+    return all;
+  }
+
+  // Warm pools by key: one list filtered to every project and class asked for, matched by id.
+  const warmPoolByKey = new DataLoader<string, GitpodWarmPool | null>(async (keys) => {
+    const parsed = keys.map((k) => JSON.parse(k) as WarmPoolKey);
+    const filter: GitpodWarmPoolFilter = {
+      projectIds: [...new Set(parsed.map((k) => k.projectId))].sort(),
+      environmentClassIds: [...new Set(parsed.map((k) => k.environmentClassId))].sort(),
+    };
+    const byId = new Map((await walk(filter)).map((p) => [p.id, p]));
+    return parsed.map((k) => byId.get(k.id) ?? null);
+  });
+
+  return {
+    /** Query.warmPools. */
+    async warmPools(args: ConnectionArgs, filter: GitpodWarmPoolFilter | undefined): Promise<ConnectionResult<GitpodWarmPool>> {
+      const page = parseConnectionArgs(args, { backward: false, what: 'warmPools' });
+      if (page.direction !== 'forward') throw new Error('unreachable: backward paging is refused above');
+      const binding = connectionBinding('Query.warmPools', filter ?? null);
+      const after = page.after ? decodeCursor(page.after, binding, isTokenPosition, 'after') : undefined;
+      const result = await paginateByToken(
+        async (token, pageSize) => {
+          const upstream = await client.listWarmPools({ token, pageSize, filter });
+          return { items: upstream.warmPools, nextToken: upstream.nextToken };
+        },
+        { count: page.count, ...(after ? { after } : {}), maxPageSize: GITPOD_MAX_PAGE_SIZE },
+      );
+      let total: Promise<number> | undefined;
+      return { ...toConnection(result, binding), totalCount: () => (total ??= walk(filter).then((all) => all.length)) };
+    },
+    /** A warm pool by the key of its global ID, or null when it no longer exists. */
+    warmPool(key: WarmPoolKey): Promise<GitpodWarmPool | null> {
+      if (![key.id, key.projectId, key.environmentClassId].every((v) => UUID.test(v))) return Promise.resolve(null);
+      return warmPoolByKey.load(JSON.stringify(key));
+    },
+  };
+}

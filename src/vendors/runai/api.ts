@@ -1,0 +1,153 @@
+/**
+ * Run:ai access for one GraphQL request: pod connections over offset/limit (both directions,
+ * exact), counts through count_pods only when `totalCount` is selected, full verbosity only when
+ * a field needs it, and pods by workload batched per workload. Created per request.
+ */
+import DataLoader from 'dataloader';
+import { badUserInput } from '../../errors.js';
+import type { SelectedFields } from '../../graphql/selection.js';
+import {
+  connectionBinding,
+  decodeCursor,
+  isOffsetPosition,
+  paginateByOffset,
+  parseConnectionArgs,
+  toConnection,
+  type ConnectionArgs,
+  type ConnectionResult,
+} from '../../pagination/connection.js';
+import type { UpstreamSession } from '../../upstream/http.js';
+import { RUNAI_MAX_LIMIT, RunaiClient, isUuid, type RunaiMeasurement, type RunaiMetricType, type RunaiPod, type RunaiSortField } from './client.js';
+import type { CompiledPodFilter } from './filter.js';
+
+/** Run:ai's epoch: `completedAt >= EPOCH` holds exactly for pods that completed. */
+const EPOCH = '1970-01-01T00:00:00Z';
+
+/** A pod connection request: Relay args, the compiled filter and the order. */
+export interface PodListRequest {
+  args: ConnectionArgs;
+  filter: CompiledPodFilter;
+  order: { sortBy?: RunaiSortField; sortOrder?: 'asc' | 'desc' };
+}
+
+export type RunaiApi = ReturnType<typeof createRunaiApi>;
+
+/** Returns the Run:ai loaders and connections of one request. */
+export function createRunaiApi(session: UpstreamSession, selected: () => SelectedFields) {
+  const client = new RunaiClient(session);
+  const verbosity = (): 'full' | undefined => {
+    const fields = selected().get('Pod');
+    return fields?.has('workloadName') || fields?.has('projectName') ? 'full' : undefined;
+  };
+
+  /** The count of pods matching a filter; `completed` needs count_pods' filterBy (it has no such flag). */
+  async function count(filter: CompiledPodFilter): Promise<number> {
+    const base = { filterBy: filter.filterBy, search: filter.search, deleted: filter.deleted };
+    const completed = { ...base, filterBy: [...filter.filterBy, `completedAt>=${EPOCH}`] };
+    if (filter.completed === true) return client.countPods(completed);
+    if (filter.completed === false) {
+      const [all, done] = await Promise.all([client.countPods(base), client.countPods(completed)]);
+      return all - done;
+    }
+    return client.countPods(base);
+  }
+
+  async function podConnection(identity: string, request: PodListRequest, what: string): Promise<ConnectionResult<RunaiPod>> {
+    const page = parseConnectionArgs(request.args, { backward: true, what });
+    const { filter, order } = request;
+    const binding = connectionBinding(identity, { filter, order });
+    const position =
+      page.direction === 'forward'
+        ? page.after
+          ? { after: decodeCursor(page.after, binding, isOffsetPosition, 'after') }
+          : {}
+        : page.before
+          ? { before: decodeCursor(page.before, binding, isOffsetPosition, 'before') }
+          : {};
+    let total: Promise<number> | undefined;
+    const totalCount = () => (total ??= count(filter));
+    const result = await paginateByOffset(
+      async (offset, limit) => {
+        const upstream = await client.listPods({
+          offset,
+          limit: Math.min(limit, RUNAI_MAX_LIMIT),
+          filterBy: filter.filterBy,
+          search: filter.search,
+          deleted: filter.deleted,
+          completed: filter.completed === undefined ? undefined : filter.completed ? 'true' : 'false',
+          sortBy: order.sortBy,
+          sortOrder: order.sortOrder,
+          verbosity: verbosity(),
+        });
+        return { items: upstream.pods };
+      },
+      totalCount,
+      { direction: page.direction, count: page.count, ...position } as Parameters<typeof paginateByOffset>[2],
+    );
+    return { ...toConnection(result, binding), totalCount };
+  }
+
+  // Every pod of a workload, walked once per request however many fields need it.
+  const podsByWorkload = new DataLoader<string, RunaiPod[]>((workloadIds) =>
+    Promise.all(
+      workloadIds.map(async (workloadId) => {
+        const pods: RunaiPod[] = [];
+        let offset = 0;
+        for (;;) {
+          const upstream = await client.workloadPods(workloadId, offset, RUNAI_MAX_LIMIT);
+          pods.push(...upstream.pods);
+          if (upstream.next === undefined || upstream.pods.length === 0) break;
+          offset = upstream.next;
+        }
+        return pods;
+      }),
+    ),
+  );
+
+  return {
+    /** Query.pods, Cluster.pods and NodePool.pods (scoped by extra filterBy entries). */
+    pods: (identity: string, request: PodListRequest, scope: string[], what: string) =>
+      podConnection(identity, { ...request, filter: { ...request.filter, filterBy: [...scope, ...request.filter.filterBy] } }, what),
+    /** Query.workloadPods: one workload's pods, paged in memory over one walk of get_workload_pods. */
+    async workloadPods(workloadId: string, args: ConnectionArgs): Promise<ConnectionResult<RunaiPod>> {
+      const page = parseConnectionArgs(args, { backward: true, what: 'workloadPods' });
+      if (!isUuid(workloadId)) throw badUserInput(`workloadId must be a UUID, got "${workloadId.slice(0, 80)}".`, { argument: 'workloadId' });
+      const binding = connectionBinding(`Query.workloadPods:${workloadId.toLowerCase()}`, null);
+      const position =
+        page.direction === 'forward'
+          ? page.after
+            ? { after: decodeCursor(page.after, binding, isOffsetPosition, 'after') }
+            : {}
+          : page.before
+            ? { before: decodeCursor(page.before, binding, isOffsetPosition, 'before') }
+            : {};
+      const all = () => podsByWorkload.load(workloadId.toLowerCase());
+      const result = await paginateByOffset(
+        async (offset, limit) => ({ items: (await all()).slice(offset, offset + limit) }),
+        async () => (await all()).length,
+        { direction: page.direction, count: page.count, ...position } as Parameters<typeof paginateByOffset>[2],
+      );
+      return { ...toConnection(result, binding), totalCount: async () => (await all()).length };
+    },
+    /** A pod by workload and pod id (Query.node), or undefined when the workload has no such pod. */
+    async pod(workloadId: string, podId: string): Promise<RunaiPod | undefined> {
+      if (!isUuid(workloadId) || !isUuid(podId)) return undefined;
+      const pods = await podsByWorkload.load(workloadId.toLowerCase());
+      return pods.find((p) => p.id.toLowerCase() === podId.toLowerCase());
+    },
+    /** Pod.metrics. */
+    metrics: (
+      pod: RunaiPod,
+      args: { types: RunaiMetricType[]; start: string; end: string; samples: number },
+    ): Promise<RunaiMeasurement[]> => {
+      if (!Number.isInteger(args.samples) || args.samples < 0 || args.samples > 1000) {
+        throw badUserInput(`\`samples\` must be between 0 and 1000, got ${args.samples}.`, { argument: 'samples' });
+      }
+      if (Date.parse(args.start) > Date.parse(args.end)) {
+        throw badUserInput('`start` must not be after `end`.', { argument: 'start' });
+      }
+      if (args.types.length === 0) return Promise.resolve([]);
+      return client.podMetrics({ workloadId: pod.workloadId, podId: pod.id, ...args, types: [...new Set(args.types)] });
+    },
+  };
+}
