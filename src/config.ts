@@ -68,7 +68,9 @@ export function loadConfig(env: Env = process.env): Config {
   const scale = number(env, 'SIM_SCALE', DEMO_DEFAULTS.SIM_SCALE, 0.01, 1000);
   const accountId = env.FIREWORKS_ACCOUNT_ID?.trim() || DEMO_DEFAULTS.FIREWORKS_ACCOUNT_ID;
   if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(accountId)) {
-    throw new ConfigError(`FIREWORKS_ACCOUNT_ID must be a Fireworks account id (a-z, 0-9, -), got "${accountId}"`);
+    throw new ConfigError(
+      `FIREWORKS_ACCOUNT_ID must be a Fireworks account id (a-z, 0-9, -), got "${accountId}"`,
+    );
   }
   return {
     port: int(env, 'PORT', 4000, 0, 65535),
@@ -140,10 +142,14 @@ function clusterMap(env: Env): Record<string, string> {
   try {
     parsed = JSON.parse(raw);
   } catch {
-    throw new ConfigError('RUNAI_CLUSTER_MAP must be a JSON object {"<fireworks cluster id>": "<run:ai cluster uuid>"}');
+    throw new ConfigError(
+      'RUNAI_CLUSTER_MAP must be a JSON object {"<fireworks cluster id>": "<run:ai cluster uuid>"}',
+    );
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new ConfigError('RUNAI_CLUSTER_MAP must be a JSON object {"<fireworks cluster id>": "<run:ai cluster uuid>"}');
+    throw new ConfigError(
+      'RUNAI_CLUSTER_MAP must be a JSON object {"<fireworks cluster id>": "<run:ai cluster uuid>"}',
+    );
   }
   const map: Record<string, string> = {};
   const seen = new Set<string>();
@@ -165,7 +171,8 @@ function int(env: Env, name: string, fallback: number, min: number, max: number)
   if (!raw) return fallback;
   if (!/^-?\d+$/.test(raw)) throw new ConfigError(`${name} must be an integer, got "${raw}"`);
   const value = Number(raw);
-  if (value < min || value > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${value}`);
+  if (value < min || value > max)
+    throw new ConfigError(`${name} must be between ${min} and ${max}, got ${value}`);
   return value;
 }
 
@@ -174,7 +181,8 @@ function number(env: Env, name: string, fallback: number, min: number, max: numb
   if (!raw) return fallback;
   const value = Number(raw);
   if (!Number.isFinite(value)) throw new ConfigError(`${name} must be a number, got "${raw}"`);
-  if (value < min || value > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${value}`);
+  if (value < min || value > max)
+    throw new ConfigError(`${name} must be between ${min} and ${max}, got ${value}`);
   return value;
 }
 

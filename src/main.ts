@@ -21,6 +21,10 @@ try {
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));
 } catch (error) {
-  console.error(error instanceof ConfigError ? `configuration error: ${error.message}` : `failed to start: ${String(error)}`);
+  console.error(
+    error instanceof ConfigError
+      ? `configuration error: ${error.message}`
+      : `failed to start: ${String(error)}`,
+  );
   process.exit(1);
 }

@@ -6,10 +6,18 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, HeaderMap, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
-import { ApolloServerPluginLandingPageLocalDefault, ApolloServerPluginLandingPageProductionDefault } from '@apollo/server/plugin/landingPage/default';
+import {
+  ApolloServerPluginLandingPageLocalDefault,
+  ApolloServerPluginLandingPageProductionDefault,
+} from '@apollo/server/plugin/landingPage/default';
 import type { Config } from './config.js';
 import { formatError } from './errors.js';
-import { CREDENTIAL_HEADERS, createClusterJoin, createContextFactory, type GatewayContext } from './graphql/context.js';
+import {
+  CREDENTIAL_HEADERS,
+  createClusterJoin,
+  createContextFactory,
+  type GatewayContext,
+} from './graphql/context.js';
 import { createSchema } from './graphql/schema.js';
 import { collectSelectedFields } from './graphql/selection.js';
 import { startSimulators, type RunningSimulators } from './simulators/index.js';
@@ -30,18 +38,25 @@ export async function startGateway(config: Config, log: (line: string) => void =
   const demo = [config.fireworks, config.runai, config.gitpod].some((u) => u.demo);
   const simulators = demo ? await startSimulators(config) : undefined;
   if (simulators) {
-    for (const [vendor, url] of Object.entries(simulators.urls)) log(`demo mode: ${vendor} served by the embedded simulator at ${url}`);
+    for (const [vendor, url] of Object.entries(simulators.urls))
+      log(`demo mode: ${vendor} served by the embedded simulator at ${url}`);
   }
   const baseUrl = (vendor: 'fireworks' | 'runai' | 'gitpod') =>
     config[vendor].demo && simulators ? simulators.urls[vendor] : config[vendor].baseUrl;
-  const poolOptions = { connections: config.upstreamConnections, timeouts: config.timeouts, devMode: config.devMode };
+  const poolOptions = {
+    connections: config.upstreamConnections,
+    timeouts: config.timeouts,
+    devMode: config.devMode,
+  };
   const pools = {
     fireworks: new UpstreamPool('fireworks', baseUrl('fireworks'), poolOptions),
     runai: new UpstreamPool('runai', baseUrl('runai'), poolOptions),
     gitpod: new UpstreamPool('gitpod', baseUrl('gitpod'), poolOptions),
   };
   const clusterMap =
-    Object.keys(config.runaiClusterMap).length > 0 || !simulators ? config.runaiClusterMap : simulators.clusterMap;
+    Object.keys(config.runaiClusterMap).length > 0 || !simulators
+      ? config.runaiClusterMap
+      : simulators.clusterMap;
   const makeContext = createContextFactory(config, pools, createClusterJoin(clusterMap));
   const schema = createSchema();
 
@@ -62,10 +77,13 @@ export async function startGateway(config: Config, log: (line: string) => void =
     includeStacktraceInErrorResponses: config.devMode,
     hideSchemaDetailsFromClientErrors: !config.introspection,
     allowBatchedHttpRequests: false,
+    // main.ts owns SIGINT/SIGTERM: it drains the HTTP server first, then stops Apollo and the pools.
+    stopOnTerminationSignals: false,
     formatError: (formatted, error) =>
       formatError(formatted, error, {
         devMode: config.devMode,
-        log: (e) => console.error(JSON.stringify({ level: 'error', msg: 'unexpected error', error: String(e) })),
+        log: (e) =>
+          console.error(JSON.stringify({ level: 'error', msg: 'unexpected error', error: String(e) })),
       }),
     plugins: [
       selectionPlugin,
@@ -78,7 +96,10 @@ export async function startGateway(config: Config, log: (line: string) => void =
 
   const server = createServer((req, res) => {
     handle(req, res).catch(() => {
-      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+      if (!res.headersSent)
+        sendJson(res, 500, {
+          errors: [{ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
+        });
     });
   });
 
@@ -90,7 +111,11 @@ export async function startGateway(config: Config, log: (line: string) => void =
       return;
     }
     if (url.pathname !== '/graphql' && url.pathname !== '/') {
-      sendJson(res, 404, { errors: [{ message: `Not found: the GraphQL endpoint is /graphql.`, extensions: { code: 'NOT_FOUND' } }] });
+      sendJson(res, 404, {
+        errors: [
+          { message: `Not found: the GraphQL endpoint is /graphql.`, extensions: { code: 'NOT_FOUND' } },
+        ],
+      });
       return;
     }
     if (req.method === 'OPTIONS') {
@@ -100,7 +125,9 @@ export async function startGateway(config: Config, log: (line: string) => void =
     const body = await readBody(req);
     if (body === undefined) {
       sendJson(res, 413, {
-        errors: [{ message: `Request body exceeds ${MAX_BODY_BYTES} bytes.`, extensions: { code: 'BAD_REQUEST' } }],
+        errors: [
+          { message: `Request body exceeds ${MAX_BODY_BYTES} bytes.`, extensions: { code: 'BAD_REQUEST' } },
+        ],
       });
       return;
     }
@@ -110,11 +137,17 @@ export async function startGateway(config: Config, log: (line: string) => void =
     }
     let parsedBody: unknown = undefined;
     const contentType = headers.get('content-type') ?? '';
-    if (req.method === 'POST' && body.length > 0 && /^application\/(graphql-response\+)?json\b/i.test(contentType)) {
+    if (
+      req.method === 'POST' &&
+      body.length > 0 &&
+      /^application\/(graphql-response\+)?json\b/i.test(contentType)
+    ) {
       try {
         parsedBody = JSON.parse(body);
       } catch {
-        sendJson(res, 400, { errors: [{ message: 'The request body is not valid JSON.', extensions: { code: 'BAD_REQUEST' } }] });
+        sendJson(res, 400, {
+          errors: [{ message: 'The request body is not valid JSON.', extensions: { code: 'BAD_REQUEST' } }],
+        });
         return;
       }
     } else if (req.method === 'POST' && body.length > 0) {
@@ -199,7 +232,10 @@ async function readBody(req: IncomingMessage): Promise<string | undefined> {
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+  });
   res.end(text);
 }
 

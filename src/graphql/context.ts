@@ -57,18 +57,26 @@ export function createContextFactory(config: Config, pools: UpstreamPools, join:
       const raw = headers[CREDENTIAL_HEADERS[vendor]];
       if (raw === undefined) return configured;
       if (!config.allowCredentialHeaders) {
-        throw badUserInput(`The ${CREDENTIAL_HEADERS[vendor]} header is disabled on this gateway.`, { http: { status: 400 } });
+        throw badUserInput(`The ${CREDENTIAL_HEADERS[vendor]} header is disabled on this gateway.`, {
+          http: { status: 400 },
+        });
       }
       const value = (Array.isArray(raw) ? raw[0] : raw)?.trim() ?? '';
       if (!/^[\x21-\x7e]{1,4096}$/.test(value)) {
-        throw badUserInput(`The ${CREDENTIAL_HEADERS[vendor]} header must be a non-empty printable token.`, { http: { status: 400 } });
+        throw badUserInput(`The ${CREDENTIAL_HEADERS[vendor]} header must be a non-empty printable token.`, {
+          http: { status: 400 },
+        });
       }
       return value;
     };
     const selection = { current: new Map() as SelectedFields };
     const selected = () => selection.current;
     const sessions = {
-      fireworks: new UpstreamSession(pools.fireworks, credential('fireworks', config.fireworks.credential), signal),
+      fireworks: new UpstreamSession(
+        pools.fireworks,
+        credential('fireworks', config.fireworks.credential),
+        signal,
+      ),
       runai: new UpstreamSession(pools.runai, credential('runai', config.runai.credential), signal),
       gitpod: new UpstreamSession(pools.gitpod, credential('gitpod', config.gitpod.credential), signal),
     };

@@ -17,7 +17,8 @@ export function encodeGlobalId(type: NodeType, key: string): string {
 
 /** Given a global ID, returns its type and key, or throws BAD_USER_INPUT. */
 export function decodeGlobalId(id: string): { type: NodeType; key: string } {
-  const invalid = () => badUserInput(`"${id.slice(0, 100)}" is not a Fleetgraph ID. Use the \`id\` of an object.`);
+  const invalid = () =>
+    badUserInput(`"${id.slice(0, 100)}" is not a Fleetgraph ID. Use the \`id\` of an object.`);
   if (id.length > 1024 || !/^[A-Za-z0-9_-]+$/.test(id)) throw invalid();
   const text = Buffer.from(id, 'base64url').toString('utf8');
   const colon = text.indexOf(':');

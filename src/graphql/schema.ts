@@ -38,9 +38,12 @@ const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d
 
 function parseDateTime(value: unknown): string {
   if (typeof value !== 'string' || !RFC3339.test(value) || Number.isNaN(Date.parse(value))) {
-    throw new GraphQLError(`DateTime must be an RFC 3339 timestamp such as "2026-01-02T03:04:05Z", got ${JSON.stringify(value)}.`, {
-      extensions: { code: 'BAD_USER_INPUT' },
-    });
+    throw new GraphQLError(
+      `DateTime must be an RFC 3339 timestamp such as "2026-01-02T03:04:05Z", got ${JSON.stringify(value)}.`,
+      {
+        extensions: { code: 'BAD_USER_INPUT' },
+      },
+    );
   }
   return new Date(value).toISOString().replace('.000Z', 'Z');
 }
@@ -113,7 +116,9 @@ const rootResolvers: Resolvers = {
     node: (_root, { id }, ctx) => resolveNode(id, ctx) as never,
     nodes: (_root, { ids }, ctx) => {
       if (ids.length > MAX_NODE_IDS) {
-        throw badUserInput(`\`ids\` takes at most ${MAX_NODE_IDS} IDs, got ${ids.length}.`, { argument: 'ids' });
+        throw badUserInput(`\`ids\` takes at most ${MAX_NODE_IDS} IDs, got ${ids.length}.`, {
+          argument: 'ids',
+        });
       }
       return ids.map((id) => resolveNode(id, ctx).catch((error: unknown) => error as Error)) as never;
     },
@@ -124,11 +129,8 @@ const rootResolvers: Resolvers = {
 export function createSchema(): GraphQLSchema {
   return makeExecutableSchema({
     typeDefs: loadTypeDefs(),
-    resolvers: [
-      rootResolvers,
-      fireworksResolvers,
-      runaiResolvers,
-      gitpodResolvers,
-    ] as Parameters<typeof makeExecutableSchema>[0]['resolvers'],
+    resolvers: [rootResolvers, fireworksResolvers, runaiResolvers, gitpodResolvers] as Parameters<
+      typeof makeExecutableSchema
+    >[0]['resolvers'],
   });
 }

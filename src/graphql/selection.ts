@@ -44,7 +44,9 @@ function possibleTypeNames(schema: GraphQLSchema, abstractName: string): string[
   const type = getNamedType(schema.getType(abstractName));
   if (!type || isObjectType(type)) return [];
   if ('getTypes' in type || 'getFields' in type) {
-    return schema.getPossibleTypes(type as Parameters<GraphQLSchema['getPossibleTypes']>[0]).map((t) => t.name);
+    return schema
+      .getPossibleTypes(type as Parameters<GraphQLSchema['getPossibleTypes']>[0])
+      .map((t) => t.name);
   }
   return [];
 }

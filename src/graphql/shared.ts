@@ -21,7 +21,17 @@ export function keyValues(map: Record<string, string> | null | undefined): { key
 export function emptyConnection<T>(args: ConnectionArgs, what: string): ConnectionResult<T> {
   parseConnectionArgs(args, { backward: true, what });
   return {
-    ...toConnection<T, never>({ items: [], hasNextPage: false, hasPreviousPage: false }, connectionBinding(what, null)),
+    ...toConnection<T, never>(
+      { items: [], hasNextPage: false, hasPreviousPage: false },
+      connectionBinding(what, null),
+    ),
     totalCount: () => 0,
   };
+}
+
+/** Given a user string, returns whether it holds a control character (never valid in a filter value). */
+export function hasControlCharacters(value: string): boolean {
+  for (let i = 0; i < value.length; i++)
+    if (value.charCodeAt(i) < 0x20 || value.charCodeAt(i) === 0x7f) return true;
+  return false;
 }

@@ -51,21 +51,35 @@ export interface Page<T, P> {
 export interface Connection<T> {
   edges: { cursor: string; node: T }[];
   nodes: T[];
-  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+  pageInfo: {
+    hasNextPage: boolean;
+    hasPreviousPage: boolean;
+    startCursor: string | null;
+    endCursor: string | null;
+  };
 }
 
 /**
  * Given the Relay arguments, returns the page request, or throws BAD_USER_INPUT when they are
  * out of bounds or when backward paging is asked of a connection that cannot do it exactly.
  */
-export function parseConnectionArgs(args: ConnectionArgs, options: { backward: boolean; what: string }): PageRequest {
+export function parseConnectionArgs(
+  args: ConnectionArgs,
+  options: { backward: boolean; what: string },
+): PageRequest {
   const { first, after, last, before } = args;
   for (const [name, value] of [
     ['first', first],
     ['last', last],
   ] as const) {
-    if (value !== undefined && value !== null && (!Number.isInteger(value) || value < 0 || value > MAX_PAGE_SIZE)) {
-      throw badUserInput(`\`${name}\` must be between 0 and ${MAX_PAGE_SIZE}, got ${value}.`, { argument: name });
+    if (
+      value !== undefined &&
+      value !== null &&
+      (!Number.isInteger(value) || value < 0 || value > MAX_PAGE_SIZE)
+    ) {
+      throw badUserInput(`\`${name}\` must be between 0 and ${MAX_PAGE_SIZE}, got ${value}.`, {
+        argument: name,
+      });
     }
   }
   const hasFirst = first !== undefined && first !== null;
@@ -83,14 +97,26 @@ export function parseConnectionArgs(args: ConnectionArgs, options: { backward: b
   }
   if (hasLast || (!hasFirst && before !== undefined && before !== null)) {
     if (after !== undefined && after !== null) {
-      throw badUserInput('Pass `after` with `first`, or `before` with `last`, not a mix.', { argument: 'after' });
+      throw badUserInput('Pass `after` with `first`, or `before` with `last`, not a mix.', {
+        argument: 'after',
+      });
     }
-    return { direction: 'backward', count: hasLast ? (last as number) : DEFAULT_PAGE_SIZE, ...optional('before', before) };
+    return {
+      direction: 'backward',
+      count: hasLast ? (last as number) : DEFAULT_PAGE_SIZE,
+      ...optional('before', before),
+    };
   }
   if (before !== undefined && before !== null) {
-    throw badUserInput('Pass `after` with `first`, or `before` with `last`, not a mix.', { argument: 'before' });
+    throw badUserInput('Pass `after` with `first`, or `before` with `last`, not a mix.', {
+      argument: 'before',
+    });
   }
-  return { direction: 'forward', count: hasFirst ? (first as number) : DEFAULT_PAGE_SIZE, ...optional('after', after) };
+  return {
+    direction: 'forward',
+    count: hasFirst ? (first as number) : DEFAULT_PAGE_SIZE,
+    ...optional('after', after),
+  };
 }
 
 function optional<K extends string>(key: K, value: string | null | undefined): Partial<Record<K, string>> {
@@ -186,7 +212,12 @@ export interface TokenPosition {
 export function isTokenPosition(value: unknown): value is TokenPosition {
   const v = value as TokenPosition | null;
   return (
-    typeof v === 'object' && v !== null && typeof v.t === 'string' && Number.isInteger(v.i) && v.i >= 0 && v.i < 1e6
+    typeof v === 'object' &&
+    v !== null &&
+    typeof v.t === 'string' &&
+    Number.isInteger(v.i) &&
+    v.i >= 0 &&
+    v.i < 1e6
   );
 }
 
@@ -255,12 +286,16 @@ export interface OffsetSlice<T> {
 export async function paginateByOffset<T>(
   fetchSlice: (offset: number, limit: number) => Promise<OffsetSlice<T>>,
   count: () => Promise<number>,
-  request: { direction: 'forward'; count: number; after?: OffsetPosition } | { direction: 'backward'; count: number; before?: OffsetPosition },
+  request:
+    | { direction: 'forward'; count: number; after?: OffsetPosition }
+    | { direction: 'backward'; count: number; before?: OffsetPosition },
 ): Promise<Page<T, OffsetPosition>> {
   if (request.direction === 'forward') {
     const start = request.after ? request.after.o + 1 : 0;
     const slice = await fetchSlice(start, request.count + 1);
-    const items = slice.items.slice(0, request.count).map((node, j) => ({ node, position: { o: start + j } }));
+    const items = slice.items
+      .slice(0, request.count)
+      .map((node, j) => ({ node, position: { o: start + j } }));
     return {
       items,
       hasNextPage: slice.items.length > request.count,

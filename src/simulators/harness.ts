@@ -9,10 +9,17 @@
  * - `POST /_sim/reset` → clears statistics and faults
  * - `POST /_sim/faults` with `{ [operation]: Fault }` → merges into the faults of each operation
  */
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { timingSafeEqual } from 'node:crypto';
 import { Prng } from './prng.js';
+import type { World } from './world.js';
 
 /** A request as a vendor route handler sees it. */
 export interface SimRequest {
@@ -94,7 +101,16 @@ export interface HarnessOptions {
   maxRecordedRequests?: number;
 }
 
-const FAULT_KEYS = new Set(['latencyMs', 'jitterMs', 'status', 'rate', 'retryAfter', 'hang', 'malformed', 'reset']);
+const FAULT_KEYS = new Set([
+  'latencyMs',
+  'jitterMs',
+  'status',
+  'rate',
+  'retryAfter',
+  'hang',
+  'malformed',
+  'reset',
+]);
 const MAX_BODY_BYTES = 1024 * 1024;
 
 interface CompiledRoute extends SimRoute {
@@ -161,7 +177,10 @@ export class SimulatorServer {
 
   /** The statistics `/_sim/stats` serves, as a copy. */
   stats(): SimulatorStats {
-    return { operations: Object.fromEntries(this.operations), requests: this.requests.map((r) => ({ ...r })) };
+    return {
+      operations: Object.fromEntries(this.operations),
+      requests: this.requests.map((r) => ({ ...r })),
+    };
   }
 
   /** Clears statistics and faults, as `/_sim/reset` does. */
@@ -178,7 +197,8 @@ export class SimulatorServer {
       if (!known.has(operation)) {
         throw new Error(`unknown operation "${operation}"; expected one of ${[...known].join(', ')}`);
       }
-      if (typeof fault !== 'object' || fault === null) throw new Error(`fault for ${operation} must be an object`);
+      if (typeof fault !== 'object' || fault === null)
+        throw new Error(`fault for ${operation} must be an object`);
       for (const key of Object.keys(fault)) {
         if (!FAULT_KEYS.has(key)) throw new Error(`unknown fault field "${key}" for ${operation}`);
       }
@@ -401,7 +421,7 @@ function sleep(ms: number): Promise<void> {
 /** What every vendor simulator factory takes (`createFireworksSimulator(options)`, ...). */
 export interface VendorSimulatorOptions {
   /** The shared fleet skeleton (`createWorld`); the data set is a pure function of it. */
-  world: import('./world.js').World;
+  world: World;
   /** The only bearer credential accepted (`FIREWORKS_API_KEY`, `RUNAI_TOKEN`, `GITPOD_API_KEY`). */
   credential: string;
   latency?: { ms: number; jitterMs: number };

@@ -28,7 +28,11 @@ export type SimulatorConfig = Pick<Config, 'simulator'> & {
 
 /** Starts all three simulators on 127.0.0.1 and resolves once they listen. */
 export async function startSimulators(config: SimulatorConfig): Promise<RunningSimulators> {
-  const world = createWorld({ seed: config.simulator.seed, scale: config.simulator.scale, accountId: config.fireworks.accountId });
+  const world = createWorld({
+    seed: config.simulator.seed,
+    scale: config.simulator.scale,
+    accountId: config.fireworks.accountId,
+  });
   const latency = config.latency ? { latency: config.latency } : {};
   const servers = {
     fireworks: createFireworksSimulator({ world, credential: config.fireworks.credential, ...latency }),
@@ -52,6 +56,8 @@ export async function startSimulators(config: SimulatorConfig): Promise<RunningS
     };
   } catch (error) {
     await Promise.all(Object.values(servers).map((s) => s.close().catch(() => undefined)));
-    throw new Error(`could not start the simulators: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(
+      `could not start the simulators: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }

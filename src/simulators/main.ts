@@ -16,7 +16,9 @@ try {
   console.log(`Fireworks simulator: ${sims.urls.fireworks} (account ${config.fireworks.accountId})`);
   console.log(`Run:ai simulator:    ${sims.urls.runai}`);
   console.log(`Gitpod simulator:    ${sims.urls.gitpod}`);
-  console.log(`seed ${config.simulator.seed}, scale ${config.simulator.scale}; controls at <url>/_sim/stats, /_sim/reset, /_sim/faults`);
+  console.log(
+    `seed ${config.simulator.seed}, scale ${config.simulator.scale}; controls at <url>/_sim/stats, /_sim/reset, /_sim/faults`,
+  );
   const stop = () => void sims.close().then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -42,7 +42,12 @@ export interface World extends WorldOptions {
   epoch: Date;
   clusters: WorldCluster[];
   /** Gitpod projects and environment classes: one warm pool per pair that exists. */
-  gitpod: { projectIds: string[]; environmentClassIds: string[]; organizationId: string; warmPoolCount: number };
+  gitpod: {
+    projectIds: string[];
+    environmentClassIds: string[];
+    organizationId: string;
+    warmPoolCount: number;
+  };
   /** Returns a generator private to one consumer (e.g. a vendor), derived from the seed. */
   prng(salt: string): Prng;
 }
@@ -64,7 +69,8 @@ function hashSalt(salt: string): number {
 /** Given a seed, a scale and an account, returns the deterministic fleet skeleton. */
 export function createWorld(options: Partial<WorldOptions> = {}): World {
   const { seed, scale, accountId } = { ...DEFAULT_WORLD_OPTIONS, ...options };
-  if (!Number.isInteger(seed) || seed < 0) throw new Error(`World seed must be a non-negative integer, got ${seed}`);
+  if (!Number.isInteger(seed) || seed < 0)
+    throw new Error(`World seed must be a non-negative integer, got ${seed}`);
   if (!(scale > 0)) throw new Error(`World scale must be a positive number, got ${scale}`);
   const prng = new Prng(seed ^ hashSalt('world'));
 
@@ -83,7 +89,12 @@ export function createWorld(options: Partial<WorldOptions> = {}): World {
     for (let p = 0; p < poolCount; p++) {
       const accelerator = ACCELERATORS[p % ACCELERATORS.length] as WorldNodePool['accelerator'];
       const capacity = CAPACITY[(c + p) % CAPACITY.length] as string;
-      nodePools.push({ id: `${accelerator}-${capacity}-${c + 1}`, accelerator, batchJobCount: 0, podCount: 0 });
+      nodePools.push({
+        id: `${accelerator}-${capacity}-${c + 1}`,
+        accelerator,
+        batchJobCount: 0,
+        podCount: 0,
+      });
     }
     clusters.push({ id, backend, runaiClusterUuid: prng.uuid(), nodePools });
   }
@@ -120,7 +131,8 @@ function distribute<T>(prng: Prng, items: T[], total: number, set: (item: T, n: 
   const sum = weights.reduce((a, b) => a + b, 0);
   let left = total;
   items.forEach((item, i) => {
-    const n = i === items.length - 1 ? left : Math.min(left, Math.round((total * (weights[i] as number)) / sum));
+    const n =
+      i === items.length - 1 ? left : Math.min(left, Math.round((total * (weights[i] as number)) / sum));
     set(item, n);
     left -= n;
   });

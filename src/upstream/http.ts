@@ -7,7 +7,13 @@
  * with an `UpstreamError` whose code comes from the error module (never a raw undici error).
  */
 import { Pool, errors as undiciErrors } from 'undici';
-import { ErrorCode, upstreamErrorFromAnswer, upstreamFailure, type UpstreamError, type Vendor } from '../errors.js';
+import {
+  ErrorCode,
+  upstreamErrorFromAnswer,
+  upstreamFailure,
+  type UpstreamError,
+  type Vendor,
+} from '../errors.js';
 
 /** One upstream request, relative to the vendor's base URL. */
 export interface UpstreamRequest {
@@ -86,7 +92,11 @@ export class UpstreamPool {
       parsed = text === '' ? undefined : JSON.parse(text);
     } catch {
       if (response.statusCode >= 200 && response.statusCode < 300) {
-        throw upstreamFailure(this.vendor, ErrorCode.UPSTREAM_ERROR, 'answered a body that is not valid JSON.');
+        throw upstreamFailure(
+          this.vendor,
+          ErrorCode.UPSTREAM_ERROR,
+          'answered a body that is not valid JSON.',
+        );
       }
       parsed = undefined;
     }
@@ -109,12 +119,27 @@ export class UpstreamPool {
       error instanceof undiciErrors.BodyTimeoutError ||
       error instanceof undiciErrors.ConnectTimeoutError
     ) {
-      return upstreamFailure(this.vendor, ErrorCode.UPSTREAM_TIMEOUT, 'did not answer within the time budget.');
+      return upstreamFailure(
+        this.vendor,
+        ErrorCode.UPSTREAM_TIMEOUT,
+        'did not answer within the time budget.',
+      );
     }
-    if ((error as { name?: string }).name === 'AbortError' || error instanceof undiciErrors.RequestAbortedError) {
-      return upstreamFailure(this.vendor, ErrorCode.UPSTREAM_TIMEOUT, 'call was cancelled at the request deadline.');
+    if (
+      (error as { name?: string }).name === 'AbortError' ||
+      error instanceof undiciErrors.RequestAbortedError
+    ) {
+      return upstreamFailure(
+        this.vendor,
+        ErrorCode.UPSTREAM_TIMEOUT,
+        'call was cancelled at the request deadline.',
+      );
     }
-    return upstreamFailure(this.vendor, ErrorCode.UPSTREAM_UNAVAILABLE, 'could not be reached (connection failed).');
+    return upstreamFailure(
+      this.vendor,
+      ErrorCode.UPSTREAM_UNAVAILABLE,
+      'could not be reached (connection failed).',
+    );
   }
 }
 

@@ -34,7 +34,9 @@ export interface FireworksHarness {
 }
 
 /** Starts a simulator over `createWorld(options)` and regenerates its data independently. */
-export async function startFireworks(options: Parameters<typeof createWorld>[0] = {}): Promise<FireworksHarness> {
+export async function startFireworks(
+  options: Parameters<typeof createWorld>[0] = {},
+): Promise<FireworksHarness> {
   const world = createWorld(options);
   const sim = createFireworksSimulator({ world, credential: FIREWORKS_TEST_KEY });
   const url = await sim.listen(0);
@@ -48,7 +50,11 @@ export async function startFireworks(options: Parameters<typeof createWorld>[0] 
       const headers: Record<string, string> = key === null ? {} : { authorization: `Bearer ${key}` };
       const res = await fetch(`${url}${path}${qs ? `?${qs}` : ''}`, { headers });
       const text = await res.text();
-      return { status: res.status, headers: res.headers, body: text === '' ? undefined : (JSON.parse(text) as unknown) };
+      return {
+        status: res.status,
+        headers: res.headers,
+        body: text === '' ? undefined : (JSON.parse(text) as unknown),
+      };
     },
   };
 }
@@ -116,7 +122,10 @@ export function byCodeUnit(a: string, b: string): number {
 }
 
 /** Sorts a copy by the comparators in turn, then by `name` ascending. */
-export function sortedBy<T extends { name: string }>(items: readonly T[], ...keys: ((a: T, b: T) => number)[]): T[] {
+export function sortedBy<T extends { name: string }>(
+  items: readonly T[],
+  ...keys: ((a: T, b: T) => number)[]
+): T[] {
   return [...items].sort((a, b) => {
     for (const key of keys) {
       const result = key(a, b);

@@ -40,7 +40,8 @@ export function createOpenApiValidator(vendor: 'fireworks' | 'runai' | 'gitpod')
       for (const [method, op] of Object.entries(item)) {
         if (op.operationId !== operationId) continue;
         const responses = op.responses as Record<string, Json>;
-        const key = String(status) in responses ? String(status) : 'default' in responses ? 'default' : undefined;
+        const key =
+          String(status) in responses ? String(status) : 'default' in responses ? 'default' : undefined;
         if (!key) throw new Error(`${vendor} ${operationId}: no documented response for HTTP ${status}`);
         let response = responses[key] as Json;
         let pointer = `/paths/${escape(path)}/${method}/responses/${key}`;

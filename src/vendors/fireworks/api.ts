@@ -48,7 +48,11 @@ export interface ListRequest {
 export type FireworksApi = ReturnType<typeof createFireworksApi>;
 
 /** Returns the Fireworks loaders and connections of one request. */
-export function createFireworksApi(session: UpstreamSession, accountId: string, selected: () => SelectedFields) {
+export function createFireworksApi(
+  session: UpstreamSession,
+  accountId: string,
+  selected: () => SelectedFields,
+) {
   const client = new FireworksClient(session, accountId);
   const mask = (kind: Kind) => readMaskFor(kind, selected());
 
@@ -59,16 +63,25 @@ export function createFireworksApi(session: UpstreamSession, accountId: string, 
   };
 
   /** Fetches resources by name with OR filters; resolves name → resource for those that exist. */
-  async function lookup<T extends { name: string }>(kind: Kind, names: readonly string[]): Promise<Map<string, T>> {
+  async function lookup<T extends { name: string }>(
+    kind: Kind,
+    names: readonly string[],
+  ): Promise<Map<string, T>> {
     const chunks: string[][] = [];
-    for (let i = 0; i < names.length; i += NAMES_PER_LOOKUP) chunks.push(names.slice(i, i + NAMES_PER_LOOKUP));
+    for (let i = 0; i < names.length; i += NAMES_PER_LOOKUP)
+      chunks.push(names.slice(i, i + NAMES_PER_LOOKUP));
     const found = new Map<string, T>();
     await Promise.all(
       chunks.map(async (chunk) => {
         const filter = or(chunk.map((n) => `name = "${n}"`));
         let pageToken: string | undefined;
         do {
-          const page = await lists[kind]({ pageSize: FIREWORKS_MAX_PAGE_SIZE, pageToken, filter, readMask: mask(kind) });
+          const page = await lists[kind]({
+            pageSize: FIREWORKS_MAX_PAGE_SIZE,
+            pageToken,
+            filter,
+            readMask: mask(kind),
+          });
           for (const item of page.items) found.set(item.name, item as T);
           pageToken = page.nextPageToken;
         } while (pageToken);
@@ -185,7 +198,10 @@ export function createFireworksApi(session: UpstreamSession, accountId: string, 
     request: ListRequest,
   ): Promise<ConnectionResult<FireworksNodePool>[]> {
     const page = parseConnectionArgs(request.args, { backward: false, what: 'Cluster.nodePools' });
-    const filter = and([or(parents.map((p) => `name = ${namePrefixPattern(`${p}/nodePools`)}`)), request.filter]);
+    const filter = and([
+      or(parents.map((p) => `name = ${namePrefixPattern(`${p}/nodePools`)}`)),
+      request.filter,
+    ]);
     const byParent = new Map<string, FireworksNodePool[]>(parents.map((p) => [p, []]));
     let pageToken: string | undefined;
     let pages = 0;
@@ -247,7 +263,8 @@ export function createFireworksApi(session: UpstreamSession, accountId: string, 
     nodePoolByName,
     batchJobByName,
     /** Query.clusters. */
-    clusters: (request: ListRequest) => connection<FireworksCluster>('Cluster', 'Query.clusters', request, 'clusters'),
+    clusters: (request: ListRequest) =>
+      connection<FireworksCluster>('Cluster', 'Query.clusters', request, 'clusters'),
     /** Query.nodePools. */
     nodePools: (request: ListRequest) =>
       connection<FireworksNodePool>('NodePool', 'Query.nodePools', request, 'nodePools'),

@@ -8,6 +8,7 @@
  * turning an exact match into a pattern.
  */
 import { badUserInput } from '../../errors.js';
+import { hasControlCharacters } from '../../graphql/shared.js';
 import type {
   BatchJobFilter,
   BatchJobOrder,
@@ -25,8 +26,10 @@ export function quoteAip160(value: string, argument: string): string {
       { argument: `filter.${argument}` },
     );
   }
-  if (/[\u0000-\u001f]/.test(value)) {
-    throw badUserInput(`filter.${argument} cannot contain control characters.`, { argument: `filter.${argument}` });
+  if (hasControlCharacters(value)) {
+    throw badUserInput(`filter.${argument} cannot contain control characters.`, {
+      argument: `filter.${argument}`,
+    });
   }
   return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
@@ -77,7 +80,9 @@ export function compileClusterFilter(filter: ClusterFilter | null | undefined): 
 export function compileNodePoolFilter(filter: NodePoolFilter | null | undefined): string | undefined {
   if (!filter) return undefined;
   if (filter.annotationValue !== undefined && filter.annotationValue !== null && !filter.annotationKey) {
-    throw badUserInput('filter.annotationValue needs filter.annotationKey.', { argument: 'filter.annotationValue' });
+    throw badUserInput('filter.annotationValue needs filter.annotationKey.', {
+      argument: 'filter.annotationValue',
+    });
   }
   let annotation: string | undefined;
   if (filter.annotationKey) {
@@ -112,7 +117,10 @@ export function compileBatchJobFilter(filter: BatchJobFilter | null | undefined)
 
 // Annotation keys are Kubernetes keys ([prefix/]name): the field path can only hold them quoted.
 function annotationKey(key: string): string {
-  if (!/^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(key) || key.length > 316) {
+  if (
+    !/^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(key) ||
+    key.length > 316
+  ) {
     throw badUserInput(`filter.annotationKey "${key.slice(0, 80)}" is not a Kubernetes annotation key.`, {
       argument: 'filter.annotationKey',
     });

@@ -7,7 +7,9 @@ import { badUserInput } from '../../errors.js';
 const SEGMENT = '[A-Za-z0-9][A-Za-z0-9._-]{0,127}';
 const SEGMENT_RE = new RegExp(`^${SEGMENT}$`);
 const CLUSTER_RE = new RegExp(`^accounts/(${SEGMENT})/clusters/(${SEGMENT})$`);
-const CHILD_RE = new RegExp(`^accounts/(${SEGMENT})/clusters/(${SEGMENT})/(nodePools|batchJobs)/(${SEGMENT})$`);
+const CHILD_RE = new RegExp(
+  `^accounts/(${SEGMENT})/clusters/(${SEGMENT})/(nodePools|batchJobs)/(${SEGMENT})$`,
+);
 
 /** A parsed resource name. */
 export interface ResourceName {

@@ -7,8 +7,20 @@ import { notFound } from '../../errors.js';
 import type { Resolvers } from '../../generated/graphql.js';
 import { encodeGlobalId } from '../../graphql/global-id.js';
 import { emptyConnection, keyValues } from '../../graphql/shared.js';
-import { compileBatchJobFilter, compileClusterFilter, compileNodePoolFilter, compileOrderBy } from './filter.js';
-import { clusterName, isResourceId, parentClusterName, parseChildName, parseClusterName, shortId } from './names.js';
+import {
+  compileBatchJobFilter,
+  compileClusterFilter,
+  compileNodePoolFilter,
+  compileOrderBy,
+} from './filter.js';
+import {
+  clusterName,
+  isResourceId,
+  parentClusterName,
+  parseChildName,
+  parseClusterName,
+  shortId,
+} from './names.js';
 import { compilePodFilter, compilePodOrder } from '../runai/filter.js';
 
 type FireworksResolvers = Pick<
@@ -23,32 +35,51 @@ type FireworksResolvers = Pick<
   | 'Status'
   | 'EksNodePool'
   | 'PythonExecutor'
-> & { Query: Pick<NonNullable<Resolvers['Query']>, 'cluster' | 'clusters' | 'nodePool' | 'nodePools' | 'batchJob' | 'batchJobs'> };
+> & {
+  Query: Pick<
+    NonNullable<Resolvers['Query']>,
+    'cluster' | 'clusters' | 'nodePool' | 'nodePools' | 'batchJob' | 'batchJobs'
+  >;
+};
 
 export const fireworksResolvers: FireworksResolvers = {
   Query: {
     cluster: (_root, { name }, ctx) => {
       const parsed = parseClusterName(name, ctx.fireworks.accountId);
       if (parsed.account !== ctx.fireworks.accountId) {
-        throw notFound(`Cluster "${name}" was not found: this gateway serves account "${ctx.fireworks.accountId}".`);
+        throw notFound(
+          `Cluster "${name}" was not found: this gateway serves account "${ctx.fireworks.accountId}".`,
+        );
       }
       return ctx.fireworks.clusterByName.load(clusterName(parsed.account, parsed.cluster));
     },
     clusters: (_root, args, ctx) =>
-      ctx.fireworks.clusters({ args, filter: compileClusterFilter(args.filter), orderBy: compileOrderBy(args.orderBy, 'name') }),
+      ctx.fireworks.clusters({
+        args,
+        filter: compileClusterFilter(args.filter),
+        orderBy: compileOrderBy(args.orderBy, 'name'),
+      }),
     nodePool: (_root, { name }, ctx) => {
       const parsed = parseChildName(name, 'nodePools');
       if (parsed.account !== ctx.fireworks.accountId) {
-        throw notFound(`Node pool "${name}" was not found: this gateway serves account "${ctx.fireworks.accountId}".`);
+        throw notFound(
+          `Node pool "${name}" was not found: this gateway serves account "${ctx.fireworks.accountId}".`,
+        );
       }
       return ctx.fireworks.nodePoolByName.load(name);
     },
     nodePools: (_root, args, ctx) =>
-      ctx.fireworks.nodePools({ args, filter: compileNodePoolFilter(args.filter), orderBy: compileOrderBy(args.orderBy, 'name') }),
+      ctx.fireworks.nodePools({
+        args,
+        filter: compileNodePoolFilter(args.filter),
+        orderBy: compileOrderBy(args.orderBy, 'name'),
+      }),
     batchJob: (_root, { name }, ctx) => {
       const parsed = parseChildName(name, 'batchJobs');
       if (parsed.account !== ctx.fireworks.accountId) {
-        throw notFound(`Batch job "${name}" was not found: this gateway serves account "${ctx.fireworks.accountId}".`);
+        throw notFound(
+          `Batch job "${name}" was not found: this gateway serves account "${ctx.fireworks.accountId}".`,
+        );
       }
       return ctx.fireworks.batchJobByName.load(name);
     },
@@ -68,7 +99,11 @@ export const fireworksResolvers: FireworksResolvers = {
     state: (c) => c.state ?? null,
     status: (c) => c.status ?? null,
     backend: (c) =>
-      c.eksCluster ? { kind: 'EksCluster', ...c.eksCluster } : c.fakeCluster ? { kind: 'FakeCluster', ...c.fakeCluster } : null,
+      c.eksCluster
+        ? { kind: 'EksCluster', ...c.eksCluster }
+        : c.fakeCluster
+          ? { kind: 'FakeCluster', ...c.fakeCluster }
+          : null,
     nodePools: (c, args, ctx) =>
       ctx.fireworks.clusterNodePools(c.name, {
         args,

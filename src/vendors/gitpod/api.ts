@@ -18,7 +18,12 @@ import {
   type ConnectionResult,
 } from '../../pagination/connection.js';
 import type { UpstreamSession } from '../../upstream/http.js';
-import { GITPOD_MAX_PAGE_SIZE, GitpodClient, type GitpodWarmPool, type GitpodWarmPoolFilter } from './client.js';
+import {
+  GITPOD_MAX_PAGE_SIZE,
+  GitpodClient,
+  type GitpodWarmPool,
+  type GitpodWarmPoolFilter,
+} from './client.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -31,16 +36,23 @@ export interface WarmPoolKey {
 
 /** Given a WarmPoolFilter input, returns the Gitpod filter, or throws BAD_USER_INPUT. */
 export function compileWarmPoolFilter(
-  filter: { projectIds?: readonly string[] | null; environmentClassIds?: readonly string[] | null } | null | undefined,
+  filter:
+    | { projectIds?: readonly string[] | null; environmentClassIds?: readonly string[] | null }
+    | null
+    | undefined,
 ): GitpodWarmPoolFilter | undefined {
   if (!filter) return undefined;
   const out: GitpodWarmPoolFilter = {};
   for (const key of ['projectIds', 'environmentClassIds'] as const) {
     const values = filter[key];
     if (!values || values.length === 0) continue;
-    if (values.length > 100) throw badUserInput(`filter.${key} takes at most 100 IDs.`, { argument: `filter.${key}` });
+    if (values.length > 100)
+      throw badUserInput(`filter.${key} takes at most 100 IDs.`, { argument: `filter.${key}` });
     for (const v of values) {
-      if (!UUID.test(v)) throw badUserInput(`filter.${key} must hold UUIDs, got "${v.slice(0, 80)}".`, { argument: `filter.${key}` });
+      if (!UUID.test(v))
+        throw badUserInput(`filter.${key} must hold UUIDs, got "${v.slice(0, 80)}".`, {
+          argument: `filter.${key}`,
+        });
     }
     out[key] = [...new Set(values.map((v) => v.toLowerCase()))].sort();
   }
@@ -77,7 +89,10 @@ export function createGitpodApi(session: UpstreamSession) {
 
   return {
     /** Query.warmPools. */
-    async warmPools(args: ConnectionArgs, filter: GitpodWarmPoolFilter | undefined): Promise<ConnectionResult<GitpodWarmPool>> {
+    async warmPools(
+      args: ConnectionArgs,
+      filter: GitpodWarmPoolFilter | undefined,
+    ): Promise<ConnectionResult<GitpodWarmPool>> {
       const page = parseConnectionArgs(args, { backward: false, what: 'warmPools' });
       if (page.direction !== 'forward') throw new Error('unreachable: backward paging is refused above');
       const binding = connectionBinding('Query.warmPools', filter ?? null);
@@ -90,11 +105,15 @@ export function createGitpodApi(session: UpstreamSession) {
         { count: page.count, ...(after ? { after } : {}), maxPageSize: GITPOD_MAX_PAGE_SIZE },
       );
       let total: Promise<number> | undefined;
-      return { ...toConnection(result, binding), totalCount: () => (total ??= walk(filter).then((all) => all.length)) };
+      return {
+        ...toConnection(result, binding),
+        totalCount: () => (total ??= walk(filter).then((all) => all.length)),
+      };
     },
     /** A warm pool by the key of its global ID, or null when it no longer exists. */
     warmPool(key: WarmPoolKey): Promise<GitpodWarmPool | null> {
-      if (![key.id, key.projectId, key.environmentClassId].every((v) => UUID.test(v))) return Promise.resolve(null);
+      if (![key.id, key.projectId, key.environmentClassId].every((v) => UUID.test(v)))
+        return Promise.resolve(null);
       return warmPoolByKey.load(JSON.stringify(key));
     },
   };

@@ -36,9 +36,16 @@ export class GitpodClient {
     });
     const pools = body?.warmPools ?? [];
     if (!Array.isArray(pools) || pools.some((p: { id?: unknown } | null) => typeof p?.id !== 'string')) {
-      throw upstreamFailure('gitpod', ErrorCode.UPSTREAM_ERROR, 'answered warm pools in an unexpected shape.');
+      throw upstreamFailure(
+        'gitpod',
+        ErrorCode.UPSTREAM_ERROR,
+        'answered warm pools in an unexpected shape.',
+      );
     }
     const next = body.pagination?.nextToken;
-    return { warmPools: pools as GitpodWarmPool[], nextToken: typeof next === 'string' && next ? next : undefined };
+    return {
+      warmPools: pools as GitpodWarmPool[],
+      nextToken: typeof next === 'string' && next ? next : undefined,
+    };
   }
 }

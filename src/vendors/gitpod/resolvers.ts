@@ -22,7 +22,10 @@ export const gitpodResolvers: GitpodResolvers = {
   },
   WarmPool: {
     id: (w) =>
-      encodeGlobalId('WarmPool', `${w.id}/${w.metadata?.projectId ?? ''}/${w.metadata?.environmentClassId ?? ''}`),
+      encodeGlobalId(
+        'WarmPool',
+        `${w.id}/${w.metadata?.projectId ?? ''}/${w.metadata?.environmentClassId ?? ''}`,
+      ),
     warmPoolId: (w) => w.id,
     projectId: (w) => w.metadata?.projectId ?? null,
     environmentClassId: (w) => w.metadata?.environmentClassId ?? null,

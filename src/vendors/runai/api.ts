@@ -17,7 +17,15 @@ import {
   type ConnectionResult,
 } from '../../pagination/connection.js';
 import type { UpstreamSession } from '../../upstream/http.js';
-import { RUNAI_MAX_LIMIT, RunaiClient, isUuid, type RunaiMeasurement, type RunaiMetricType, type RunaiPod, type RunaiSortField } from './client.js';
+import {
+  RUNAI_MAX_LIMIT,
+  RunaiClient,
+  isUuid,
+  type RunaiMeasurement,
+  type RunaiMetricType,
+  type RunaiPod,
+  type RunaiSortField,
+} from './client.js';
 import type { CompiledPodFilter } from './filter.js';
 
 /** Run:ai's epoch: `completedAt >= EPOCH` holds exactly for pods that completed. */
@@ -52,7 +60,11 @@ export function createRunaiApi(session: UpstreamSession, selected: () => Selecte
     return client.countPods(base);
   }
 
-  async function podConnection(identity: string, request: PodListRequest, what: string): Promise<ConnectionResult<RunaiPod>> {
+  async function podConnection(
+    identity: string,
+    request: PodListRequest,
+    what: string,
+  ): Promise<ConnectionResult<RunaiPod>> {
     const page = parseConnectionArgs(request.args, { backward: true, what });
     const { filter, order } = request;
     const binding = connectionBinding(identity, { filter, order });
@@ -107,11 +119,18 @@ export function createRunaiApi(session: UpstreamSession, selected: () => Selecte
   return {
     /** Query.pods, Cluster.pods and NodePool.pods (scoped by extra filterBy entries). */
     pods: (identity: string, request: PodListRequest, scope: string[], what: string) =>
-      podConnection(identity, { ...request, filter: { ...request.filter, filterBy: [...scope, ...request.filter.filterBy] } }, what),
+      podConnection(
+        identity,
+        { ...request, filter: { ...request.filter, filterBy: [...scope, ...request.filter.filterBy] } },
+        what,
+      ),
     /** Query.workloadPods: one workload's pods, paged in memory over one walk of get_workload_pods. */
     async workloadPods(workloadId: string, args: ConnectionArgs): Promise<ConnectionResult<RunaiPod>> {
       const page = parseConnectionArgs(args, { backward: true, what: 'workloadPods' });
-      if (!isUuid(workloadId)) throw badUserInput(`workloadId must be a UUID, got "${workloadId.slice(0, 80)}".`, { argument: 'workloadId' });
+      if (!isUuid(workloadId))
+        throw badUserInput(`workloadId must be a UUID, got "${workloadId.slice(0, 80)}".`, {
+          argument: 'workloadId',
+        });
       const binding = connectionBinding(`Query.workloadPods:${workloadId.toLowerCase()}`, null);
       const position =
         page.direction === 'forward'
@@ -125,7 +144,9 @@ export function createRunaiApi(session: UpstreamSession, selected: () => Selecte
       const result = await paginateByOffset(
         async (offset, limit) => ({ items: (await all()).slice(offset, offset + limit) }),
         async () => (await all()).length,
-        { direction: page.direction, count: page.count, ...position } as Parameters<typeof paginateByOffset>[2],
+        { direction: page.direction, count: page.count, ...position } as Parameters<
+          typeof paginateByOffset
+        >[2],
       );
       return { ...toConnection(result, binding), totalCount: async () => (await all()).length };
     },
@@ -141,13 +162,20 @@ export function createRunaiApi(session: UpstreamSession, selected: () => Selecte
       args: { types: RunaiMetricType[]; start: string; end: string; samples: number },
     ): Promise<RunaiMeasurement[]> => {
       if (!Number.isInteger(args.samples) || args.samples < 0 || args.samples > 1000) {
-        throw badUserInput(`\`samples\` must be between 0 and 1000, got ${args.samples}.`, { argument: 'samples' });
+        throw badUserInput(`\`samples\` must be between 0 and 1000, got ${args.samples}.`, {
+          argument: 'samples',
+        });
       }
       if (Date.parse(args.start) > Date.parse(args.end)) {
         throw badUserInput('`start` must not be after `end`.', { argument: 'start' });
       }
       if (args.types.length === 0) return Promise.resolve([]);
-      return client.podMetrics({ workloadId: pod.workloadId, podId: pod.id, ...args, types: [...new Set(args.types)] });
+      return client.podMetrics({
+        workloadId: pod.workloadId,
+        podId: pod.id,
+        ...args,
+        types: [...new Set(args.types)],
+      });
     },
   };
 }

@@ -8,26 +8,33 @@
  * second condition.
  */
 import { badUserInput } from '../../errors.js';
+import { hasControlCharacters } from '../../graphql/shared.js';
 import type { PodFilter, PodOrder } from '../../generated/graphql.js';
 import { isUuid, type RunaiSortField } from './client.js';
 
 /** Given a user value for `field`, returns it checked for use in a filterBy entry. */
 export function filterValue(value: string, argument: string): string {
-  if (value === '') throw badUserInput(`filter.${argument} cannot be empty.`, { argument: `filter.${argument}` });
+  if (value === '')
+    throw badUserInput(`filter.${argument} cannot be empty.`, { argument: `filter.${argument}` });
   if (value.includes(',')) {
     throw badUserInput(
       `filter.${argument} cannot contain ",": Run:ai separates filter conditions with commas, so the value cannot be sent.`,
       { argument: `filter.${argument}` },
     );
   }
-  if (/[\u0000-\u001f]/.test(value)) {
-    throw badUserInput(`filter.${argument} cannot contain control characters.`, { argument: `filter.${argument}` });
+  if (hasControlCharacters(value)) {
+    throw badUserInput(`filter.${argument} cannot contain control characters.`, {
+      argument: `filter.${argument}`,
+    });
   }
   return value;
 }
 
 function uuid(value: string, argument: string): string {
-  if (!isUuid(value)) throw badUserInput(`filter.${argument} must be a UUID, got "${value.slice(0, 80)}".`, { argument: `filter.${argument}` });
+  if (!isUuid(value))
+    throw badUserInput(`filter.${argument} must be a UUID, got "${value.slice(0, 80)}".`, {
+      argument: `filter.${argument}`,
+    });
   return value.toLowerCase();
 }
 
@@ -51,7 +58,7 @@ export function compilePodFilter(filter: PodFilter | null | undefined): Compiled
   if (filter.revisionId != null) filterBy.push(`revisionId==${uuid(filter.revisionId, 'revisionId')}`);
   if (filter.createdAfter != null) filterBy.push(`createdAt>=${filter.createdAfter}`);
   if (filter.createdBefore != null) filterBy.push(`createdAt<=${filter.createdBefore}`);
-  if (filter.search != null && /[\u0000-\u001f]/.test(filter.search)) {
+  if (filter.search != null && hasControlCharacters(filter.search)) {
     throw badUserInput('filter.search cannot contain control characters.', { argument: 'filter.search' });
   }
   return {

@@ -9,7 +9,10 @@ import { clusterName } from '../fireworks/names.js';
 import { isResourceId } from '../fireworks/names.js';
 import { compilePodFilter, compilePodOrder } from './filter.js';
 
-type RunaiResolvers = Pick<Resolvers, 'Pod' | 'PodRequestedResources' | 'PodAllocatedResources' | 'MetricSeries' | 'MetricSample' | 'Container'> & {
+type RunaiResolvers = Pick<
+  Resolvers,
+  'Pod' | 'PodRequestedResources' | 'PodAllocatedResources' | 'MetricSeries' | 'MetricSample' | 'Container'
+> & {
   Query: Pick<NonNullable<Resolvers['Query']>, 'pods' | 'workloadPods'>;
 };
 
@@ -18,7 +21,12 @@ const GPU_REQUEST_TYPES = { portion: 'PORTION', memory: 'MEMORY', migProfile: 'M
 export const runaiResolvers: RunaiResolvers = {
   Query: {
     pods: (_root, args, ctx) =>
-      ctx.runai.pods('Query.pods', { args, filter: compilePodFilter(args.filter), order: compilePodOrder(args.orderBy) }, [], 'pods'),
+      ctx.runai.pods(
+        'Query.pods',
+        { args, filter: compilePodFilter(args.filter), order: compilePodOrder(args.orderBy) },
+        [],
+        'pods',
+      ),
     workloadPods: (_root, { workloadId, ...args }, ctx) => ctx.runai.workloadPods(workloadId, args),
   },
   Pod: {
@@ -51,10 +59,16 @@ export const runaiResolvers: RunaiResolvers = {
     requestedNodePoolIds: (p) => p.requestedNodePools ?? [],
     requestedResources: (p) => p.requestedResources ?? null,
     allocatedResources: (p) => p.allocatedResources ?? null,
-    tolerations: (p) => (p.tolerations ?? []).map((t) => ({ ...t, tolerationSeconds: t.tolerationSeconds ?? null })),
+    tolerations: (p) =>
+      (p.tolerations ?? []).map((t) => ({ ...t, tolerationSeconds: t.tolerationSeconds ?? null })),
     tenantId: (p) => p.tenantId ?? null,
     metrics: (p, args, ctx) =>
-      ctx.runai.metrics(p, { types: args.types, start: args.start, end: args.end, samples: args.samples ?? 20 }),
+      ctx.runai.metrics(p, {
+        types: args.types,
+        start: args.start,
+        end: args.end,
+        samples: args.samples ?? 20,
+      }),
   },
   Container: {
     startedAt: (c) => c.startedAt ?? null,

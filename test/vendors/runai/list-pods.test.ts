@@ -191,6 +191,16 @@ describe('filterBy', () => {
       expected: (p) => typeof p.nodeName === 'string' && p.nodeName.endsWith('.ec2.internal'),
     },
     {
+      name: 'nodeName =$ (ends with, not merely contains)',
+      filter: () => 'nodeName=$1',
+      expected: (p) => typeof p.nodeName === 'string' && p.nodeName.endsWith('1'),
+    },
+    {
+      name: 'nodeName =^ (starts with, not merely contains)',
+      filter: () => 'nodeName=^r',
+      expected: (p) => typeof p.nodeName === 'string' && p.nodeName.startsWith('r'),
+    },
+    {
       name: 'nodeName !@ (does not contain; null never matches)',
       filter: () => 'nodeName!@ec2',
       expected: (p) => typeof p.nodeName === 'string' && !p.nodeName.includes('ec2'),

@@ -130,7 +130,7 @@ export function sortPods(
     const value = podField(pod, field);
     return { pod, key: value === null ? null : date ? Date.parse(value) : value };
   });
-  keyed.sort((a, b) => direction * compareNullable(a.key, b.key) || compareNullable(b.pod.id, a.pod.id));
+  keyed.sort((a, b) => direction * compareNullable(a.key, b.key) || compareNullable(a.pod.id, b.pod.id));
   return keyed.map((k) => k.pod);
 }
 

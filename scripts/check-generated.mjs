@@ -1,0 +1,37 @@
+// Fails (exit 1) when generated code is stale: the upstream wire types (scripts/gen-upstream.mjs)
+// or the GraphQL resolver types (codegen.ts). Run `npm run gen` to refresh them.
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { generate } from '@graphql-codegen/cli';
+import { generateUpstreamTypes } from './gen-upstream.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+process.chdir(root);
+let stale = 0;
+
+for (const [path, text] of await generateUpstreamTypes()) {
+  if ((await readFile(path, 'utf8').catch(() => '')) !== text) {
+    console.error(`stale generated file: ${path.slice(root.length)}`);
+    stale++;
+  }
+}
+
+const { default: config } = await import(`${root}codegen.ts`).catch(async () => {
+  // Node cannot import .ts directly before 22.6; read the config through tsx's loader instead.
+  const { tsImport } = await import('tsx/esm/api');
+  return tsImport(`${root}codegen.ts`, import.meta.url);
+});
+const outputs = await generate({ ...config, silent: true }, false);
+for (const output of outputs) {
+  const current = await readFile(`${root}${output.filename}`, 'utf8').catch(() => '');
+  if (current !== output.content) {
+    console.error(`stale generated file: ${output.filename}`);
+    stale++;
+  }
+}
+
+if (stale) {
+  console.error(`${stale} generated file(s) are stale: run npm run gen and commit the result.`);
+  process.exit(1);
+}
+console.log('generated code is current');

@@ -1,0 +1,85 @@
+/**
+ * Starts a real gateway over real simulators (all on free loopback ports) for integration tests,
+ * and reads the simulators' statistics, so tests can assert the exact upstream calls made.
+ */
+import { loadConfig } from '../../src/config.js';
+import { startGateway, type Gateway } from '../../src/server.js';
+import type { Fault, RecordedRequest, SimulatorServer } from '../../src/simulators/harness.js';
+import type { World } from '../../src/simulators/world.js';
+
+export type VendorName = 'fireworks' | 'runai' | 'gitpod';
+
+export interface GraphQLResponse<T = Record<string, unknown>> {
+  status: number;
+  data?: T | null;
+  errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
+  extensions?: Record<string, unknown>;
+}
+
+export interface TestGateway {
+  gateway: Gateway;
+  url: string;
+  world: World;
+  sims: Record<VendorName, SimulatorServer>;
+  /** POSTs a GraphQL request as a browser client would (JSON body). */
+  query<T = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): Promise<GraphQLResponse<T>>;
+  /** Operation counts per vendor since the last reset, without zero entries. */
+  calls(): Record<VendorName, Record<string, number>>;
+  /** Recorded upstream requests of one vendor since the last reset. */
+  requests(vendor: VendorName): RecordedRequest[];
+  /** Clears statistics and faults of every simulator. */
+  reset(): void;
+  faults(vendor: VendorName, faults: Record<string, Fault>): void;
+  stop(): Promise<void>;
+}
+
+/** Starts a gateway in demo mode on free ports; `env` adds to or overrides the defaults. */
+export async function startTestGateway(env: Record<string, string> = {}): Promise<TestGateway> {
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    SIM_FIREWORKS_PORT: '0',
+    SIM_RUNAI_PORT: '0',
+    SIM_GITPOD_PORT: '0',
+    NODE_ENV: 'test',
+    ...env,
+  });
+  const gateway = await startGateway(config);
+  const simulators = gateway.simulators;
+  if (!simulators) throw new Error('test gateway expected demo-mode simulators');
+  const sims = simulators.servers;
+  return {
+    gateway,
+    url: gateway.url,
+    world: simulators.world,
+    sims,
+    async query(query, variables, headers) {
+      const res = await fetch(gateway.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ query, variables }),
+      });
+      const body = (await res.json()) as Omit<GraphQLResponse, 'status'>;
+      return { status: res.status, ...body } as never;
+    },
+    calls() {
+      const out = {} as Record<VendorName, Record<string, number>>;
+      for (const vendor of ['fireworks', 'runai', 'gitpod'] as const) {
+        out[vendor] = Object.fromEntries(
+          Object.entries(sims[vendor].stats().operations).filter(([, n]) => n > 0),
+        );
+      }
+      return out;
+    },
+    requests: (vendor) => sims[vendor].stats().requests,
+    reset() {
+      for (const sim of Object.values(sims)) sim.reset();
+    },
+    faults: (vendor, faults) => sims[vendor].addFaults(faults),
+    stop: () => gateway.stop(),
+  };
+}
