@@ -878,6 +878,8 @@ export type Query = {
   nodes: Array<Maybe<Node>>;
   /** The Run:ai pods of every cluster. */
   pods: PodConnection;
+  /** The pods of one Run:ai inference revision. */
+  revisionPods: PodConnection;
   /** The warm pools of the organization, in Gitpod's order. */
   warmPools: WarmPoolConnection;
   /** The pods of one Run:ai workload. */
@@ -956,6 +958,16 @@ export type QueryPodsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<PodOrder>;
+};
+
+
+/** The root of every read. */
+export type QueryRevisionPodsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  revisionId: Scalars['ID']['input'];
 };
 
 
@@ -1689,6 +1701,7 @@ export type QueryResolvers<ContextType = GatewayContext, ParentType extends Reso
   nodePools?: Resolver<ResolversTypes['NodePoolConnection'], ParentType, ContextType, Partial<QueryNodePoolsArgs>>;
   nodes?: Resolver<Array<Maybe<ResolversTypes['Node']>>, ParentType, ContextType, RequireFields<QueryNodesArgs, 'ids'>>;
   pods?: Resolver<ResolversTypes['PodConnection'], ParentType, ContextType, Partial<QueryPodsArgs>>;
+  revisionPods?: Resolver<ResolversTypes['PodConnection'], ParentType, ContextType, RequireFields<QueryRevisionPodsArgs, 'revisionId'>>;
   warmPools?: Resolver<ResolversTypes['WarmPoolConnection'], ParentType, ContextType, Partial<QueryWarmPoolsArgs>>;
   workloadPods?: Resolver<ResolversTypes['PodConnection'], ParentType, ContextType, RequireFields<QueryWorkloadPodsArgs, 'workloadId'>>;
 };

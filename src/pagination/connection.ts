@@ -251,7 +251,9 @@ export async function paginateByToken<T>(
     if (collected.length >= want || !page.nextToken) break;
     if (page.nextToken === token) break; // a token that does not advance would loop forever
     token = page.nextToken;
-    skip = 0;
+    // AIP-158 lets a page come back shorter than asked even when more items follow, so the
+    // cursor's page may now end before the cursor: skip the rest on the next page, not nothing.
+    skip = Math.max(0, skip - page.items.length);
   }
   return {
     items: collected.slice(0, options.count),

@@ -7,7 +7,12 @@ import addFormatsModule from 'ajv-formats';
 import { expect } from 'vitest';
 import type { SimulatorServer } from '../../src/simulators/harness.js';
 import { createWorld, type World } from '../../src/simulators/world.js';
-import { createRunaiSimulator, generateRunaiData, type RunaiData, type RunaiPod } from '../../src/vendors/runai/simulator/index.js';
+import {
+  createRunaiSimulator,
+  generateRunaiData,
+  type RunaiData,
+  type RunaiPod,
+} from '../../src/vendors/runai/simulator/index.js';
 import { createOpenApiValidator, loadOpenApi } from './openapi.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
@@ -50,7 +55,11 @@ export async function startRunai(options: Parameters<typeof createWorld>[0] = {}
       const headers: Record<string, string> = token === null ? {} : { authorization: `Bearer ${token}` };
       const res = await fetch(`${url}${path}${qs ? `?${qs}` : ''}`, { headers });
       const text = await res.text();
-      return { status: res.status, headers: res.headers, body: text === '' ? undefined : (JSON.parse(text) as unknown) };
+      return {
+        status: res.status,
+        headers: res.headers,
+        body: text === '' ? undefined : (JSON.parse(text) as unknown),
+      };
     },
   };
 }
@@ -63,7 +72,9 @@ errorAjv.addSchema({ ...doc, $id: 'runai-errors' });
 const validateErrorBody = errorAjv.compile({ $ref: 'runai-errors#/components/schemas/Error' });
 
 function documentedStatuses(operationId: string): string[] {
-  for (const item of Object.values(doc.paths as Record<string, Record<string, { operationId?: string; responses: object }>>)) {
+  for (const item of Object.values(
+    doc.paths as Record<string, Record<string, { operationId?: string; responses: object }>>,
+  )) {
     for (const op of Object.values(item)) {
       if (op.operationId === operationId) return Object.keys(op.responses);
     }
@@ -87,7 +98,10 @@ export function expectValidResponse(operationId: string, status: number, body: u
 }
 
 /** The `Error` body the simulator answers with. */
-export function runaiErrorBody(status: number, message: string): { code: number; message: string; details: string } {
+export function runaiErrorBody(
+  status: number,
+  message: string,
+): { code: number; message: string; details: string } {
   const details: Record<number, string> = {
     400: 'Bad Request',
     401: 'Unauthorized',

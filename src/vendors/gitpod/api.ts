@@ -97,9 +97,12 @@ export function createGitpodApi(session: UpstreamSession) {
       if (page.direction !== 'forward') throw new Error('unreachable: backward paging is refused above');
       const binding = connectionBinding('Query.warmPools', filter ?? null);
       const after = page.after ? decodeCursor(page.after, binding, isTokenPosition, 'after') : undefined;
+      // When the first page already holds the whole list, its length is the count: no walk needed.
+      let wholeList: number | undefined;
       const result = await paginateByToken(
         async (token, pageSize) => {
           const upstream = await client.listWarmPools({ token, pageSize, filter });
+          if (token === undefined && upstream.nextToken === undefined) wholeList = upstream.warmPools.length;
           return { items: upstream.warmPools, nextToken: upstream.nextToken };
         },
         { count: page.count, ...(after ? { after } : {}), maxPageSize: GITPOD_MAX_PAGE_SIZE },

@@ -116,6 +116,40 @@ export function createRunaiApi(session: UpstreamSession, selected: () => Selecte
     ),
   );
 
+  const podsByRevision = new DataLoader<string, RunaiPod[]>((revisionIds) =>
+    Promise.all(revisionIds.map((revisionId) => client.revisionPods(revisionId))),
+  );
+
+  /** A connection over a list the upstream serves whole; offsets index into it, both directions. */
+  async function inMemoryConnection(
+    field: string,
+    argument: string,
+    id: string,
+    args: ConnectionArgs,
+    load: (id: string) => Promise<RunaiPod[]>,
+  ): Promise<ConnectionResult<RunaiPod>> {
+    const page = parseConnectionArgs(args, { backward: true, what: field });
+    if (!isUuid(id)) {
+      throw badUserInput(`\`${argument}\` must be a UUID, got "${id.slice(0, 80)}".`, { argument });
+    }
+    const binding = connectionBinding(`Query.${field}:${id.toLowerCase()}`, null);
+    const position =
+      page.direction === 'forward'
+        ? page.after
+          ? { after: decodeCursor(page.after, binding, isOffsetPosition, 'after') }
+          : {}
+        : page.before
+          ? { before: decodeCursor(page.before, binding, isOffsetPosition, 'before') }
+          : {};
+    const all = () => load(id.toLowerCase());
+    const result = await paginateByOffset(
+      async (offset, limit) => ({ items: (await all()).slice(offset, offset + limit) }),
+      async () => (await all()).length,
+      { direction: page.direction, count: page.count, ...position } as Parameters<typeof paginateByOffset>[2],
+    );
+    return { ...toConnection(result, binding), totalCount: async () => (await all()).length };
+  }
+
   return {
     /** Query.pods, Cluster.pods and NodePool.pods (scoped by extra filterBy entries). */
     pods: (identity: string, request: PodListRequest, scope: string[], what: string) =>
@@ -125,31 +159,11 @@ export function createRunaiApi(session: UpstreamSession, selected: () => Selecte
         what,
       ),
     /** Query.workloadPods: one workload's pods, paged in memory over one walk of get_workload_pods. */
-    async workloadPods(workloadId: string, args: ConnectionArgs): Promise<ConnectionResult<RunaiPod>> {
-      const page = parseConnectionArgs(args, { backward: true, what: 'workloadPods' });
-      if (!isUuid(workloadId))
-        throw badUserInput(`workloadId must be a UUID, got "${workloadId.slice(0, 80)}".`, {
-          argument: 'workloadId',
-        });
-      const binding = connectionBinding(`Query.workloadPods:${workloadId.toLowerCase()}`, null);
-      const position =
-        page.direction === 'forward'
-          ? page.after
-            ? { after: decodeCursor(page.after, binding, isOffsetPosition, 'after') }
-            : {}
-          : page.before
-            ? { before: decodeCursor(page.before, binding, isOffsetPosition, 'before') }
-            : {};
-      const all = () => podsByWorkload.load(workloadId.toLowerCase());
-      const result = await paginateByOffset(
-        async (offset, limit) => ({ items: (await all()).slice(offset, offset + limit) }),
-        async () => (await all()).length,
-        { direction: page.direction, count: page.count, ...position } as Parameters<
-          typeof paginateByOffset
-        >[2],
-      );
-      return { ...toConnection(result, binding), totalCount: async () => (await all()).length };
-    },
+    workloadPods: (workloadId: string, args: ConnectionArgs) =>
+      inMemoryConnection('workloadPods', 'workloadId', workloadId, args, (id) => podsByWorkload.load(id)),
+    /** Query.revisionPods: one inference revision's pods (get_revision_pods has no paging). */
+    revisionPods: (revisionId: string, args: ConnectionArgs) =>
+      inMemoryConnection('revisionPods', 'revisionId', revisionId, args, (id) => podsByRevision.load(id)),
     /** A pod by workload and pod id (Query.node), or undefined when the workload has no such pod. */
     async pod(workloadId: string, podId: string): Promise<RunaiPod | undefined> {
       if (!isUuid(workloadId) || !isUuid(podId)) return undefined;

@@ -90,6 +90,15 @@ export class RunaiClient {
     return podsPage(body);
   }
 
+  /** get_revision_pods (no paging upstream: every pod of the revision at once). */
+  async revisionPods(revisionId: string): Promise<RunaiPod[]> {
+    const body = await this.session.json<{ pods?: unknown; next?: unknown }>({
+      method: 'GET',
+      path: `/api/v1/workloads/inferences/revisions/${encodeURIComponent(revisionId)}/pods`,
+    });
+    return podsPage(body).pods;
+  }
+
   /** get_workload_pod_metrics. */
   async podMetrics(params: {
     workloadId: string;

@@ -13,7 +13,7 @@ type RunaiResolvers = Pick<
   Resolvers,
   'Pod' | 'PodRequestedResources' | 'PodAllocatedResources' | 'MetricSeries' | 'MetricSample' | 'Container'
 > & {
-  Query: Pick<NonNullable<Resolvers['Query']>, 'pods' | 'workloadPods'>;
+  Query: Pick<NonNullable<Resolvers['Query']>, 'pods' | 'workloadPods' | 'revisionPods'>;
 };
 
 const GPU_REQUEST_TYPES = { portion: 'PORTION', memory: 'MEMORY', migProfile: 'MIG_PROFILE' } as const;
@@ -28,6 +28,7 @@ export const runaiResolvers: RunaiResolvers = {
         'pods',
       ),
     workloadPods: (_root, { workloadId, ...args }, ctx) => ctx.runai.workloadPods(workloadId, args),
+    revisionPods: (_root, { revisionId, ...args }, ctx) => ctx.runai.revisionPods(revisionId, args),
   },
   Pod: {
     id: (p) => encodeGlobalId('Pod', `${p.workloadId}/${p.id}`),

@@ -41,7 +41,8 @@ const JOB_CASES: [string, (j: Job) => boolean][] = [
   ['state:RUNNING', (j) => j.state === 'RUNNING'],
   ['state = RUNNING OR state = PENDING', (j) => j.state === 'RUNNING' || j.state === 'PENDING'],
   ['state = (RUNNING OR PENDING)', (j) => j.state === 'RUNNING' || j.state === 'PENDING'],
-  ['state != (RUNNING OR PENDING)', (j) => j.state !== 'RUNNING' || j.state !== 'PENDING'],
+  // The comparator distributes over the OR: state != RUNNING OR state != PENDING, always true.
+  ['state != (RUNNING OR PENDING)', () => true],
   ['state = STATE_UNSPECIFIED', (j) => j.state === 'STATE_UNSPECIFIED'],
   [
     'node_pool_id = "a100-ondemand-1" AND state = COMPLETED',
@@ -76,7 +77,7 @@ const JOB_CASES: [string, (j: Job) => boolean][] = [
   ['notebook_executor:*', (j) => j.notebookExecutor !== undefined],
   [
     'shell_executor.command = "*nvidia-smi*"',
-    (j) => j.shellExecutor?.command.includes('nvidia-smi') === true,
+    (j) => j.shellExecutor?.command?.includes('nvidia-smi') === true,
   ],
   ['python_executor.args:"--config"', (j) => j.pythonExecutor?.args?.includes('--config') === true],
   [

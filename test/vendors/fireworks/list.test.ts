@@ -320,12 +320,11 @@ describe('readMask', () => {
     }
   });
 
-  it('can leave out the name, and a whole message wins over its subfields', async () => {
-    const res = await fw.get(path('ListBatchJobs'), {
-      readMask: 'python_executor.target, python_executor, num_ranks',
-      pageSize: '3',
-      orderBy: 'name',
-    });
+  it.each([
+    'python_executor.target, python_executor, num_ranks',
+    'num_ranks,pythonExecutor,pythonExecutor.args',
+  ])('can leave out the name, and a whole message wins over its subfields (%s)', async (readMask) => {
+    const res = await fw.get(path('ListBatchJobs'), { readMask, pageSize: '3', orderBy: 'name' });
     expectValidResponse('ListBatchJobs', 200, res.body);
     expect((res.body as { batchJobs: unknown[] }).batchJobs).toEqual(
       sortedBy(fw.data.batchJobs)

@@ -4,7 +4,13 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { RUNAI_OPERATIONS } from '../../../src/vendors/runai/simulator/index.js';
-import { RUNAI_TEST_TOKEN, expectValidResponse, runaiErrorBody, startRunai, type RunaiHarness } from '../../helpers/runai-sim.js';
+import {
+  RUNAI_TEST_TOKEN,
+  expectValidResponse,
+  runaiErrorBody,
+  startRunai,
+  type RunaiHarness,
+} from '../../helpers/runai-sim.js';
 
 let h: RunaiHarness;
 beforeAll(async () => {
@@ -32,18 +38,24 @@ function pathsByOperation(): Record<string, { path: string; query: Record<string
 }
 
 describe('authentication', () => {
-  it.each(RUNAI_OPERATIONS)('%s answers 401 with the Error body without a token or with a wrong one', async (operation) => {
-    const { path, query } = pathsByOperation()[operation] as { path: string; query: Record<string, string> };
-    for (const token of [null, 'wrong-token', `${RUNAI_TEST_TOKEN}x`]) {
-      const res = await h.get(path, query, token);
-      expect(res.status).toBe(401);
-      expectValidResponse(operation, 401, res.body);
-      expect(res.body).toEqual(UNAUTHORIZED);
-    }
-    const ok = await h.get(path, query);
-    expect(ok.status).toBe(200);
-    expectValidResponse(operation, 200, ok.body);
-  });
+  it.each(RUNAI_OPERATIONS)(
+    '%s answers 401 with the Error body without a token or with a wrong one',
+    async (operation) => {
+      const { path, query } = pathsByOperation()[operation] as {
+        path: string;
+        query: Record<string, string>;
+      };
+      for (const token of [null, 'wrong-token', `${RUNAI_TEST_TOKEN}x`]) {
+        const res = await h.get(path, query, token);
+        expect(res.status).toBe(401);
+        expectValidResponse(operation, 401, res.body);
+        expect(res.body).toEqual(UNAUTHORIZED);
+      }
+      const ok = await h.get(path, query);
+      expect(ok.status).toBe(200);
+      expectValidResponse(operation, 200, ok.body);
+    },
+  );
 });
 
 describe('statistics', () => {
@@ -63,7 +75,15 @@ describe('statistics', () => {
           credential: '****7f3a',
           status: 200,
         },
-        { operation: 'list_pods', method: 'GET', path: LIST, query: {}, body: null, credential: '****oken', status: 401 },
+        {
+          operation: 'list_pods',
+          method: 'GET',
+          path: LIST,
+          query: {},
+          body: null,
+          credential: '****oken',
+          status: 401,
+        },
         {
           operation: 'count_pods',
           method: 'GET',
@@ -130,7 +150,9 @@ describe('faults', () => {
 
   it('malformed answers 200 with a body that is not JSON', async () => {
     h.sim.addFaults({ count_pods: { malformed: true } });
-    const res = await fetch(`${h.url}/api/v1/workloads/pods/count`, { headers: { authorization: `Bearer ${RUNAI_TEST_TOKEN}` } });
+    const res = await fetch(`${h.url}/api/v1/workloads/pods/count`, {
+      headers: { authorization: `Bearer ${RUNAI_TEST_TOKEN}` },
+    });
     expect(res.status).toBe(200);
     await expect(res.json()).rejects.toThrow(SyntaxError);
   });

@@ -25,7 +25,9 @@ describe('generateRunaiData', () => {
       let placed = 0;
       for (const pool of cluster.nodePools) {
         const onPool = pods.filter((p) => p.currentNodePool === pool.id);
-        expect(onPool.length, `${cluster.id}/${pool.id}`).toBe(pool.accelerator === 'cpu' ? 0 : pool.podCount);
+        expect(onPool.length, `${cluster.id}/${pool.id}`).toBe(
+          pool.accelerator === 'cpu' ? 0 : pool.podCount,
+        );
         placed += onPool.length;
       }
       const waiting = pods.filter((p) => p.currentNodePool === null);
@@ -33,7 +35,12 @@ describe('generateRunaiData', () => {
       expect(pods.length).toBe(placed + waiting.length);
       const gpuPoolIds = cluster.nodePools.filter((p) => p.accelerator !== 'cpu').map((p) => p.id);
       for (const pod of waiting) {
-        expect(pod).toMatchObject({ k8sPhase: 'Pending', nodeName: null, ip: null, allocatedResources: null });
+        expect(pod).toMatchObject({
+          k8sPhase: 'Pending',
+          nodeName: null,
+          ip: null,
+          allocatedResources: null,
+        });
         expect(pod.requestedNodePools?.length).toBeGreaterThan(0);
         for (const id of pod.requestedNodePools ?? []) expect(gpuPoolIds).toContain(id);
       }
@@ -66,7 +73,9 @@ describe('generateRunaiData', () => {
       for (const id of revision.podIds) expect(podsById.get(id)?.revisionId).toBe(revision.id);
     }
     expect(data.workloads.some((w) => w.revisionIds.length >= 3)).toBe(true);
-    expect(data.pods.filter((p) => p.revisionId).length).toBe(data.revisions.reduce((n, r) => n + r.podIds.length, 0));
+    expect(data.pods.filter((p) => p.revisionId).length).toBe(
+      data.revisions.reduce((n, r) => n + r.podIds.length, 0),
+    );
   });
 
   it('covers every phase with consistent timestamps, none after the epoch', () => {

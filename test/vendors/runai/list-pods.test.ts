@@ -40,7 +40,12 @@ async function count(query: Record<string, string | string[]>): Promise<number> 
   return (res.body as { count: number }).count;
 }
 
-async function expectBadRequest(path: string, operationId: string, query: Record<string, string | string[]>, message: string) {
+async function expectBadRequest(
+  path: string,
+  operationId: string,
+  query: Record<string, string | string[]>,
+  message: string,
+) {
   const res = await h.get(path, query);
   expect(res.status).toBe(400);
   expectValidResponse(operationId, 400, res.body);
@@ -48,12 +53,15 @@ async function expectBadRequest(path: string, operationId: string, query: Record
 }
 
 describe('paging (offset, limit, next)', () => {
-  it.each([1, 7, 50, 500])('walks every live pod exactly once at limit %i, in the default order', async (limit) => {
-    const { pods, requests } = await walkPods(h, 'list_pods', LIST, {}, limit, live.length);
-    expect(pods).toEqual(live.map(brief));
-    expect(new Set(pods.map((p) => p.id)).size).toBe(live.length);
-    expect(requests).toBe(Math.ceil(live.length / limit));
-  });
+  it.each([1, 7, 50, 500])(
+    'walks every live pod exactly once at limit %i, in the default order',
+    async (limit) => {
+      const { pods, requests } = await walkPods(h, 'list_pods', LIST, {}, limit, live.length);
+      expect(pods).toEqual(live.map(brief));
+      expect(new Set(pods.map((p) => p.id)).size).toBe(live.length);
+      expect(requests).toBe(Math.ceil(live.length / limit));
+    },
+  );
 
   it('serves 50 pods from offset 0 by default, with next = 50', async () => {
     const res = await h.get(LIST);
@@ -124,12 +132,16 @@ describe('sortBy and sortOrder', () => {
 
   it('orders deleted pods by deletedAt desc', async () => {
     const pods = await listAll({ deleted: 'true', sortBy: 'deletedAt', sortOrder: 'desc' }, deleted.length);
-    expect(pods).toEqual(independentSort(deleted, SORT_KEYS.deletedAt as (p: RunaiPod) => Key, 'desc').map(brief));
+    expect(pods).toEqual(
+      independentSort(deleted, SORT_KEYS.deletedAt as (p: RunaiPod) => Key, 'desc').map(brief),
+    );
   });
 
   it('applies sortOrder to the default createdAt order', async () => {
     const pods = await listAll({ sortOrder: 'desc' }, live.length);
-    expect(pods.map((p) => p.id)).toEqual(independentSort(live, SORT_KEYS.createdAt as (p: RunaiPod) => Key, 'desc').map((p) => p.id));
+    expect(pods.map((p) => p.id)).toEqual(
+      independentSort(live, SORT_KEYS.createdAt as (p: RunaiPod) => Key, 'desc').map((p) => p.id),
+    );
   });
 
   it('has ties on createdAt that only the id breaks (so the tie-break is exercised)', () => {
@@ -137,8 +149,16 @@ describe('sortBy and sortOrder', () => {
   });
 
   it.each([
-    ['sortBy', 'name', 'sortBy must be one of clusterId, workloadId, revisionId, nodeName, currentNodepool, createdAt, completedAt, deletedAt, got "name"'],
-    ['sortBy', 'currentNodePool', 'sortBy must be one of clusterId, workloadId, revisionId, nodeName, currentNodepool, createdAt, completedAt, deletedAt, got "currentNodePool"'],
+    [
+      'sortBy',
+      'name',
+      'sortBy must be one of clusterId, workloadId, revisionId, nodeName, currentNodepool, createdAt, completedAt, deletedAt, got "name"',
+    ],
+    [
+      'sortBy',
+      'currentNodePool',
+      'sortBy must be one of clusterId, workloadId, revisionId, nodeName, currentNodepool, createdAt, completedAt, deletedAt, got "currentNodePool"',
+    ],
     ['sortOrder', 'DESC', 'sortOrder must be asc or desc, got "DESC"'],
   ])('rejects %s=%s with 400', async (name, value, message) => {
     await expectBadRequest(LIST, 'list_pods', { [name]: value }, message);
@@ -160,11 +180,31 @@ describe('filterBy', () => {
   const completedPod = () => pick((p) => Boolean(p.completedAt));
 
   const cases: { name: string; filter: () => string | string[]; expected: (p: RunaiPod) => boolean }[] = [
-    { name: 'clusterId ==', filter: () => `clusterId==${cluster()}`, expected: (p) => p.clusterId === cluster() },
-    { name: 'clusterId !=', filter: () => `clusterId!=${cluster()}`, expected: (p) => p.clusterId !== cluster() },
-    { name: 'clusterId <=', filter: () => `clusterId<=${cluster()}`, expected: (p) => p.clusterId <= cluster() },
-    { name: 'clusterId >=', filter: () => `clusterId>=${cluster()}`, expected: (p) => p.clusterId >= cluster() },
-    { name: 'workloadId ==', filter: () => `workloadId==${workload()}`, expected: (p) => p.workloadId === workload() },
+    {
+      name: 'clusterId ==',
+      filter: () => `clusterId==${cluster()}`,
+      expected: (p) => p.clusterId === cluster(),
+    },
+    {
+      name: 'clusterId !=',
+      filter: () => `clusterId!=${cluster()}`,
+      expected: (p) => p.clusterId !== cluster(),
+    },
+    {
+      name: 'clusterId <=',
+      filter: () => `clusterId<=${cluster()}`,
+      expected: (p) => p.clusterId <= cluster(),
+    },
+    {
+      name: 'clusterId >=',
+      filter: () => `clusterId>=${cluster()}`,
+      expected: (p) => p.clusterId >= cluster(),
+    },
+    {
+      name: 'workloadId ==',
+      filter: () => `workloadId==${workload()}`,
+      expected: (p) => p.workloadId === workload(),
+    },
     {
       name: 'revisionId == (inference pods only)',
       filter: () => `revisionId==${revision()}`,
@@ -258,13 +298,17 @@ describe('filterBy', () => {
     {
       name: 'completedAt <= (null never matches)',
       filter: () => `completedAt<=${completedPod().completedAt}`,
-      expected: (p) => Boolean(p.completedAt) && Date.parse(p.completedAt as string) <= Date.parse(completedPod().completedAt as string),
+      expected: (p) =>
+        Boolean(p.completedAt) &&
+        Date.parse(p.completedAt as string) <= Date.parse(completedPod().completedAt as string),
     },
     {
       name: 'two entries in one parameter are ANDed',
       filter: () => `currentNodepool=^h100,createdAt>=${midCreated()}`,
       expected: (p) =>
-        typeof p.currentNodePool === 'string' && p.currentNodePool.startsWith('h100') && Date.parse(p.createdAt) >= Date.parse(midCreated()),
+        typeof p.currentNodePool === 'string' &&
+        p.currentNodePool.startsWith('h100') &&
+        Date.parse(p.createdAt) >= Date.parse(midCreated()),
     },
     {
       name: 'repeated parameters are ANDed',
@@ -312,9 +356,17 @@ describe('filterBy', () => {
     ['a one-character operator', 'nodeName<ip', `filterBy entry "nodeName<ip" ${FORMAT}`],
     ['an unknown field', 'podName==x', `filterBy entry "podName==x" ${FORMAT}`],
     ['a field in the wrong case', 'NodeName==x', `filterBy entry "NodeName==x" ${FORMAT}`],
-    ['the camel-case currentNodePool', 'currentNodePool==h100-spot-1', `filterBy entry "currentNodePool==h100-spot-1" ${FORMAT}`],
+    [
+      'the camel-case currentNodePool',
+      'currentNodePool==h100-spot-1',
+      `filterBy entry "currentNodePool==h100-spot-1" ${FORMAT}`,
+    ],
     ['an empty value', 'nodeName==', `filterBy entry "nodeName==" ${FORMAT}`],
-    ['a value with a comma (split into two entries)', 'nodeName==rack,7=node@b^c$', `filterBy entry "7=node@b^c$" ${FORMAT}`],
+    [
+      'a value with a comma (split into two entries)',
+      'nodeName==rack,7=node@b^c$',
+      `filterBy entry "7=node@b^c$" ${FORMAT}`,
+    ],
     ['a trailing comma', 'nodeName==x,', `filterBy entry "" ${FORMAT}`],
     [
       'a bad date',
@@ -347,30 +399,41 @@ describe('filterBy', () => {
   });
 
   it('rejects a malformed entry among valid ones, in a repeated parameter too', async () => {
-    await expectBadRequest(LIST, 'list_pods', { filterBy: ['clusterId==x', 'bogus'] }, `filterBy entry "bogus" ${FORMAT}`);
+    await expectBadRequest(
+      LIST,
+      'list_pods',
+      { filterBy: ['clusterId==x', 'bogus'] },
+      `filterBy entry "bogus" ${FORMAT}`,
+    );
   });
 });
 
 describe('search, completed, deleted, verbosity', () => {
   const searchable = (p: RunaiPod, term: string): boolean =>
-    [p.name, p.workloadName, p.projectName, p.nodeName].some((s) => typeof s === 'string' && s.toLowerCase().includes(term.toLowerCase()));
+    [p.name, p.workloadName, p.projectName, p.nodeName].some(
+      (s) => typeof s === 'string' && s.toLowerCase().includes(term.toLowerCase()),
+    );
 
   it.each([
     ['a project name', 'RecSys'],
     ['a node name with = @ ^ $', 'NODE@RACK^'],
     ['a workload name with a comma', 'sweep,lr='],
     ['a pod name fragment', '-master-'],
-  ])('search matches %s case-insensitively over name, workloadName, projectName, nodeName', async (_, term) => {
-    const want = live.filter((p) => searchable(p, term));
-    expect(want.length).toBeGreaterThan(0);
-    expect(await listAll({ search: term }, want.length)).toEqual(want.map(brief));
-    expect(await count({ search: term })).toBe(want.length);
-  });
+  ])(
+    'search matches %s case-insensitively over name, workloadName, projectName, nodeName',
+    async (_, term) => {
+      const want = live.filter((p) => searchable(p, term));
+      expect(want.length).toBeGreaterThan(0);
+      expect(await listAll({ search: term }, want.length)).toEqual(want.map(brief));
+      expect(await count({ search: term })).toBe(want.length);
+    },
+  );
 
   it('search, filterBy and deleted combine in count_pods exactly as in list_pods', async () => {
     const query = { deleted: 'true', search: 'a', filterBy: 'currentNodepool=^h100' };
     const want = deleted.filter(
-      (p) => searchable(p, 'a') && typeof p.currentNodePool === 'string' && p.currentNodePool.startsWith('h100'),
+      (p) =>
+        searchable(p, 'a') && typeof p.currentNodePool === 'string' && p.currentNodePool.startsWith('h100'),
     );
     expect(want.length).toBeGreaterThan(0);
     expect(await listAll(query, want.length)).toEqual(want.map(brief));
@@ -420,7 +483,12 @@ describe('search, completed, deleted, verbosity', () => {
   });
 
   it('count_pods rejects a bad deleted too', async () => {
-    await expectBadRequest(COUNT, 'count_pods', { deleted: 'maybe' }, 'deleted must be true or false, got "maybe"');
+    await expectBadRequest(
+      COUNT,
+      'count_pods',
+      { deleted: 'maybe' },
+      'deleted must be true or false, got "maybe"',
+    );
   });
 });
 

@@ -22,9 +22,16 @@ beforeAll(async () => {
 });
 afterAll(() => h.sim.close());
 
-const podsOf = (workload: RunaiWorkload): RunaiPod[] => h.data.pods.filter((p) => p.workloadId === workload.id);
+const podsOf = (workload: RunaiWorkload): RunaiPod[] =>
+  h.data.pods.filter((p) => p.workloadId === workload.id);
 
-async function expectError(operationId: string, path: string, query: Record<string, string | string[]>, status: number, message: string) {
+async function expectError(
+  operationId: string,
+  path: string,
+  query: Record<string, string | string[]>,
+  status: number,
+  message: string,
+) {
   const res = await h.get(path, query);
   expect(res.status).toBe(status);
   expectValidResponse(operationId, status, res.body);
@@ -34,7 +41,9 @@ async function expectError(operationId: string, path: string, query: Record<stri
 describe('get_workload_pods', () => {
   const biggest = () => h.data.workloads.reduce((a, b) => (b.podIds.length > a.podIds.length ? b : a));
   const withDeleted = () => {
-    const w = h.data.workloads.find((w) => podsOf(w).some((p) => p.deletedAt) && podsOf(w).some((p) => !p.deletedAt));
+    const w = h.data.workloads.find(
+      (w) => podsOf(w).some((p) => p.deletedAt) && podsOf(w).some((p) => !p.deletedAt),
+    );
     if (!w) throw new Error('fixture: no workload with both deleted and live pods');
     return w;
   };
@@ -43,7 +52,14 @@ describe('get_workload_pods', () => {
     const workload = biggest();
     const want = inDefaultOrder(podsOf(workload).filter((p) => !p.deletedAt));
     expect(want.length).toBeGreaterThan(limit === 50 ? 0 : limit);
-    const { pods } = await walkPods(h, 'get_workload_pods', `/api/v1/workloads/${workload.id}/pods`, {}, limit, want.length);
+    const { pods } = await walkPods(
+      h,
+      'get_workload_pods',
+      `/api/v1/workloads/${workload.id}/pods`,
+      {},
+      limit,
+      want.length,
+    );
     expect(pods).toEqual(want.map(brief));
   });
 
@@ -51,25 +67,49 @@ describe('get_workload_pods', () => {
     const workload = withDeleted();
     const res = await h.get(`/api/v1/workloads/${workload.id}/pods`, { deleted: 'true' });
     expectValidResponse('get_workload_pods', 200, res.body);
-    expect(res.body).toEqual({ pods: inDefaultOrder(podsOf(workload).filter((p) => p.deletedAt)).map(brief) });
+    expect(res.body).toEqual({
+      pods: inDefaultOrder(podsOf(workload).filter((p) => p.deletedAt)).map(brief),
+    });
   });
 
   it('search narrows the workload pods case-insensitively', async () => {
-    const workload = h.data.workloads.find((w) => w.kind === 'distributed' && w.podIds.length >= 3 && podsOf(w).every((p) => !p.deletedAt));
+    const workload = h.data.workloads.find(
+      (w) => w.kind === 'distributed' && w.podIds.length >= 3 && podsOf(w).every((p) => !p.deletedAt),
+    );
     if (!workload) throw new Error('fixture: no live distributed workload');
     const res = await h.get(`/api/v1/workloads/${workload.id}/pods`, { search: 'WORKER' });
-    expect(res.body).toEqual({ pods: inDefaultOrder(podsOf(workload).filter((p) => p.name.includes('worker'))).map(brief) });
+    expect(res.body).toEqual({
+      pods: inDefaultOrder(podsOf(workload).filter((p) => p.name.includes('worker'))).map(brief),
+    });
     expect((res.body as { pods: unknown[] }).pods.length).toBe(workload.podIds.length - 1);
   });
 
   it('answers an unknown workload with 404 and a malformed id with 400', async () => {
-    await expectError('get_workload_pods', `/api/v1/workloads/${UNKNOWN}/pods`, {}, 404, `workload ${UNKNOWN} not found`);
-    await expectError('get_workload_pods', '/api/v1/workloads/not-a-uuid/pods', {}, 400, 'workloadId must be a UUID, got "not-a-uuid"');
+    await expectError(
+      'get_workload_pods',
+      `/api/v1/workloads/${UNKNOWN}/pods`,
+      {},
+      404,
+      `workload ${UNKNOWN} not found`,
+    );
+    await expectError(
+      'get_workload_pods',
+      '/api/v1/workloads/not-a-uuid/pods',
+      {},
+      400,
+      'workloadId must be a UUID, got "not-a-uuid"',
+    );
   });
 
   it('validates limit like list_pods', async () => {
     const id = biggest().id;
-    await expectError('get_workload_pods', `/api/v1/workloads/${id}/pods`, { limit: '501' }, 400, 'limit must be an integer from 1 to 500, got "501"');
+    await expectError(
+      'get_workload_pods',
+      `/api/v1/workloads/${id}/pods`,
+      { limit: '501' },
+      400,
+      'limit must be an integer from 1 to 500, got "501"',
+    );
   });
 });
 
@@ -85,21 +125,35 @@ describe('get_revision_pods', () => {
   });
 
   it('deleted=true returns the deleted pods of the revision', async () => {
-    const revision = h.data.revisions.find((r) => h.data.pods.some((p) => p.revisionId === r.id && p.deletedAt));
+    const revision = h.data.revisions.find((r) =>
+      h.data.pods.some((p) => p.revisionId === r.id && p.deletedAt),
+    );
     if (!revision) throw new Error('fixture: no revision with a deleted pod');
-    const res = await h.get(`/api/v1/workloads/inferences/revisions/${revision.id}/pods`, { deleted: 'true' });
-    expect(res.body).toEqual({ pods: inDefaultOrder(h.data.pods.filter((p) => p.revisionId === revision.id && p.deletedAt)).map(brief) });
+    const res = await h.get(`/api/v1/workloads/inferences/revisions/${revision.id}/pods`, {
+      deleted: 'true',
+    });
+    expect(res.body).toEqual({
+      pods: inDefaultOrder(h.data.pods.filter((p) => p.revisionId === revision.id && p.deletedAt)).map(brief),
+    });
   });
 
   it('answers an unknown revision with 404', async () => {
-    await expectError('get_revision_pods', `/api/v1/workloads/inferences/revisions/${UNKNOWN}/pods`, {}, 404, `revision ${UNKNOWN} not found`);
+    await expectError(
+      'get_revision_pods',
+      `/api/v1/workloads/inferences/revisions/${UNKNOWN}/pods`,
+      {},
+      404,
+      `revision ${UNKNOWN} not found`,
+    );
   });
 });
 
 describe('get_workload_pod_metrics', () => {
   const pathOf = (pod: RunaiPod) => `/api/v1/workloads/${pod.workloadId}/pods/${pod.id}/metrics`;
   const runningMultiGpu = (): RunaiPod => {
-    const pod = h.data.pods.find((p) => p.k8sPhase === 'Running' && (p.allocatedResources?.gpu ?? 0) >= 2 && !p.deletedAt);
+    const pod = h.data.pods.find(
+      (p) => p.k8sPhase === 'Running' && (p.allocatedResources?.gpu ?? 0) >= 2 && !p.deletedAt,
+    );
     if (!pod) throw new Error('fixture: no running multi-GPU pod');
     return pod;
   };
@@ -120,7 +174,13 @@ describe('get_workload_pod_metrics', () => {
     });
     expect(res.status).toBe(200);
     expectValidResponse('get_workload_pod_metrics', 200, res.body);
-    const { measurements } = res.body as { measurements: { type: string; labels: Record<string, string> | null; values: { value: string; timestamp: string }[] }[] };
+    const { measurements } = res.body as {
+      measurements: {
+        type: string;
+        labels: Record<string, string> | null;
+        values: { value: string; timestamp: string }[];
+      }[];
+    };
     const gpus = Array.from({ length: devices }, (_, g) => ({ gpu: String(g) }));
     expect(measurements.map((m) => [m.type, m.labels])).toEqual([
       ...gpus.map((l) => ['GPU_UTILIZATION_PER_GPU', l]),
@@ -132,19 +192,23 @@ describe('get_workload_pod_metrics', () => {
     const times = [0, 1, 2, 3, 4].map((i) => new Date(Date.parse(start) + i * step).toISOString());
     for (const m of measurements) expect(m.values.map((v) => v.timestamp)).toEqual(times);
 
-    const numbers = (type: string) => measurements.filter((m) => m.type === type).map((m) => m.values.map((v) => Number(v.value)));
+    const numbers = (type: string) =>
+      measurements.filter((m) => m.type === type).map((m) => m.values.map((v) => Number(v.value)));
     for (const v of numbers('GPU_UTILIZATION_PER_GPU').flat()) {
       expect(v).toBeGreaterThan(0);
       expect(v).toBeLessThanOrEqual(100);
     }
     const [aggregate] = numbers('GPU_UTILIZATION') as [number[]];
     const perGpu = numbers('GPU_UTILIZATION_PER_GPU');
-    aggregate.forEach((v, i) => expect(v).toBeCloseTo(perGpu.reduce((s, series) => s + (series[i] as number), 0) / devices, 1));
+    aggregate.forEach((v, i) =>
+      expect(v).toBeCloseTo(perGpu.reduce((s, series) => s + (series[i] as number), 0) / devices, 1),
+    );
     for (const v of numbers('CPU_USAGE_CORES')[0] ?? []) {
       expect(v).toBeGreaterThan(0);
       expect(v).toBeLessThanOrEqual(pod.requestedResources?.cpu?.request as number);
     }
-    const perDeviceBytes = (Number.parseInt(pod.allocatedResources?.gpuMemory as string, 10) * 2 ** 30) / devices;
+    const perDeviceBytes =
+      (Number.parseInt(pod.allocatedResources?.gpuMemory as string, 10) * 2 ** 30) / devices;
     for (const series of numbers('GPU_MEMORY_USAGE_BYTES_PER_GPU')) {
       for (const v of series) {
         expect(Number.isInteger(v)).toBe(true);
@@ -173,7 +237,8 @@ describe('get_workload_pod_metrics', () => {
     const { start, end } = window(pod);
     type Series = { measurements: { values: { timestamp: string }[] }[] };
     const lengthFor = async (extra: Record<string, string>) =>
-      ((await h.get(pathOf(pod), { metricType: 'CPU_USAGE_CORES', start, end, ...extra })).body as Series).measurements[0]?.values;
+      ((await h.get(pathOf(pod), { metricType: 'CPU_USAGE_CORES', start, end, ...extra })).body as Series)
+        .measurements[0]?.values;
     expect((await lengthFor({}))?.length).toBe(20);
     expect((await lengthFor({ numberOfSamples: '0' }))?.length).toBe(20);
     expect((await lengthFor({ numberOfSamples: '1000' }))?.length).toBe(1000);
@@ -189,7 +254,9 @@ describe('get_workload_pod_metrics', () => {
       numberOfSamples: '3',
     });
     expectValidResponse('get_workload_pod_metrics', 200, res.body);
-    const zeros = ['2025-12-31T00:00:00.000Z', '2025-12-31T00:30:00.000Z', '2025-12-31T01:00:00.000Z'].map((timestamp) => ({ value: '0', timestamp }));
+    const zeros = ['2025-12-31T00:00:00.000Z', '2025-12-31T00:30:00.000Z', '2025-12-31T01:00:00.000Z'].map(
+      (timestamp) => ({ value: '0', timestamp }),
+    );
     expect(res.body).toEqual({
       measurements: [
         { type: 'GPU_UTILIZATION', labels: null, values: zeros },
@@ -202,14 +269,38 @@ describe('get_workload_pod_metrics', () => {
   const END = '2025-12-02T00:00:00Z';
   it.each([
     [{ start: START, end: END }, 'metricType is required: one or more of'],
-    [{ metricType: 'GPU_TEMPERATURE', start: START, end: END }, 'metricType must be one of GPU_UTILIZATION_PER_GPU'],
-    [{ metricType: 'GPU_UTILIZATION,', start: START, end: END }, 'metricType must be one of GPU_UTILIZATION_PER_GPU'],
-    [{ metricType: 'GPU_UTILIZATION', end: END }, 'start is required: an ISO 8601 timestamp such as 2026-01-01T00:00:00Z'],
-    [{ metricType: 'GPU_UTILIZATION', start: START }, 'end is required: an ISO 8601 timestamp such as 2026-01-01T00:00:00Z'],
-    [{ metricType: 'GPU_UTILIZATION', start: '2025-12-01', end: END }, 'start must be an ISO 8601 timestamp such as 2026-01-01T00:00:00Z, got "2025-12-01"'],
-    [{ metricType: 'GPU_UTILIZATION', start: END, end: START }, `start must not be after end, got start=${END} end=${START}`],
-    [{ metricType: 'GPU_UTILIZATION', start: START, end: END, numberOfSamples: '1001' }, 'numberOfSamples must be an integer from 0 to 1000, got "1001"'],
-    [{ metricType: 'GPU_UTILIZATION', start: START, end: END, numberOfSamples: '-1' }, 'numberOfSamples must be an integer from 0 to 1000, got "-1"'],
+    [
+      { metricType: 'GPU_TEMPERATURE', start: START, end: END },
+      'metricType must be one of GPU_UTILIZATION_PER_GPU',
+    ],
+    [
+      { metricType: 'GPU_UTILIZATION,', start: START, end: END },
+      'metricType must be one of GPU_UTILIZATION_PER_GPU',
+    ],
+    [
+      { metricType: 'GPU_UTILIZATION', end: END },
+      'start is required: an ISO 8601 timestamp such as 2026-01-01T00:00:00Z',
+    ],
+    [
+      { metricType: 'GPU_UTILIZATION', start: START },
+      'end is required: an ISO 8601 timestamp such as 2026-01-01T00:00:00Z',
+    ],
+    [
+      { metricType: 'GPU_UTILIZATION', start: '2025-12-01', end: END },
+      'start must be an ISO 8601 timestamp such as 2026-01-01T00:00:00Z, got "2025-12-01"',
+    ],
+    [
+      { metricType: 'GPU_UTILIZATION', start: END, end: START },
+      `start must not be after end, got start=${END} end=${START}`,
+    ],
+    [
+      { metricType: 'GPU_UTILIZATION', start: START, end: END, numberOfSamples: '1001' },
+      'numberOfSamples must be an integer from 0 to 1000, got "1001"',
+    ],
+    [
+      { metricType: 'GPU_UTILIZATION', start: START, end: END, numberOfSamples: '-1' },
+      'numberOfSamples must be an integer from 0 to 1000, got "-1"',
+    ],
   ])('rejects %o with 400', async (query, messageStart) => {
     const pod = runningMultiGpu();
     const res = await h.get(pathOf(pod), query);
@@ -224,10 +315,34 @@ describe('get_workload_pod_metrics', () => {
     const other = h.data.workloads.find((w) => w.id !== pod.workloadId) as RunaiWorkload;
     const query = { metricType: 'GPU_UTILIZATION', start: START, end: END };
     const op = 'get_workload_pod_metrics';
-    await expectError(op, `/api/v1/workloads/${UNKNOWN}/pods/${pod.id}/metrics`, query, 404, `workload ${UNKNOWN} not found`);
-    await expectError(op, `/api/v1/workloads/${pod.workloadId}/pods/${UNKNOWN}/metrics`, query, 404, `pod ${UNKNOWN} not found`);
-    await expectError(op, `/api/v1/workloads/${other.id}/pods/${pod.id}/metrics`, query, 404, `pod ${pod.id} not found in workload ${other.id}`);
-    await expectError(op, `/api/v1/workloads/${pod.workloadId}/pods/pod-0/metrics`, query, 400, 'podId must be a UUID, got "pod-0"');
+    await expectError(
+      op,
+      `/api/v1/workloads/${UNKNOWN}/pods/${pod.id}/metrics`,
+      query,
+      404,
+      `workload ${UNKNOWN} not found`,
+    );
+    await expectError(
+      op,
+      `/api/v1/workloads/${pod.workloadId}/pods/${UNKNOWN}/metrics`,
+      query,
+      404,
+      `pod ${UNKNOWN} not found`,
+    );
+    await expectError(
+      op,
+      `/api/v1/workloads/${other.id}/pods/${pod.id}/metrics`,
+      query,
+      404,
+      `pod ${pod.id} not found in workload ${other.id}`,
+    );
+    await expectError(
+      op,
+      `/api/v1/workloads/${pod.workloadId}/pods/pod-0/metrics`,
+      query,
+      400,
+      'podId must be a UUID, got "pod-0"',
+    );
   });
 });
 
@@ -244,9 +359,19 @@ describe('getPods (deprecated)', () => {
     request.memory = bytes(r?.cpuMemory?.request as string);
     const a = pod.allocatedResources;
     const allocation: Record<string, number> = a
-      ? { gpu: a.gpu as number, gpuMemory: bytes(a.gpuMemory as string), cpu: a.cpu as number, memory: bytes(a.cpuMemory as string) }
+      ? {
+          gpu: a.gpu as number,
+          gpuMemory: bytes(a.gpuMemory as string),
+          cpu: a.cpu as number,
+          memory: bytes(a.cpuMemory as string),
+        }
       : {};
-    const statuses: Record<string, string> = { Succeeded: 'Completed', Failed: 'Error', Running: 'Running', Unknown: 'Unknown' };
+    const statuses: Record<string, string> = {
+      Succeeded: 'Completed',
+      Failed: 'Error',
+      Running: 'Running',
+      Unknown: 'Unknown',
+    };
     const started = pod.containers[0]?.startedAt;
     return {
       podId: pod.id,

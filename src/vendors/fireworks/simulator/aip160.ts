@@ -19,10 +19,9 @@
  *
  * Semantics:
  * - Fields are named in snake_case or camelCase; nested with '.'; `map.key` selects a map entry.
- * - Strings: `=`, `!=` and `:` compare whole values; a `*` is a wildcard matching any
- *   run of characters (`name = "*-spot-*"`); AIP-160 has no escape for it (a `*` also matches
- *   itself). `< <= > >=` compare by
- *   UTF-16 code unit.
+ * - Strings: `=`, `!=` and `:` compare whole values; a `*` is a wildcard matching any run of
+ *   characters (`name = "*-spot-*"`); AIP-160 has no escape for it (a `*` also matches itself).
+ *   `< <= > >=` compare by UTF-16 code unit.
  * - Numbers, timestamps (RFC 3339) and booleans compare by value; enums (`state = RUNNING`)
  *   accept only = != : and a value of the enum.
  * - `:` is "has": `map:key` (key present), `repeated:value` (an element equals value),

@@ -1,0 +1,357 @@
+/**
+ * Cursor and page-argument misuse: every case is refused with BAD_USER_INPUT naming the argument,
+ * before any upstream call for the connection (a parent object the connection hangs off is still
+ * fetched). Cursors only resume the connection, filter and order that issued them.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { gql, groundTruth, loc, NO_CALLS, type Fleet } from '../helpers/ground-truth.js';
+
+let gw: TestGateway;
+let fleet: Fleet;
+
+beforeAll(async () => {
+  gw = await startTestGateway();
+  fleet = groundTruth(gw.world);
+});
+afterAll(() => gw.stop());
+beforeEach(() => gw.reset());
+
+const FOREIGN =
+  "`after` belongs to another connection, or to this one with another filter or orderBy. Cursors only resume the connection and arguments that issued them: restart from the first page.";
+const INVALID = "`after` is not a valid cursor. Use a cursor from this connection's edges or pageInfo.";
+const INVALID_POSITION = "`after` is not a valid cursor. Use a cursor from this connection's edges.";
+
+/** Returns the endCursor of the first page of size 2 of a root connection (then resets the stats). */
+async function cursorOf(field: string, args = ''): Promise<string> {
+  const res = await gql<Record<string, { pageInfo: { endCursor: string } }>>(
+    gw,
+    `{ ${field}(first: 2${args ? `, ${args}` : ''}) { pageInfo { endCursor } } }`,
+  );
+  const cursor = res.data?.[field]?.pageInfo.endCursor;
+  if (typeof cursor !== 'string') throw new Error(`no cursor from ${field}: ${JSON.stringify(res)}`);
+  gw.reset();
+  return cursor;
+}
+
+/** The whole response of a root connection refused with BAD_USER_INPUT. */
+function refusedAtRoot(query: string, field: string, message: string, argument: string) {
+  return {
+    status: 200,
+    data: null,
+    errors: [
+      {
+        message,
+        locations: [loc(query, field)],
+        path: [field],
+        extensions: { code: 'BAD_USER_INPUT', argument },
+      },
+    ],
+  };
+}
+
+describe('a cursor from another connection', () => {
+  it.each([
+    ['clusters', 'nodePools'],
+    ['nodePools', 'clusters'],
+    ['batchJobs', 'nodePools'],
+    ['pods', 'batchJobs'],
+    ['warmPools', 'batchJobs'],
+    ['batchJobs', 'warmPools'],
+    ['batchJobs', 'pods'],
+  ])('a %s cursor is refused by %s, with no upstream call', async (from, to) => {
+    const after = await cursorOf(from);
+    const query = `query($after: String) { ${to}(first: 2, after: $after) { nodes { id } } }`;
+    expect(await gql(gw, query, { after })).toEqual(refusedAtRoot(query, to, FOREIGN, 'after'));
+    expect(gw.calls()).toEqual(NO_CALLS);
+  });
+
+  it('a Query.pods cursor is refused by Cluster.pods (only the cluster is fetched)', async () => {
+    const after = await cursorOf('pods');
+    const cluster = fleet.clusters[0]!.name;
+    const query = `query($after: String) { cluster(name: "${cluster}") { pods(first: 2, after: $after) { nodes { id } } } }`;
+    expect(await gql(gw, query, { after })).toEqual({
+      status: 200,
+      data: { cluster: null },
+      errors: [
+        {
+          message: FOREIGN,
+          locations: [loc(query, 'pods')],
+          path: ['cluster', 'pods'],
+          extensions: { code: 'BAD_USER_INPUT', argument: 'after' },
+        },
+      ],
+    });
+    expect(gw.calls()).toEqual({ fireworks: { GetCluster: 1 }, runai: {}, gitpod: {} });
+  });
+
+  it("one node pool's batch job cursor is refused by another node pool's batchJobs", async () => {
+    const [a, b] = fleet.nodePools;
+    const first = await gql<{ nodePool: { batchJobs: { pageInfo: { endCursor: string } } } }>(
+      gw,
+      `{ nodePool(name: "${a!.name}") { batchJobs(first: 2) { pageInfo { endCursor } } } }`,
+    );
+    const after = first.data?.nodePool.batchJobs.pageInfo.endCursor;
+    gw.reset();
+    const query = `query($after: String) { nodePool(name: "${b!.name}") { batchJobs(first: 2, after: $after) { nodes { id } } } }`;
+    expect(await gql(gw, query, { after })).toEqual({
+      status: 200,
+      data: { nodePool: null },
+      errors: [
+        {
+          message: FOREIGN,
+          locations: [loc(query, 'batchJobs')],
+          path: ['nodePool', 'batchJobs'],
+          extensions: { code: 'BAD_USER_INPUT', argument: 'after' },
+        },
+      ],
+    });
+    expect(gw.calls()).toEqual({ fireworks: { ListNodePools: 1 }, runai: {}, gitpod: {} });
+  });
+
+  it("one cluster's node pool cursor is refused by another cluster's nodePools", async () => {
+    const [a, b] = fleet.clusters;
+    const first = await gql<{ cluster: { nodePools: { pageInfo: { endCursor: string } } } }>(
+      gw,
+      `{ cluster(name: "${a!.name}") { nodePools(first: 2) { pageInfo { endCursor } } } }`,
+    );
+    const after = first.data?.cluster.nodePools.pageInfo.endCursor;
+    gw.reset();
+    const query = `query($after: String) { cluster(name: "${b!.name}") { nodePools(first: 2, after: $after) { nodes { id } } } }`;
+    expect(await gql(gw, query, { after })).toEqual({
+      status: 200,
+      data: { cluster: null },
+      errors: [
+        {
+          message: FOREIGN,
+          locations: [loc(query, 'nodePools')],
+          path: ['cluster', 'nodePools'],
+          extensions: { code: 'BAD_USER_INPUT', argument: 'after' },
+        },
+      ],
+    });
+    expect(gw.calls()).toEqual({ fireworks: { GetCluster: 1 }, runai: {}, gitpod: {} });
+  });
+
+  it("one workload's pod cursor is refused by another workload's pods", async () => {
+    const [a, b] = [...new Set(fleet.pods.map((p) => p.workloadId))];
+    const first = await gql<{ workloadPods: { pageInfo: { endCursor: string } } }>(
+      gw,
+      `{ workloadPods(workloadId: "${a}", first: 1) { pageInfo { endCursor } } }`,
+    );
+    const after = first.data?.workloadPods.pageInfo.endCursor;
+    gw.reset();
+    const query = `query($after: String) { workloadPods(workloadId: "${b}", first: 1, after: $after) { nodes { id } } }`;
+    expect(await gql(gw, query, { after })).toEqual(refusedAtRoot(query, 'workloadPods', FOREIGN, 'after'));
+    expect(gw.calls()).toEqual(NO_CALLS);
+  });
+});
+
+describe('a cursor from the same connection with another filter or order', () => {
+  it.each([
+    ['batchJobs', 'filter: {states: [RUNNING]}', 'filter: {states: [FAILED]}'],
+    ['batchJobs', 'filter: {states: [RUNNING]}', ''],
+    ['batchJobs', '', 'orderBy: {field: NAME}'],
+    ['batchJobs', 'orderBy: {field: CREATE_TIME, direction: DESC}', 'orderBy: {field: CREATE_TIME}'],
+    ['clusters', 'orderBy: {field: DISPLAY_NAME}', ''],
+    ['nodePools', 'filter: {states: [READY]}', 'filter: {states: [READY, FAILED]}'],
+    ['pods', 'filter: {nodeNameContains: "ip-10"}', 'filter: {nodeNameContains: "ip-11"}'],
+    ['pods', '', 'orderBy: {field: NODE_NAME}'],
+    ['pods', 'orderBy: {field: NODE_NAME}', 'orderBy: {field: NODE_NAME, direction: DESC}'],
+  ])('%s: a cursor issued with (%s) is refused with (%s)', async (field, issued, presented) => {
+    const after = await cursorOf(field, issued);
+    const query = `query($after: String) { ${field}(first: 2, after: $after${presented ? `, ${presented}` : ''}) { nodes { id } } }`;
+    expect(await gql(gw, query, { after })).toEqual(refusedAtRoot(query, field, FOREIGN, 'after'));
+    expect(gw.calls()).toEqual(NO_CALLS);
+  });
+
+  it('warmPools: a cursor issued with a project filter is refused without it', async () => {
+    const projectId = fleet.warmPools[0]!.metadata.projectId as string;
+    const after = await cursorOf('warmPools', `filter: {projectIds: ["${projectId}"]}`);
+    const query = `query($after: String) { warmPools(first: 2, after: $after) { nodes { id } } }`;
+    expect(await gql(gw, query, { after })).toEqual(refusedAtRoot(query, 'warmPools', FOREIGN, 'after'));
+    expect(gw.calls()).toEqual(NO_CALLS);
+  });
+});
+
+describe('malformed cursors', () => {
+  const base64url = (text: string) => Buffer.from(text).toString('base64url');
+  it.each([
+    ['not base64url', '!!not a cursor!!', INVALID],
+    ['base64url of no JSON', 'bm90IGpzb24', INVALID],
+    ['JSON that is no cursor', base64url('{"hello":"world"}'), INVALID],
+    ['a cursor of another version', base64url('{"v":2,"b":"x","p":{"o":1}}'), INVALID],
+    ['JSON null', base64url('null'), INVALID],
+    ['over 4096 characters', 'A'.repeat(5000), INVALID],
+  ])('refuses %s on every connection kind, with no upstream call', async (_what, after, message) => {
+    for (const field of ['clusters', 'batchJobs', 'pods', 'warmPools']) {
+      gw.reset();
+      const query = `query($after: String) { ${field}(first: 2, after: $after) { nodes { id } } }`;
+      expect(await gql(gw, query, { after })).toEqual(refusedAtRoot(query, field, message, 'after'));
+      expect(gw.calls()).toEqual(NO_CALLS);
+    }
+  });
+
+  it('refuses a pods cursor whose position was tampered with (negative offset)', async () => {
+    const real = JSON.parse(Buffer.from(await cursorOf('pods'), 'base64url').toString('utf8')) as object;
+    const after = base64url(JSON.stringify({ ...real, p: { o: -5 } }));
+    const query = `query($after: String) { pods(first: 2, after: $after) { nodes { id } } }`;
+    expect(await gql(gw, query, { after })).toEqual(refusedAtRoot(query, 'pods', INVALID_POSITION, 'after'));
+    expect(gw.calls()).toEqual(NO_CALLS);
+  });
+
+  it('refuses a batch job cursor whose position was tampered with (an index that is no integer)', async () => {
+    const real = JSON.parse(Buffer.from(await cursorOf('batchJobs'), 'base64url').toString('utf8')) as object;
+    const after = base64url(JSON.stringify({ ...real, p: { t: '', i: 1.5 } }));
+    const query = `query($after: String) { batchJobs(first: 2, after: $after) { nodes { id } } }`;
+    expect(await gql(gw, query, { after })).toEqual(refusedAtRoot(query, 'batchJobs', INVALID_POSITION, 'after'));
+    expect(gw.calls()).toEqual(NO_CALLS);
+  });
+
+  it('refuses a malformed `before` on pods, naming `before`', async () => {
+    const query = `{ pods(last: 2, before: "garbage!") { nodes { id } } }`;
+    expect(await gql(gw, query)).toEqual(
+      refusedAtRoot(query, 'pods', "`before` is not a valid cursor. Use a cursor from this connection's edges or pageInfo.", 'before'),
+    );
+    expect(gw.calls()).toEqual(NO_CALLS);
+  });
+});
+
+describe('page sizes and directions', () => {
+  const CONNECTIONS = ['clusters', 'nodePools', 'batchJobs', 'pods', 'warmPools'];
+
+  it.each([
+    ['first: -1', 'first', '`first` must be between 0 and 100, got -1.'],
+    ['first: 101', 'first', '`first` must be between 0 and 100, got 101.'],
+  ])('refuses %s on every root connection, with no upstream call', async (args, argument, message) => {
+    for (const field of CONNECTIONS) {
+      gw.reset();
+      const query = `{ ${field}(${args}) { nodes { id } } }`;
+      expect(await gql(gw, query)).toEqual(refusedAtRoot(query, field, message, argument));
+      expect(gw.calls()).toEqual(NO_CALLS);
+    }
+  });
+
+  it.each([
+    ['last: -1', '`last` must be between 0 and 100, got -1.'],
+    ['last: 101', '`last` must be between 0 and 100, got 101.'],
+  ])('refuses %s on pods and workloadPods', async (args, message) => {
+    for (const field of ['pods', 'workloadPods']) {
+      gw.reset();
+      const workload = field === 'workloadPods' ? `workloadId: "${fleet.pods[0]!.workloadId}", ` : '';
+      const query = `{ ${field}(${workload}${args}) { nodes { id } } }`;
+      expect(await gql(gw, query)).toEqual(refusedAtRoot(query, field, message, 'last'));
+      expect(gw.calls()).toEqual(NO_CALLS);
+    }
+  });
+
+  it('refuses first and last together', async () => {
+    const query = `{ pods(first: 2, last: 2) { nodes { id } } }`;
+    expect(await gql(gw, query)).toEqual(
+      refusedAtRoot(query, 'pods', 'Pass either `first` or `last`, not both.', 'last'),
+    );
+    expect(gw.calls()).toEqual(NO_CALLS);
+  });
+
+  it('refuses last with after, and first with before', async () => {
+    const after = await cursorOf('pods');
+    const mixes = [
+      [`last: 2, after: $c`, 'after'],
+      [`first: 2, before: $c`, 'before'],
+    ] as const;
+    for (const [args, argument] of mixes) {
+      gw.reset();
+      const query = `query($c: String) { pods(${args}) { nodes { id } } }`;
+      expect(await gql(gw, query, { c: after })).toEqual(
+        refusedAtRoot(query, 'pods', 'Pass `after` with `first`, or `before` with `last`, not a mix.', argument),
+      );
+      expect(gw.calls()).toEqual(NO_CALLS);
+    }
+  });
+
+  it.each([
+    ['clusters', 'clusters'],
+    ['nodePools', 'nodePools'],
+    ['batchJobs', 'batchJobs'],
+    ['warmPools', 'warmPools'],
+  ])('refuses last on the forward-only %s', async (field, what) => {
+    const query = `{ ${field}(last: 2) { nodes { id } } }`;
+    expect(await gql(gw, query)).toEqual(
+      refusedAtRoot(
+        query,
+        field,
+        `${what} can only be paged forwards (the upstream's page tokens do not go back): use \`first\` and \`after\`, and reverse \`orderBy.direction\` to start from the other end.`,
+        'last',
+      ),
+    );
+    expect(gw.calls()).toEqual(NO_CALLS);
+  });
+
+  it('refuses before on the forward-only clusters, naming `before`', async () => {
+    const before = await cursorOf('clusters');
+    const query = `query($before: String) { clusters(before: $before) { nodes { id } } }`;
+    expect(await gql(gw, query, { before })).toEqual(
+      refusedAtRoot(
+        query,
+        'clusters',
+        "clusters can only be paged forwards (the upstream's page tokens do not go back): use `first` and `after`, and reverse `orderBy.direction` to start from the other end.",
+        'before',
+      ),
+    );
+    expect(gw.calls()).toEqual(NO_CALLS);
+  });
+
+  it('refuses last on Cluster.nodePools and NodePool.batchJobs (only the parent is fetched)', async () => {
+    const cluster = fleet.clusters[0]!.name;
+    const pool = fleet.nodePools[0]!.name;
+    const query = `{ cluster(name: "${cluster}") { nodePools(last: 1) { nodes { id } } } nodePool(name: "${pool}") { batchJobs(last: 1) { nodes { id } } } }`;
+    const forwardOnly = (what: string) =>
+      `${what} can only be paged forwards (the upstream's page tokens do not go back): use \`first\` and \`after\`, and reverse \`orderBy.direction\` to start from the other end.`;
+    expect(await gql(gw, query)).toEqual({
+      status: 200,
+      data: { cluster: null, nodePool: null },
+      errors: [
+        {
+          message: forwardOnly('Cluster.nodePools'),
+          locations: [loc(query, 'nodePools')],
+          path: ['cluster', 'nodePools'],
+          extensions: { code: 'BAD_USER_INPUT', argument: 'last' },
+        },
+        {
+          message: forwardOnly('NodePool.batchJobs'),
+          locations: [loc(query, 'batchJobs')],
+          path: ['nodePool', 'batchJobs'],
+          extensions: { code: 'BAD_USER_INPUT', argument: 'last' },
+        },
+      ],
+    });
+    expect(gw.calls()).toEqual({ fireworks: { GetCluster: 1, ListNodePools: 1 }, runai: {}, gitpod: {} });
+  });
+
+  it('answers first: 0 with an empty page that still knows whether items follow', async () => {
+    const query = `{ batchJobs(first: 0) { edges { cursor } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } totalCount } pods(first: 0) { edges { cursor } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } totalCount } }`;
+    const empty = (total: number) => ({
+      edges: [],
+      pageInfo: { hasNextPage: true, hasPreviousPage: false, startCursor: null, endCursor: null },
+      totalCount: total,
+    });
+    expect(await gql(gw, query)).toEqual({
+      status: 200,
+      data: { batchJobs: empty(fleet.batchJobs.length), pods: empty(fleet.pods.length) },
+    });
+    expect(gw.calls()).toEqual({
+      fireworks: { ListBatchJobs: 1 },
+      runai: { list_pods: 1, count_pods: 1 },
+      gitpod: {},
+    });
+  });
+
+  it('pages 20 items when neither first nor last is given', async () => {
+    const query = `{ batchJobs { nodes { name } pageInfo { hasNextPage } } }`;
+    expect(await gql(gw, query)).toEqual({
+      status: 200,
+      data: { batchJobs: { nodes: fleet.batchJobs.slice(0, 20).map((j) => ({ name: j.name })), pageInfo: { hasNextPage: true } } },
+    });
+    expect(gw.calls()).toEqual({ fireworks: { ListBatchJobs: 1 }, runai: {}, gitpod: {} });
+  });
+});

@@ -1,0 +1,167 @@
+/**
+ * Ground truth for the gateway's integration tests: the three simulators' data sets regenerated
+ * from the test gateway's world, put in each upstream's documented order with plain sorts written
+ * here (never with gateway or simulator query code), plus small helpers to state whole GraphQL
+ * results: error locations, the documented global ID format, and a query wrapper that fails a test
+ * whenever a credential appears anywhere in a response.
+ */
+import { expect } from 'vitest';
+import { DEMO_DEFAULTS } from '../../src/config.js';
+import type { World } from '../../src/simulators/world.js';
+import {
+  generateFireworksData,
+  type FireworksBatchJobRecord,
+  type FireworksClusterRecord,
+  type FireworksNodePoolRecord,
+} from '../../src/vendors/fireworks/simulator/data.js';
+import { generateGitpodData, type WireWarmPool } from '../../src/vendors/gitpod/simulator/data.js';
+import { generateRunaiData, type RunaiPod } from '../../src/vendors/runai/simulator/data.js';
+import type { GraphQLResponse, TestGateway } from './gateway.js';
+
+export type { FireworksBatchJobRecord, FireworksClusterRecord, FireworksNodePoolRecord, RunaiPod, WireWarmPool };
+
+/** Code-unit string order (what `name` and `id` orders mean upstream). */
+export function byCodeUnit(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Every vendor call counted by the simulators, none made. */
+export const NO_CALLS = { fireworks: {}, runai: {}, gitpod: {} } as const;
+
+/** The demo credentials and their masked form as the simulators record them (last 4 characters). */
+export const CREDENTIALS = {
+  fireworks: { value: DEMO_DEFAULTS.FIREWORKS_API_KEY, masked: `****${DEMO_DEFAULTS.FIREWORKS_API_KEY.slice(-4)}` },
+  runai: { value: DEMO_DEFAULTS.RUNAI_TOKEN, masked: `****${DEMO_DEFAULTS.RUNAI_TOKEN.slice(-4)}` },
+  gitpod: { value: DEMO_DEFAULTS.GITPOD_API_KEY, masked: `****${DEMO_DEFAULTS.GITPOD_API_KEY.slice(-4)}` },
+} as const;
+
+/** Credentials the suites pass in request headers; none may ever appear in a response. */
+export const HEADER_CREDENTIALS = {
+  fireworks: 'fw-caller-own-key-7781',
+  runai: 'runai-caller-own-token-7782',
+  gitpod: 'gitpod-caller-own-key-7783',
+} as const;
+
+const SECRETS = [
+  ...Object.values(CREDENTIALS).map((c) => c.value),
+  ...Object.values(HEADER_CREDENTIALS),
+];
+
+/**
+ * Runs a GraphQL request on the test gateway and fails the test if any credential (configured or
+ * passed in a header) appears anywhere in the response, error messages included.
+ */
+export async function gql<T = Record<string, unknown>>(
+  gw: TestGateway,
+  query: string,
+  variables?: Record<string, unknown>,
+  headers?: Record<string, string>,
+): Promise<GraphQLResponse<T>> {
+  const res = await gw.query<T>(query, variables, headers);
+  const text = JSON.stringify(res);
+  for (const secret of SECRETS) expect(text, 'a credential leaked into a response').not.toContain(secret);
+  return res;
+}
+
+/**
+ * Returns the GraphQL location of the `occurrence`-th appearance of `needle` in `query` (1-based
+ * line and column), for stating whole error objects.
+ */
+export function loc(query: string, needle: string, occurrence = 1): { line: number; column: number } {
+  let index = -1;
+  for (let n = 0; n < occurrence; n++) {
+    index = query.indexOf(needle, index + 1);
+    if (index < 0) throw new Error(`"${needle}" occurs fewer than ${occurrence} times in the query`);
+  }
+  const before = query.slice(0, index).split('\n');
+  return { line: before.length, column: (before[before.length - 1] as string).length + 1 };
+}
+
+/** The documented global ID format: base64url of `<Type>:<key>` (src/graphql/global-id.ts header). */
+export function globalId(type: 'Cluster' | 'NodePool' | 'BatchJob' | 'Pod' | 'WarmPool', key: string): string {
+  return Buffer.from(`${type}:${key}`).toString('base64url');
+}
+
+/** The fleet as the three upstreams serve it, in their documented default orders. */
+export interface Fleet {
+  accountId: string;
+  /** By `name` (Fireworks' default for clusters). */
+  clusters: FireworksClusterRecord[];
+  /** By `name` (Fireworks' default for node pools). */
+  nodePools: FireworksNodePoolRecord[];
+  /** By `create_time desc`, ties by `name` (Fireworks' default for batch jobs). */
+  batchJobs: FireworksBatchJobRecord[];
+  /** Pods not deleted, by `createdAt` then `id` (Run:ai's default). */
+  pods: RunaiPod[];
+  /** Deleted pods, same order. */
+  deletedPods: RunaiPod[];
+  /** By `createdAt` then `id` (Gitpod's default). */
+  warmPools: WireWarmPool[];
+  /** Fireworks cluster name → Run:ai cluster UUID (the demo join). */
+  uuidOf(clusterName: string): string;
+  nodePoolsOf(clusterName: string): FireworksNodePoolRecord[];
+  batchJobsOf(nodePoolName: string): FireworksBatchJobRecord[];
+  podsOfCluster(clusterName: string): RunaiPod[];
+  podsOfNodePool(nodePoolName: string): RunaiPod[];
+  podsOfWorkload(workloadId: string): RunaiPod[];
+}
+
+/** Orders batch jobs newest first, ties by name. */
+export function newestFirst(jobs: readonly FireworksBatchJobRecord[]): FireworksBatchJobRecord[] {
+  return [...jobs].sort(
+    (a, b) =>
+      Date.parse(b.createTime as string) - Date.parse(a.createTime as string) || byCodeUnit(a.name, b.name),
+  );
+}
+
+/** Orders pods by createdAt, ties by id. */
+export function podOrder(pods: readonly RunaiPod[]): RunaiPod[] {
+  return [...pods].sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt) || byCodeUnit(a.id, b.id));
+}
+
+/** Given the test gateway's world, returns the fleet every expected answer is computed from. */
+export function groundTruth(world: World): Fleet {
+  const fireworks = generateFireworksData(world);
+  const runai = generateRunaiData(world);
+  const gitpod = generateGitpodData(world);
+  const byName = <T extends { name: string }>(items: readonly T[]) =>
+    [...items].sort((a, b) => byCodeUnit(a.name, b.name));
+  const clusters = byName(fireworks.clusters);
+  const nodePools = byName(fireworks.nodePools);
+  const batchJobs = newestFirst(fireworks.batchJobs);
+  const pods = podOrder(runai.pods.filter((p) => !p.deletedAt));
+  const deletedPods = podOrder(runai.pods.filter((p) => p.deletedAt));
+  const warmPools = [...gitpod.warmPools].sort(
+    (a, b) =>
+      Date.parse(a.metadata.createdAt) - Date.parse(b.metadata.createdAt) || byCodeUnit(a.id ?? '', b.id ?? ''),
+  );
+  const uuids = new Map(world.clusters.map((c) => [`accounts/${world.accountId}/clusters/${c.id}`, c.runaiClusterUuid]));
+  const uuidOf = (clusterName: string) => {
+    const uuid = uuids.get(clusterName);
+    if (!uuid) throw new Error(`no Run:ai UUID for ${clusterName}`);
+    return uuid;
+  };
+  const parts = (name: string) => name.split('/');
+  return {
+    accountId: world.accountId,
+    clusters,
+    nodePools,
+    batchJobs,
+    pods,
+    deletedPods,
+    warmPools,
+    uuidOf,
+    nodePoolsOf: (clusterName) => nodePools.filter((p) => p.name.startsWith(`${clusterName}/nodePools/`)),
+    batchJobsOf: (nodePoolName) => {
+      const [, , , cluster, , pool] = parts(nodePoolName);
+      return batchJobs.filter((j) => parts(j.name)[3] === cluster && j.nodePoolId === pool);
+    },
+    podsOfCluster: (clusterName) => pods.filter((p) => p.clusterId === uuidOf(clusterName)),
+    podsOfNodePool: (nodePoolName) => {
+      const clusterName = parts(nodePoolName).slice(0, 4).join('/');
+      const pool = parts(nodePoolName)[5];
+      return pods.filter((p) => p.clusterId === uuidOf(clusterName) && p.currentNodePool === pool);
+    },
+    podsOfWorkload: (workloadId) => pods.filter((p) => p.workloadId === workloadId),
+  };
+}

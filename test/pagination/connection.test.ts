@@ -1,0 +1,1006 @@
+/**
+ * The pure pagination module as a table, in the manner of graphql-relay-js's connection tests:
+ * every case compares the whole result (page, connection or error with its extensions), and the
+ * adapters run against in-memory upstreams written here whose exact calls are asserted.
+ */
+import { GraphQLError } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import {
+  DEFAULT_PAGE_SIZE,
+  MAX_PAGE_SIZE,
+  connectionBinding,
+  decodeCursor,
+  encodeCursor,
+  isOffsetPosition,
+  isTokenPosition,
+  paginateByOffset,
+  paginateByToken,
+  parseConnectionArgs,
+  stableStringify,
+  toConnection,
+  type ConnectionArgs,
+  type OffsetPosition,
+  type TokenPage,
+  type TokenPosition,
+} from '../../src/pagination/connection.js';
+
+const BINDING = connectionBinding('Test.items', { filter: 'all', orderBy: { field: 'NAME' } });
+const OTHER_BINDING = connectionBinding('Test.items', { filter: 'some', orderBy: { field: 'NAME' } });
+
+/** Runs `fn`, which must throw a GraphQLError, and returns the error's message and extensions. */
+function errorOf(fn: () => unknown): { message: string; extensions: Record<string, unknown> } {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(GraphQLError);
+    const { message, extensions } = error as GraphQLError;
+    return { message, extensions: { ...extensions } };
+  }
+  throw new Error('expected a GraphQLError, but nothing was thrown');
+}
+
+const badUserInput = (message: string, argument: string) => ({
+  message,
+  extensions: { argument, code: 'BAD_USER_INPUT' },
+});
+
+/** The payload of a cursor, read the way a curious client would. */
+function payloadOf(cursor: string): unknown {
+  return JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+}
+
+/** A cursor with an arbitrary payload, for the malformed-cursor cases. */
+function rawCursor(payload: unknown): string {
+  return Buffer.from(typeof payload === 'string' ? payload : JSON.stringify(payload)).toString('base64url');
+}
+
+const letters = (n: number) => Array.from({ length: n }, (_, k) => `item-${k}`);
+
+// ---------------------------------------------------------------------------------------------
+
+describe('parseConnectionArgs', () => {
+  const both = { backward: true, what: 'pods' };
+  const forwardOnly = { backward: false, what: 'warmPools' };
+
+  describe('returns the page request', () => {
+    it.each<[string, ConnectionArgs, ReturnType<typeof parseConnectionArgs>]>([
+      ['no arguments: forward, default size', {}, { direction: 'forward', count: DEFAULT_PAGE_SIZE }],
+      [
+        'all four null: as if absent',
+        { first: null, after: null, last: null, before: null },
+        { direction: 'forward', count: DEFAULT_PAGE_SIZE },
+      ],
+      ['first 0', { first: 0 }, { direction: 'forward', count: 0 }],
+      ['first 1', { first: 1 }, { direction: 'forward', count: 1 }],
+      ['first at the bound', { first: MAX_PAGE_SIZE }, { direction: 'forward', count: 100 }],
+      ['first and after', { first: 5, after: 'c' }, { direction: 'forward', count: 5, after: 'c' }],
+      [
+        'after alone: default size',
+        { after: 'c' },
+        { direction: 'forward', count: DEFAULT_PAGE_SIZE, after: 'c' },
+      ],
+      ['first with a null before', { first: 3, before: null }, { direction: 'forward', count: 3 }],
+      ['last without before', { last: 3 }, { direction: 'backward', count: 3 }],
+      ['last 0', { last: 0 }, { direction: 'backward', count: 0 }],
+      ['last at the bound', { last: MAX_PAGE_SIZE }, { direction: 'backward', count: 100 }],
+      ['last and before', { last: 2, before: 'c' }, { direction: 'backward', count: 2, before: 'c' }],
+      [
+        'before alone: backward, default size',
+        { before: 'c' },
+        { direction: 'backward', count: DEFAULT_PAGE_SIZE, before: 'c' },
+      ],
+      ['last with a null after', { last: 4, after: null }, { direction: 'backward', count: 4 }],
+    ])('%s', (_, args, expected) => {
+      expect(parseConnectionArgs(args, both)).toEqual(expected);
+    });
+
+    it('pages forwards on a forward-only connection', () => {
+      expect(parseConnectionArgs({ first: 7, after: 'c' }, forwardOnly)).toEqual({
+        direction: 'forward',
+        count: 7,
+        after: 'c',
+      });
+      expect(parseConnectionArgs({}, forwardOnly)).toEqual({
+        direction: 'forward',
+        count: DEFAULT_PAGE_SIZE,
+      });
+    });
+  });
+
+  describe('refuses a size out of 0..MAX_PAGE_SIZE, naming the argument and the bound', () => {
+    it.each<[ConnectionArgs, string, string]>([
+      [{ first: -1 }, 'first', '-1'],
+      [{ first: 101 }, 'first', '101'],
+      [{ first: 1.5 }, 'first', '1.5'],
+      [{ first: Number.NaN }, 'first', 'NaN'],
+      [{ last: -1 }, 'last', '-1'],
+      [{ last: 101 }, 'last', '101'],
+      [{ last: 1.5 }, 'last', '1.5'],
+      // the bound is checked before the combination
+      [{ first: 101, last: 1 }, 'first', '101'],
+    ])('%j', (args, argument, got) => {
+      expect(errorOf(() => parseConnectionArgs(args, both))).toEqual(
+        badUserInput(`\`${argument}\` must be between 0 and 100, got ${got}.`, argument),
+      );
+    });
+  });
+
+  it.each<ConnectionArgs>([
+    { first: 1, last: 1 },
+    { first: 0, last: 0 },
+  ])('refuses first and last together: %j', (args) => {
+    expect(errorOf(() => parseConnectionArgs(args, both))).toEqual(
+      badUserInput('Pass either `first` or `last`, not both.', 'last'),
+    );
+    expect(errorOf(() => parseConnectionArgs(args, forwardOnly))).toEqual(
+      badUserInput('Pass either `first` or `last`, not both.', 'last'),
+    );
+  });
+
+  describe('refuses backward paging of a forward-only connection, saying it pages forwards', () => {
+    const message =
+      "warmPools can only be paged forwards (the upstream's page tokens do not go back): " +
+      'use `first` and `after`, and reverse `orderBy.direction` to start from the other end.';
+    it.each<[ConnectionArgs, string]>([
+      [{ last: 1 }, 'last'],
+      [{ last: 0 }, 'last'],
+      [{ last: 2, before: 'c' }, 'last'],
+      [{ last: 2, after: 'c' }, 'last'],
+      [{ before: 'c' }, 'before'],
+      [{ first: 2, before: 'c' }, 'before'],
+      [{ after: 'c', before: 'd' }, 'before'],
+    ])('%j', (args, argument) => {
+      expect(errorOf(() => parseConnectionArgs(args, forwardOnly))).toEqual(badUserInput(message, argument));
+    });
+  });
+
+  describe('refuses a mix of after and before', () => {
+    it.each<[ConnectionArgs, string]>([
+      [{ after: 'c', before: 'd' }, 'after'],
+      [{ last: 2, after: 'c' }, 'after'],
+      [{ last: 2, after: 'c', before: 'd' }, 'after'],
+      [{ first: 2, before: 'd' }, 'before'],
+      [{ first: 2, after: 'c', before: 'd' }, 'before'],
+    ])('%j', (args, argument) => {
+      expect(errorOf(() => parseConnectionArgs(args, both))).toEqual(
+        badUserInput('Pass `after` with `first`, or `before` with `last`, not a mix.', argument),
+      );
+    });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+describe('connectionBinding', () => {
+  it('is a 16-character base64url digest', () => {
+    expect(connectionBinding('Query.pods', null)).toMatch(/^[A-Za-z0-9_-]{16}$/);
+  });
+
+  it('is stable under the key order of the shape, at every depth', () => {
+    expect(
+      connectionBinding('Query.pods', {
+        filter: { phase: 'Running', node: 'n1' },
+        order: { by: 'name', dir: 'asc' },
+      }),
+    ).toBe(
+      connectionBinding('Query.pods', {
+        order: { dir: 'asc', by: 'name' },
+        filter: { node: 'n1', phase: 'Running' },
+      }),
+    );
+  });
+
+  it('treats an undefined key as absent, and an undefined shape as null', () => {
+    expect(connectionBinding('Query.pods', { filter: undefined, order: 'name' })).toBe(
+      connectionBinding('Query.pods', { order: 'name' }),
+    );
+    expect(connectionBinding('Query.pods', undefined)).toBe(connectionBinding('Query.pods', null));
+  });
+
+  it('differs by connection identity', () => {
+    const shape = { filter: null };
+    const bindings = [
+      connectionBinding('Cluster.nodePools:accounts/a/clusters/c1', shape),
+      connectionBinding('Cluster.nodePools:accounts/a/clusters/c2', shape),
+      connectionBinding('NodePool.batchJobs:accounts/a/clusters/c1', shape),
+      connectionBinding('Query.warmPools', shape),
+    ];
+    expect(new Set(bindings).size).toBe(bindings.length);
+  });
+
+  it('differs by shape: filter, order, array order, null against empty', () => {
+    const bindings = [
+      connectionBinding('Query.pods', { filter: 'a', order: 'name' }),
+      connectionBinding('Query.pods', { filter: 'b', order: 'name' }),
+      connectionBinding('Query.pods', { filter: 'a', order: 'createdAt' }),
+      connectionBinding('Query.pods', { filter: ['x', 'y'] }),
+      connectionBinding('Query.pods', { filter: ['y', 'x'] }),
+      connectionBinding('Query.pods', null),
+      connectionBinding('Query.pods', {}),
+      connectionBinding('Query.pods', []),
+    ];
+    expect(new Set(bindings).size).toBe(bindings.length);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+describe('encodeCursor / decodeCursor', () => {
+  describe('round trip', () => {
+    it.each<[string, TokenPosition]>([
+      ['first page', { t: '', i: 0 }],
+      ['later page', { t: 'CiQ0Zj+/=', i: 41 }],
+      ['non-ASCII token', { t: 'pågé-✓', i: 999_999 }],
+    ])('token position, %s', (_, position) => {
+      const cursor = encodeCursor(BINDING, position);
+      expect(cursor).toMatch(/^[A-Za-z0-9_-]+$/);
+      expect(payloadOf(cursor)).toEqual({ v: 1, b: BINDING, p: position });
+      expect(decodeCursor(cursor, BINDING, isTokenPosition, 'after')).toEqual(position);
+    });
+
+    it.each<OffsetPosition>([{ o: 0 }, { o: 36 }, { o: 999_999_999 }])('offset position %j', (position) => {
+      const cursor = encodeCursor(BINDING, position);
+      expect(decodeCursor(cursor, BINDING, isOffsetPosition, 'before')).toEqual(position);
+    });
+  });
+
+  describe('refuses a malformed cursor, naming the argument', () => {
+    const long = encodeCursor(BINDING, { t: '', i: 0, padding: 'x'.repeat(4000) });
+    it.each<[string, string]>([
+      ['empty', ''],
+      ['not base64url', 'not a cursor!'],
+      ['standard base64 with padding', Buffer.from('{"v":1}').toString('base64')],
+      ['bad JSON', rawCursor('{"v":1,"b":')],
+      ['not JSON at all', rawCursor('hello')],
+      ['JSON null', rawCursor(null)],
+      ['JSON array', rawCursor([1, BINDING, { t: '', i: 0 }])],
+      ['JSON string', rawCursor('"cursor"')],
+      ['wrong version', rawCursor({ v: 2, b: BINDING, p: { t: '', i: 0 } })],
+      ['version as a string', rawCursor({ v: '1', b: BINDING, p: { t: '', i: 0 } })],
+      ['missing version', rawCursor({ b: BINDING, p: { t: '', i: 0 } })],
+      ['missing binding', rawCursor({ v: 1, p: { t: '', i: 0 } })],
+      ['binding not a string', rawCursor({ v: 1, b: 7, p: { t: '', i: 0 } })],
+      ['5000 characters', 'A'.repeat(5000)],
+      ['over 4096 characters, though well formed', long],
+    ])('%s', (_, cursor) => {
+      expect(errorOf(() => decodeCursor(cursor, BINDING, isTokenPosition, 'after'))).toEqual(
+        badUserInput(
+          "`after` is not a valid cursor. Use a cursor from this connection's edges or pageInfo.",
+          'after',
+        ),
+      );
+    });
+
+    it('the over-long case would otherwise decode: it is refused for its length alone', () => {
+      expect(long.length).toBeGreaterThan(4096);
+      expect(payloadOf(long)).toEqual({ v: 1, b: BINDING, p: { t: '', i: 0, padding: 'x'.repeat(4000) } });
+    });
+
+    it('names `before` when the cursor came as `before`', () => {
+      expect(errorOf(() => decodeCursor('%%%', BINDING, isOffsetPosition, 'before'))).toEqual(
+        badUserInput(
+          "`before` is not a valid cursor. Use a cursor from this connection's edges or pageInfo.",
+          'before',
+        ),
+      );
+    });
+  });
+
+  describe('refuses a cursor issued for another binding', () => {
+    const message =
+      '`after` belongs to another connection, or to this one with another filter or orderBy. ' +
+      'Cursors only resume the connection and arguments that issued them: restart from the first page.';
+    it.each<[string, string]>([
+      ['another filter', encodeCursor(OTHER_BINDING, { t: '', i: 0 })],
+      ['another connection', encodeCursor(connectionBinding('Other.items', null), { t: '', i: 0 })],
+      // the binding is checked before the position, so a foreign cursor never reads as malformed
+      ['another connection with another position shape', encodeCursor(OTHER_BINDING, { o: 3 })],
+    ])('%s', (_, cursor) => {
+      expect(errorOf(() => decodeCursor(cursor, BINDING, isTokenPosition, 'after'))).toEqual(
+        badUserInput(message, 'after'),
+      );
+    });
+  });
+
+  describe('refuses a position of the wrong shape', () => {
+    const message = (argument: string) =>
+      `\`${argument}\` is not a valid cursor. Use a cursor from this connection's edges.`;
+
+    it.each<[string, unknown]>([
+      ['an offset position', { o: 3 }],
+      ['no position', undefined],
+      ['null', null],
+      ['token not a string', { t: 3, i: 0 }],
+      ['negative index', { t: '', i: -1 }],
+      ['fractional index', { t: '', i: 1.5 }],
+      ['index too large', { t: '', i: 1e6 }],
+      ['index as a string', { t: '', i: '0' }],
+    ])('token position: %s', (_, position) => {
+      expect(
+        errorOf(() =>
+          decodeCursor(rawCursor({ v: 1, b: BINDING, p: position }), BINDING, isTokenPosition, 'after'),
+        ),
+      ).toEqual(badUserInput(message('after'), 'after'));
+    });
+
+    it.each<[string, unknown]>([
+      ['a token position', { t: '', i: 0 }],
+      ['negative offset', { o: -1 }],
+      ['fractional offset', { o: 0.5 }],
+      ['offset too large', { o: 1e9 }],
+      ['array', [3]],
+    ])('offset position: %s', (_, position) => {
+      expect(
+        errorOf(() =>
+          decodeCursor(rawCursor({ v: 1, b: BINDING, p: position }), BINDING, isOffsetPosition, 'before'),
+        ),
+      ).toEqual(badUserInput(message('before'), 'before'));
+    });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+describe('toConnection', () => {
+  it('gives null start and end cursors to an empty page', () => {
+    expect(toConnection({ items: [], hasNextPage: false, hasPreviousPage: false }, BINDING)).toEqual({
+      edges: [],
+      nodes: [],
+      pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null },
+    });
+  });
+
+  it('keeps the flags of an empty page in the middle of a list', () => {
+    expect(toConnection({ items: [], hasNextPage: true, hasPreviousPage: true }, BINDING)).toEqual({
+      edges: [],
+      nodes: [],
+      pageInfo: { hasNextPage: true, hasPreviousPage: true, startCursor: null, endCursor: null },
+    });
+  });
+
+  it('gives every edge the cursor of its position, and pageInfo the first and last', () => {
+    const a = encodeCursor(BINDING, { o: 4 });
+    const b = encodeCursor(BINDING, { o: 5 });
+    const c = encodeCursor(BINDING, { o: 6 });
+    expect(
+      toConnection(
+        {
+          items: [
+            { node: 'A', position: { o: 4 } },
+            { node: 'B', position: { o: 5 } },
+            { node: 'C', position: { o: 6 } },
+          ],
+          hasNextPage: true,
+          hasPreviousPage: true,
+        },
+        BINDING,
+      ),
+    ).toEqual({
+      edges: [
+        { cursor: a, node: 'A' },
+        { cursor: b, node: 'B' },
+        { cursor: c, node: 'C' },
+      ],
+      nodes: ['A', 'B', 'C'],
+      pageInfo: { hasNextPage: true, hasPreviousPage: true, startCursor: a, endCursor: c },
+    });
+  });
+
+  it('uses the one edge of a single-item page as both start and end', () => {
+    const a = encodeCursor(BINDING, { t: 'tok', i: 2 });
+    expect(
+      toConnection(
+        { items: [{ node: 'A', position: { t: 'tok', i: 2 } }], hasNextPage: false, hasPreviousPage: true },
+        BINDING,
+      ),
+    ).toEqual({
+      edges: [{ cursor: a, node: 'A' }],
+      nodes: ['A'],
+      pageInfo: { hasNextPage: false, hasPreviousPage: true, startCursor: a, endCursor: a },
+    });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+/** How the in-memory page-token upstream sizes its pages. */
+interface TokenUpstreamOptions {
+  /** What the upstream serves at most, whatever is asked (AIP-158 coerces larger sizes down). */
+  maxPageSize: number;
+  /** A smaller size the upstream actually serves, per call, below what was asked. */
+  cap?: (call: number) => number;
+  /** Gives a next token whenever a page is full, so the list can end on an empty page. */
+  tokenOnFullPage?: boolean;
+}
+
+/**
+ * An upstream serving `items` in pages by token, where a token is the offset the page starts at
+ * (the first page has none), and the next token is omitted on the last page.
+ */
+function tokenUpstream<T>(items: readonly T[], options: TokenUpstreamOptions) {
+  const calls: [string | undefined, number][] = [];
+  async function fetchPage(token: string | undefined, pageSize: number): Promise<TokenPage<T>> {
+    calls.push([token, pageSize]);
+    const start = token === undefined ? 0 : Number(token);
+    if (!Number.isInteger(start) || start < 0 || start > items.length || token === '') {
+      throw new Error(`page token ${JSON.stringify(token)} was not issued by this upstream`);
+    }
+    const size = Math.min(pageSize, options.maxPageSize, options.cap?.(calls.length - 1) ?? Infinity);
+    const end = Math.min(items.length, start + size);
+    const next = options.tokenOnFullPage ? end - start === size : end < items.length;
+    return { items: items.slice(start, end), ...(next ? { nextToken: String(end) } : {}) };
+  }
+  return { fetchPage, calls };
+}
+
+/** The offset in the upstream list of the item a token position names. */
+const offsetOf = (position: TokenPosition) => (position.t === '' ? 0 : Number(position.t)) + position.i;
+
+describe('paginateByToken', () => {
+  const ABCDE = ['A', 'B', 'C', 'D', 'E'];
+
+  describe('pages of A..E from an upstream serving the size asked', () => {
+    it.each<[string, { count: number; after?: TokenPosition; maxPageSize?: number }, unknown, unknown]>([
+      [
+        'first 2',
+        { count: 2 },
+        {
+          items: [
+            { node: 'A', position: { t: '', i: 0 } },
+            { node: 'B', position: { t: '', i: 1 } },
+          ],
+          hasNextPage: true,
+          hasPreviousPage: false,
+        },
+        [[undefined, 3]],
+      ],
+      [
+        'first 2 after B',
+        { count: 2, after: { t: '', i: 1 } },
+        {
+          items: [
+            { node: 'C', position: { t: '', i: 2 } },
+            { node: 'D', position: { t: '', i: 3 } },
+          ],
+          hasNextPage: true,
+          hasPreviousPage: true,
+        },
+        [[undefined, 5]],
+      ],
+      [
+        'first 2 after D',
+        { count: 2, after: { t: '', i: 3 } },
+        { items: [{ node: 'E', position: { t: '', i: 4 } }], hasNextPage: false, hasPreviousPage: true },
+        [[undefined, 7]],
+      ],
+      [
+        'first 2 after E',
+        { count: 2, after: { t: '', i: 4 } },
+        { items: [], hasNextPage: false, hasPreviousPage: true },
+        [[undefined, 8]],
+      ],
+      [
+        'first 5: exactly the list, no next page',
+        { count: 5 },
+        {
+          items: ABCDE.map((node, i) => ({ node, position: { t: '', i } })),
+          hasNextPage: false,
+          hasPreviousPage: false,
+        },
+        [[undefined, 6]],
+      ],
+      [
+        'first 10',
+        { count: 10 },
+        {
+          items: ABCDE.map((node, i) => ({ node, position: { t: '', i } })),
+          hasNextPage: false,
+          hasPreviousPage: false,
+        },
+        [[undefined, 11]],
+      ],
+      ['first 0', { count: 0 }, { items: [], hasNextPage: true, hasPreviousPage: false }, [[undefined, 1]]],
+      [
+        'first 0 after D',
+        { count: 0, after: { t: '', i: 3 } },
+        { items: [], hasNextPage: true, hasPreviousPage: true },
+        [[undefined, 5]],
+      ],
+      [
+        'first 0 after E',
+        { count: 0, after: { t: '', i: 4 } },
+        { items: [], hasNextPage: false, hasPreviousPage: true },
+        [[undefined, 6]],
+      ],
+      [
+        'first 3 with a max page size of 2: follows the token',
+        { count: 3, maxPageSize: 2 },
+        {
+          items: [
+            { node: 'A', position: { t: '', i: 0 } },
+            { node: 'B', position: { t: '', i: 1 } },
+            { node: 'C', position: { t: '2', i: 0 } },
+          ],
+          hasNextPage: true,
+          hasPreviousPage: false,
+        },
+        [
+          [undefined, 2],
+          ['2', 2],
+        ],
+      ],
+      [
+        'first 1 after C, a cursor of a later page: resumes that page',
+        { count: 1, after: { t: '2', i: 0 }, maxPageSize: 2 },
+        { items: [{ node: 'D', position: { t: '2', i: 1 } }], hasNextPage: true, hasPreviousPage: true },
+        [
+          ['2', 2],
+          ['4', 1],
+        ],
+      ],
+    ])('%s', async (_, { maxPageSize = 100, ...options }, expected, calls) => {
+      const upstream = tokenUpstream(ABCDE, { maxPageSize });
+      expect(await paginateByToken(upstream.fetchPage, { ...options, maxPageSize })).toEqual(expected);
+      expect(upstream.calls).toEqual(calls);
+    });
+  });
+
+  describe('pages of A..E from an upstream serving at most 3 items a page', () => {
+    const cap3 = { maxPageSize: 100, cap: () => 3 };
+
+    it('first 4 after A: continues on the next token', async () => {
+      const upstream = tokenUpstream(ABCDE, cap3);
+      expect(
+        await paginateByToken(upstream.fetchPage, { count: 4, after: { t: '', i: 0 }, maxPageSize: 100 }),
+      ).toEqual({
+        items: [
+          { node: 'B', position: { t: '', i: 1 } },
+          { node: 'C', position: { t: '', i: 2 } },
+          { node: 'D', position: { t: '3', i: 0 } },
+          { node: 'E', position: { t: '3', i: 1 } },
+        ],
+        hasNextPage: false,
+        hasPreviousPage: true,
+      });
+      expect(upstream.calls).toEqual([
+        [undefined, 6],
+        ['3', 3],
+      ]);
+    });
+
+    it('walks first 2 in three pages, each exact', async () => {
+      const upstream = tokenUpstream(ABCDE, cap3);
+      const first = await paginateByToken(upstream.fetchPage, { count: 2, maxPageSize: 100 });
+      const second = await paginateByToken(upstream.fetchPage, {
+        count: 2,
+        after: { t: '', i: 1 },
+        maxPageSize: 100,
+      });
+      const third = await paginateByToken(upstream.fetchPage, {
+        count: 2,
+        after: { t: '3', i: 0 },
+        maxPageSize: 100,
+      });
+      expect([first, second, third]).toEqual([
+        {
+          items: [
+            { node: 'A', position: { t: '', i: 0 } },
+            { node: 'B', position: { t: '', i: 1 } },
+          ],
+          hasNextPage: true,
+          hasPreviousPage: false,
+        },
+        {
+          items: [
+            { node: 'C', position: { t: '', i: 2 } },
+            { node: 'D', position: { t: '3', i: 0 } },
+          ],
+          hasNextPage: true,
+          hasPreviousPage: true,
+        },
+        { items: [{ node: 'E', position: { t: '3', i: 1 } }], hasNextPage: false, hasPreviousPage: true },
+      ]);
+      expect(upstream.calls).toEqual([
+        [undefined, 3],
+        [undefined, 5],
+        ['3', 2],
+        ['3', 4],
+      ]);
+    });
+  });
+
+  it('resumes exactly when the upstream now serves a shorter page than the one the cursor came from', async () => {
+    // AIP-158 lets a server return fewer items than asked even when more exist: the cursor's
+    // page (token '') had 6 items when E was served, and has 3 now.
+    const items = letters(10);
+    const upstream = tokenUpstream(items, { maxPageSize: 100, cap: (call) => (call === 0 ? 100 : 3) });
+    const first = await paginateByToken(upstream.fetchPage, { count: 5, maxPageSize: 100 });
+    const second = await paginateByToken(upstream.fetchPage, {
+      count: 5,
+      after: { t: '', i: 4 },
+      maxPageSize: 100,
+    });
+    expect([first, second]).toEqual([
+      {
+        items: items.slice(0, 5).map((node, i) => ({ node, position: { t: '', i } })),
+        hasNextPage: true,
+        hasPreviousPage: false,
+      },
+      {
+        items: [
+          { node: 'item-5', position: { t: '3', i: 2 } },
+          { node: 'item-6', position: { t: '6', i: 0 } },
+          { node: 'item-7', position: { t: '6', i: 1 } },
+          { node: 'item-8', position: { t: '6', i: 2 } },
+          { node: 'item-9', position: { t: '9', i: 0 } },
+        ],
+        hasNextPage: false,
+        hasPreviousPage: true,
+      },
+    ]);
+    expect(upstream.calls).toEqual([
+      [undefined, 6],
+      [undefined, 11],
+      ['3', 8],
+      ['6', 5],
+      ['9', 2],
+    ]);
+  });
+
+  it('stops when the upstream answers a next token that does not advance', async () => {
+    const calls: [string | undefined, number][] = [];
+    const stuck = async (token: string | undefined, pageSize: number): Promise<TokenPage<string>> => {
+      calls.push([token, pageSize]);
+      return { items: token === undefined ? ['A'] : [], nextToken: 'x' };
+    };
+    expect(await paginateByToken(stuck, { count: 3, maxPageSize: 100 })).toEqual({
+      items: [{ node: 'A', position: { t: '', i: 0 } }],
+      hasNextPage: false,
+      hasPreviousPage: false,
+    });
+    expect(calls).toEqual([
+      [undefined, 4],
+      ['x', 3],
+    ]);
+  });
+
+  it('walks 250 items by 100 with a max page size of 100: exact calls', async () => {
+    const upstream = tokenUpstream(letters(250), { maxPageSize: 100 });
+    const pages = await walkByToken(letters(250), 100, upstream, 100);
+    expect(pages.map((page) => page.nodes.length)).toEqual([100, 100, 50]);
+    // A cursor at the end of a full page cannot skip its page: the page is re-read for its token.
+    expect(upstream.calls).toEqual([
+      [undefined, 100],
+      ['100', 1],
+      [undefined, 100],
+      ['100', 100],
+      ['200', 1],
+      ['100', 100],
+      ['200', 100],
+    ]);
+  });
+
+  describe('first 0 returns no edges, with hasNextPage exact', () => {
+    it.each([0, 1, 5, 37, 250])('N=%i', async (n) => {
+      const upstream = tokenUpstream(letters(n), { maxPageSize: 100 });
+      expect(
+        toConnection(await paginateByToken(upstream.fetchPage, { count: 0, maxPageSize: 100 }), BINDING),
+      ).toEqual({
+        edges: [],
+        nodes: [],
+        pageInfo: { hasNextPage: n > 0, hasPreviousPage: false, startCursor: null, endCursor: null },
+      });
+      expect(upstream.calls).toEqual([[undefined, 1]]);
+    });
+  });
+
+  describe('walks the whole list with after = endCursor, every item once, flags exact', () => {
+    const upstreams: [string, TokenUpstreamOptions][] = [
+      ['serving the size asked', { maxPageSize: 100 }],
+      ['serving at most 10', { maxPageSize: 10 }],
+      ['serving at most 3 whatever is asked', { maxPageSize: 100, cap: () => 3 }],
+      [
+        'serving pages of varying length',
+        { maxPageSize: 100, cap: (call) => [5, 1, 3, 2, 8][call % 5] ?? 1 },
+      ],
+      ['ending on an empty page', { maxPageSize: 100, tokenOnFullPage: true }],
+    ];
+    const cases = upstreams.flatMap(([upstream, options]) =>
+      [0, 1, 5, 37, 250].flatMap((n) => [1, 2, 7, 50, 100].map((first) => ({ upstream, options, n, first }))),
+    );
+    it.each(cases)('upstream $upstream, N=$n, first=$first', async ({ options, n, first }) => {
+      const items = letters(n);
+      const upstream = tokenUpstream(items, options);
+      const pages = await walkByToken(items, first, upstream, options.maxPageSize);
+      expect(pages.length).toBe(Math.max(1, Math.ceil(n / first)));
+      expect(pages.flatMap((page) => page.nodes)).toEqual(items);
+      expect(upstream.calls.filter(([, size]) => !(size >= 1 && size <= options.maxPageSize))).toEqual([]);
+    });
+  });
+
+  /**
+   * Pages through `items` by `first`, resuming from each page's endCursor, and asserts each page
+   * whole: the next `first` items, every edge's cursor naming its node's place upstream, and exact
+   * flags. Returns the connections.
+   */
+  async function walkByToken(
+    items: readonly string[],
+    first: number,
+    upstream: ReturnType<typeof tokenUpstream<string>>,
+    maxPageSize: number,
+  ) {
+    const pages = [];
+    let after: TokenPosition | undefined;
+    for (let start = 0; ; start += first) {
+      const connection = toConnection(
+        await paginateByToken(upstream.fetchPage, { count: first, ...(after ? { after } : {}), maxPageSize }),
+        BINDING,
+      );
+      const expected = items.slice(start, start + first);
+      expect(connection).toEqual({
+        edges: expected.map((node) => ({ cursor: expect.any(String), node })),
+        nodes: expected,
+        pageInfo: {
+          hasNextPage: start + first < items.length,
+          hasPreviousPage: start > 0,
+          startCursor: connection.edges[0]?.cursor ?? null,
+          endCursor: connection.edges.at(-1)?.cursor ?? null,
+        },
+      });
+      expect(
+        connection.edges.map(
+          (edge) => items[offsetOf(decodeCursor(edge.cursor, BINDING, isTokenPosition, 'after'))],
+        ),
+      ).toEqual(expected);
+      pages.push(connection);
+      if (!connection.pageInfo.hasNextPage || start > items.length) break;
+      after = decodeCursor(connection.pageInfo.endCursor as string, BINDING, isTokenPosition, 'after');
+    }
+    return pages;
+  }
+});
+
+// ---------------------------------------------------------------------------------------------
+
+/** An offset/limit upstream over `items` (limit 1..500, as Run:ai takes it) and its total. */
+function offsetUpstream<T>(items: readonly T[]) {
+  const calls = { slices: [] as [number, number][], counts: 0 };
+  return {
+    calls,
+    async fetchSlice(offset: number, limit: number) {
+      calls.slices.push([offset, limit]);
+      if (!Number.isInteger(offset) || offset < 0 || !Number.isInteger(limit) || limit < 1 || limit > 500) {
+        throw new Error(`the upstream refuses offset=${offset} limit=${limit}`);
+      }
+      return { items: items.slice(offset, offset + limit) };
+    },
+    async count() {
+      calls.counts += 1;
+      return items.length;
+    },
+  };
+}
+
+describe('paginateByOffset', () => {
+  const ABCDE = ['A', 'B', 'C', 'D', 'E'];
+  const at = (node: string, o: number) => ({ node, position: { o } });
+
+  describe('pages of A..E', () => {
+    it.each<[string, Parameters<typeof paginateByOffset>[2], unknown, unknown]>([
+      [
+        'first 2',
+        { direction: 'forward', count: 2 },
+        { items: [at('A', 0), at('B', 1)], hasNextPage: true, hasPreviousPage: false },
+        { slices: [[0, 3]], counts: 0 },
+      ],
+      [
+        'first 2 after B',
+        { direction: 'forward', count: 2, after: { o: 1 } },
+        { items: [at('C', 2), at('D', 3)], hasNextPage: true, hasPreviousPage: true },
+        { slices: [[2, 3]], counts: 0 },
+      ],
+      [
+        'first 2 after D',
+        { direction: 'forward', count: 2, after: { o: 3 } },
+        { items: [at('E', 4)], hasNextPage: false, hasPreviousPage: true },
+        { slices: [[4, 3]], counts: 0 },
+      ],
+      [
+        'first 2 after E',
+        { direction: 'forward', count: 2, after: { o: 4 } },
+        { items: [], hasNextPage: false, hasPreviousPage: true },
+        { slices: [[5, 3]], counts: 0 },
+      ],
+      [
+        'first 5: exactly the list',
+        { direction: 'forward', count: 5 },
+        { items: ABCDE.map(at), hasNextPage: false, hasPreviousPage: false },
+        { slices: [[0, 6]], counts: 0 },
+      ],
+      [
+        'first 0',
+        { direction: 'forward', count: 0 },
+        { items: [], hasNextPage: true, hasPreviousPage: false },
+        { slices: [[0, 1]], counts: 0 },
+      ],
+      [
+        'first 0 after A',
+        { direction: 'forward', count: 0, after: { o: 0 } },
+        { items: [], hasNextPage: true, hasPreviousPage: true },
+        { slices: [[1, 1]], counts: 0 },
+      ],
+      [
+        'last 2: counts, then reads the end',
+        { direction: 'backward', count: 2 },
+        { items: [at('D', 3), at('E', 4)], hasNextPage: false, hasPreviousPage: true },
+        { slices: [[3, 2]], counts: 1 },
+      ],
+      [
+        'last 2 before D',
+        { direction: 'backward', count: 2, before: { o: 3 } },
+        { items: [at('B', 1), at('C', 2)], hasNextPage: true, hasPreviousPage: true },
+        { slices: [[1, 2]], counts: 0 },
+      ],
+      [
+        'last 2 before B',
+        { direction: 'backward', count: 2, before: { o: 1 } },
+        { items: [at('A', 0)], hasNextPage: true, hasPreviousPage: false },
+        { slices: [[0, 1]], counts: 0 },
+      ],
+      [
+        'last 2 before A: no upstream call',
+        { direction: 'backward', count: 2, before: { o: 0 } },
+        { items: [], hasNextPage: true, hasPreviousPage: false },
+        { slices: [], counts: 0 },
+      ],
+      [
+        'last 10',
+        { direction: 'backward', count: 10 },
+        { items: ABCDE.map(at), hasNextPage: false, hasPreviousPage: false },
+        { slices: [[0, 5]], counts: 1 },
+      ],
+      [
+        'last 0',
+        { direction: 'backward', count: 0 },
+        { items: [], hasNextPage: false, hasPreviousPage: true },
+        { slices: [], counts: 1 },
+      ],
+      [
+        'last 0 before C',
+        { direction: 'backward', count: 0, before: { o: 2 } },
+        { items: [], hasNextPage: true, hasPreviousPage: true },
+        { slices: [], counts: 0 },
+      ],
+    ])('%s', async (_, request, expected, calls) => {
+      const upstream = offsetUpstream(ABCDE);
+      expect(await paginateByOffset(upstream.fetchSlice, upstream.count, request)).toEqual(expected);
+      expect(upstream.calls).toEqual(calls);
+    });
+  });
+
+  it.each<Parameters<typeof paginateByOffset>[2]>([
+    { direction: 'forward', count: 3 },
+    { direction: 'backward', count: 3 },
+  ])('returns an empty, flagless page for an empty list: %j', async (request) => {
+    const upstream = offsetUpstream([]);
+    expect(await paginateByOffset(upstream.fetchSlice, upstream.count, request)).toEqual({
+      items: [],
+      hasNextPage: false,
+      hasPreviousPage: false,
+    });
+    expect(upstream.calls).toEqual(
+      request.direction === 'forward' ? { slices: [[0, 4]], counts: 0 } : { slices: [], counts: 1 },
+    );
+  });
+
+  const walkCases = [0, 1, 5, 37].flatMap((n) => [1, 2, 5, 36, 37, 100].map((count) => ({ n, count })));
+
+  describe('walks forwards with after = endCursor, never counting', () => {
+    it.each(walkCases)('N=$n, first=$count', async ({ n, count }) => {
+      const items = letters(n);
+      const upstream = offsetUpstream(items);
+      const seen: string[] = [];
+      const expectedSlices: [number, number][] = [];
+      let after: OffsetPosition | undefined;
+      for (let start = 0; ; start += count) {
+        const connection = toConnection(
+          await paginateByOffset(upstream.fetchSlice, upstream.count, {
+            direction: 'forward',
+            count,
+            ...(after ? { after } : {}),
+          }),
+          BINDING,
+        );
+        expectedSlices.push([start, count + 1]);
+        const expected = items.slice(start, start + count);
+        expect(connection).toEqual({
+          edges: expected.map((node, j) => ({ cursor: encodeCursor(BINDING, { o: start + j }), node })),
+          nodes: expected,
+          pageInfo: {
+            hasNextPage: start + count < n,
+            hasPreviousPage: start > 0,
+            startCursor: expected.length ? encodeCursor(BINDING, { o: start }) : null,
+            endCursor: expected.length ? encodeCursor(BINDING, { o: start + expected.length - 1 }) : null,
+          },
+        });
+        seen.push(...connection.nodes);
+        if (!connection.pageInfo.hasNextPage || start > n) break;
+        after = decodeCursor(connection.pageInfo.endCursor as string, BINDING, isOffsetPosition, 'after');
+      }
+      expect(seen).toEqual(items);
+      expect(upstream.calls).toEqual({ slices: expectedSlices, counts: 0 });
+    });
+  });
+
+  describe('walks backwards with before = startCursor, counting once for the first page', () => {
+    it.each(walkCases)('N=$n, last=$count', async ({ n, count }) => {
+      const items = letters(n);
+      const upstream = offsetUpstream(items);
+      const pages: string[][] = [];
+      const expectedSlices: [number, number][] = [];
+      let before: OffsetPosition | undefined;
+      for (let end = n; ; end -= count) {
+        const connection = toConnection(
+          await paginateByOffset(upstream.fetchSlice, upstream.count, {
+            direction: 'backward',
+            count,
+            ...(before ? { before } : {}),
+          }),
+          BINDING,
+        );
+        const start = Math.max(0, end - count);
+        if (end > start) expectedSlices.push([start, end - start]);
+        const expected = items.slice(start, end);
+        expect(connection).toEqual({
+          edges: expected.map((node, j) => ({ cursor: encodeCursor(BINDING, { o: start + j }), node })),
+          nodes: expected,
+          pageInfo: {
+            hasNextPage: end < n,
+            hasPreviousPage: start > 0,
+            startCursor: expected.length ? encodeCursor(BINDING, { o: start }) : null,
+            endCursor: expected.length ? encodeCursor(BINDING, { o: end - 1 }) : null,
+          },
+        });
+        pages.unshift(connection.nodes);
+        if (!connection.pageInfo.hasPreviousPage || end < 0) break;
+        before = decodeCursor(connection.pageInfo.startCursor as string, BINDING, isOffsetPosition, 'before');
+      }
+      expect(pages.length).toBe(Math.max(1, Math.ceil(n / count)));
+      expect(pages.flat()).toEqual(items);
+      expect(upstream.calls).toEqual({ slices: expectedSlices, counts: 1 });
+    });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+describe('stableStringify', () => {
+  it.each<[string, unknown, string]>([
+    ['sorts keys', { b: 1, a: 2 }, '{"a":2,"b":1}'],
+    ['sorts keys by code unit', { a: 1, _: 2, B: 3 }, '{"B":3,"_":2,"a":1}'],
+    [
+      'sorts keys at every depth',
+      { z: { y: 1, x: [{ d: 1, c: 2 }] }, a: null },
+      '{"a":null,"z":{"x":[{"c":2,"d":1}],"y":1}}',
+    ],
+    ['drops undefined values', { a: undefined, b: 1, c: { d: undefined } }, '{"b":1,"c":{}}'],
+    ['keeps arrays in order', [3, 1, 2], '[3,1,2]'],
+    ['writes undefined in an array as null', [1, undefined], '[1,null]'],
+    ['keeps null values', { a: null }, '{"a":null}'],
+    ['escapes keys and strings as JSON', { 'k"\n': 'v"\n' }, '{"k\\"\\n":"v\\"\\n"}'],
+    ['writes an empty object and array', { a: {}, b: [] }, '{"a":{},"b":[]}'],
+    ['writes a number', 1.5, '1.5'],
+    ['writes a string', 'x', '"x"'],
+    ['writes a boolean', false, 'false'],
+    ['writes null', null, 'null'],
+    ['writes undefined as null', undefined, 'null'],
+  ])('%s', (_, value, expected) => {
+    expect(stableStringify(value)).toBe(expected);
+  });
+
+  it('gives the same text for objects that differ only in key order', () => {
+    expect(stableStringify({ filter: { b: [1, { y: 2, x: 1 }], a: 'x' }, order: 'name' })).toBe(
+      stableStringify({ order: 'name', filter: { a: 'x', b: [1, { x: 1, y: 2 }] } }),
+    );
+  });
+});
