@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'coverage/', 'node_modules/', '**/*.gen.ts', 'src/generated/'] },
+  { ignores: ['dist/', 'coverage/', 'node_modules/', '.explore/', '**/*.gen.ts', 'src/generated/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

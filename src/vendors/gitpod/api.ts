@@ -110,7 +110,7 @@ export function createGitpodApi(session: UpstreamSession) {
       let total: Promise<number> | undefined;
       return {
         ...toConnection(result, binding),
-        totalCount: () => (total ??= walk(filter).then((all) => all.length)),
+        totalCount: () => wholeList ?? (total ??= walk(filter).then((all) => all.length)),
       };
     },
     /** A warm pool by the key of its global ID, or null when it no longer exists. */
