@@ -20,6 +20,39 @@ export const DEMO_DEFAULTS = {
   SIM_SCALE: 1,
 } as const;
 
+/** How calls to one vendor are bounded, retried and shed (per vendor; see the README). */
+export interface ResilienceConfig {
+  /** Attempts per call, the first included (1 = no retry). Only reads are ever retried. */
+  maxAttempts: number;
+  /** Base of the exponential backoff between attempts (full jitter). */
+  retryBaseDelayMs: number;
+  /** Cap of one backoff delay, and of an honoured Retry-After. */
+  retryMaxDelayMs: number;
+  /** Consecutive failures that open the circuit breaker. */
+  breakerThreshold: number;
+  /** How long an open breaker fails fast before letting a trial call through. */
+  breakerCooldownMs: number;
+  /** Calls in flight at once to this vendor (the socket pool size). */
+  maxConcurrent: number;
+  /** Calls waiting for a slot beyond maxConcurrent; more are refused with UPSTREAM_UNAVAILABLE. */
+  maxQueue: number;
+  /** Connect, response-headers and body-idle timeouts of one attempt. */
+  timeouts: { connectMs: number; headersMs: number; bodyMs: number };
+}
+
+/** Limits checked on every operation before any upstream call (see the README). */
+export interface LimitsConfig {
+  maxDepth: number;
+  maxAliases: number;
+  maxRootFields: number;
+  maxTokens: number;
+  maxBodyBytes: number;
+  /** The most nodes a query may ask for: the product of nested page sizes, summed (GitHub's node limit). */
+  maxNodes: number;
+  /** The most upstream calls a query may be estimated to need. */
+  maxUpstreamCalls: number;
+}
+
 /** How one vendor is reached. */
 export interface UpstreamConfig {
   /** Base URL (scheme, host, optional path prefix); in demo mode the simulator's. */
@@ -30,6 +63,7 @@ export interface UpstreamConfig {
   demo: boolean;
   /** Port of the embedded simulator (demo mode only). */
   simulatorPort: number;
+  resilience: ResilienceConfig;
 }
 
 export interface Config {
@@ -47,9 +81,15 @@ export interface Config {
   runaiClusterMap: Record<string, string>;
   /** Whether callers may pass their own vendor credentials in request headers. */
   allowCredentialHeaders: boolean;
-  timeouts: { connectMs: number; headersMs: number; bodyMs: number };
-  /** Maximum sockets per upstream. */
-  upstreamConnections: number;
+  /** Overall budget of one GraphQL request; no upstream call outlives it. */
+  requestDeadlineMs: number;
+  limits: LimitsConfig;
+  /** Client authentication of the gateway itself; off when both lists are empty. */
+  auth: { apiKeys: string[] };
+  /** Stop accepting, then give in-flight requests this long before closing (SIGTERM/SIGINT). */
+  shutdownGraceMs: number;
+  /** `LOG_LEVEL`: pino level of the JSON logs. */
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   simulator: { seed: number; scale: number };
 }
 
@@ -86,13 +126,49 @@ export function loadConfig(env: Env = process.env): Config {
     gitpod: upstream(env, 'gitpod', 'GITPOD_BASE_URL', 'GITPOD_API_KEY', 'SIM_GITPOD_PORT'),
     runaiClusterMap: clusterMap(env),
     allowCredentialHeaders: bool(env, 'ALLOW_CREDENTIAL_HEADERS', true),
-    timeouts: {
-      connectMs: int(env, 'UPSTREAM_CONNECT_TIMEOUT_MS', 2_000, 1, 600_000),
-      headersMs: int(env, 'UPSTREAM_HEADERS_TIMEOUT_MS', 10_000, 1, 600_000),
-      bodyMs: int(env, 'UPSTREAM_BODY_TIMEOUT_MS', 10_000, 1, 600_000),
+    requestDeadlineMs: int(env, 'REQUEST_DEADLINE_MS', 15_000, 100, 600_000),
+    limits: {
+      maxDepth: int(env, 'MAX_QUERY_DEPTH', 12, 1, 1000),
+      maxAliases: int(env, 'MAX_QUERY_ALIASES', 30, 0, 10_000),
+      maxRootFields: int(env, 'MAX_ROOT_FIELDS', 10, 1, 1000),
+      maxTokens: int(env, 'MAX_QUERY_TOKENS', 5_000, 10, 1_000_000),
+      maxBodyBytes: int(env, 'MAX_BODY_BYTES', 256 * 1024, 1024, 64 * 1024 * 1024),
+      maxNodes: int(env, 'MAX_QUERY_NODES', 50_000, 1, 10_000_000),
+      maxUpstreamCalls: int(env, 'MAX_UPSTREAM_CALLS', 500, 1, 100_000),
     },
-    upstreamConnections: int(env, 'UPSTREAM_CONNECTIONS', 32, 1, 1024),
+    auth: { apiKeys: list(env, 'GATEWAY_API_KEYS') },
+    shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+    logLevel: logLevel(env),
     simulator: { seed, scale },
+  };
+}
+
+const VENDOR_PREFIX: Record<Vendor, string> = { fireworks: 'FIREWORKS', runai: 'RUNAI', gitpod: 'GITPOD' };
+
+/**
+ * Each knob reads `<VENDOR>_<KNOB>` first, then `UPSTREAM_<KNOB>`, then its default, so one
+ * vendor can be given a longer timeout or a smaller pool without touching the others.
+ */
+function resilience(env: Env, vendor: Vendor): ResilienceConfig {
+  const knob = (name: string, fallback: number, min: number, max: number): number => {
+    const specific = `${VENDOR_PREFIX[vendor]}_${name}`;
+    return env[specific]?.trim()
+      ? int(env, specific, fallback, min, max)
+      : int(env, `UPSTREAM_${name}`, fallback, min, max);
+  };
+  return {
+    maxAttempts: knob('MAX_ATTEMPTS', 3, 1, 10),
+    retryBaseDelayMs: knob('RETRY_BASE_DELAY_MS', 100, 0, 60_000),
+    retryMaxDelayMs: knob('RETRY_MAX_DELAY_MS', 2_000, 0, 600_000),
+    breakerThreshold: knob('BREAKER_THRESHOLD', 5, 1, 10_000),
+    breakerCooldownMs: knob('BREAKER_COOLDOWN_MS', 10_000, 1, 3_600_000),
+    maxConcurrent: knob('MAX_CONCURRENT', 32, 1, 1024),
+    maxQueue: knob('MAX_QUEUE', 256, 0, 100_000),
+    timeouts: {
+      connectMs: knob('CONNECT_TIMEOUT_MS', 2_000, 1, 600_000),
+      headersMs: knob('HEADERS_TIMEOUT_MS', 10_000, 1, 600_000),
+      bodyMs: knob('BODY_TIMEOUT_MS', 10_000, 1, 600_000),
+    },
   };
 }
 
@@ -104,6 +180,7 @@ function upstream(
   portVar: keyof typeof DEMO_DEFAULTS,
 ): UpstreamConfig {
   const simulatorPort = int(env, portVar, DEMO_DEFAULTS[portVar] as number, 0, 65535);
+  const resilienceConfig = resilience(env, vendor);
   const rawBase = env[baseVar]?.trim();
   const credential = env[credentialVar]?.trim();
   if (credential !== undefined && credential !== '' && !/^[\x21-\x7e]+$/.test(credential)) {
@@ -115,6 +192,7 @@ function upstream(
       credential: credential || (DEMO_DEFAULTS[credentialVar] as string),
       demo: true,
       simulatorPort,
+      resilience: resilienceConfig,
     };
   }
   let url: URL;
@@ -132,7 +210,13 @@ function upstream(
   if (!credential) {
     throw new ConfigError(`${credentialVar} is required when ${baseVar} is set (the ${vendor} credential)`);
   }
-  return { baseUrl: url.toString().replace(/\/$/, ''), credential, demo: false, simulatorPort };
+  return {
+    baseUrl: url.toString().replace(/\/$/, ''),
+    credential,
+    demo: false,
+    simulatorPort,
+    resilience: resilienceConfig,
+  };
 }
 
 function clusterMap(env: Env): Record<string, string> {
@@ -184,6 +268,28 @@ function number(env: Env, name: string, fallback: number, min: number, max: numb
   if (value < min || value > max)
     throw new ConfigError(`${name} must be between ${min} and ${max}, got ${value}`);
   return value;
+}
+
+function list(env: Env, name: string): string[] {
+  const raw = env[name]?.trim();
+  if (!raw) return [];
+  const items = raw.split(',').map((item) => item.trim());
+  for (const item of items) {
+    if (!/^[\x21-\x7e]{16,4096}$/.test(item) || item.includes(',')) {
+      throw new ConfigError(`${name} must be a comma-separated list of keys of 16+ printable characters`);
+    }
+  }
+  return items;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+function logLevel(env: Env): Config['logLevel'] {
+  const raw = env.LOG_LEVEL?.trim() || 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(raw)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${raw}"`);
+  }
+  return raw as Config['logLevel'];
 }
 
 function bool(env: Env, name: string, fallback: boolean): boolean {

@@ -23,9 +23,6 @@ import { collectSelectedFields } from './graphql/selection.js';
 import { startSimulators, type RunningSimulators } from './simulators/index.js';
 import { UpstreamPool } from './upstream/http.js';
 
-/** The largest request body accepted, in bytes. */
-export const MAX_BODY_BYTES = 256 * 1024;
-
 export interface Gateway {
   url: string;
   server: Server;
@@ -43,16 +40,12 @@ export async function startGateway(config: Config, log: (line: string) => void =
   }
   const baseUrl = (vendor: 'fireworks' | 'runai' | 'gitpod') =>
     config[vendor].demo && simulators ? simulators.urls[vendor] : config[vendor].baseUrl;
-  const poolOptions = {
-    connections: config.upstreamConnections,
-    timeouts: config.timeouts,
-    devMode: config.devMode,
-  };
-  const pools = {
-    fireworks: new UpstreamPool('fireworks', baseUrl('fireworks'), poolOptions),
-    runai: new UpstreamPool('runai', baseUrl('runai'), poolOptions),
-    gitpod: new UpstreamPool('gitpod', baseUrl('gitpod'), poolOptions),
-  };
+  const pool = (vendor: 'fireworks' | 'runai' | 'gitpod') =>
+    new UpstreamPool(vendor, baseUrl(vendor), {
+      resilience: config[vendor].resilience,
+      devMode: config.devMode,
+    });
+  const pools = { fireworks: pool('fireworks'), runai: pool('runai'), gitpod: pool('gitpod') };
   const clusterMap =
     Object.keys(config.runaiClusterMap).length > 0 || !simulators
       ? config.runaiClusterMap
@@ -122,7 +115,7 @@ export async function startGateway(config: Config, log: (line: string) => void =
       res.writeHead(204).end();
       return;
     }
-    const body = await readBody(req);
+    const body = await readBody(req, config.limits.maxBodyBytes);
     if (body === undefined) {
       sendJson(res, 413, {
         errors: [
@@ -216,12 +209,12 @@ function cors(req: IncomingMessage, res: ServerResponse): void {
   }
 }
 
-async function readBody(req: IncomingMessage): Promise<string | undefined> {
+async function readBody(req: IncomingMessage, maxBytes: number): Promise<string | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY_BYTES) {
+    if (size > maxBytes) {
       req.resume();
       return undefined;
     }

@@ -7,6 +7,7 @@
  * with an `UpstreamError` whose code comes from the error module (never a raw undici error).
  */
 import { Pool, errors as undiciErrors } from 'undici';
+import type { ResilienceConfig } from '../config.js';
 import {
   ErrorCode,
   upstreamErrorFromAnswer,
@@ -26,8 +27,7 @@ export interface UpstreamRequest {
 }
 
 export interface UpstreamPoolOptions {
-  connections: number;
-  timeouts: { connectMs: number; headersMs: number; bodyMs: number };
+  resilience: ResilienceConfig;
   devMode: boolean;
 }
 
@@ -44,10 +44,10 @@ export class UpstreamPool {
     const url = new URL(baseUrl);
     this.basePath = url.pathname.replace(/\/$/, '');
     this.pool = new Pool(url.origin, {
-      connections: options.connections,
-      connect: { timeout: options.timeouts.connectMs },
-      headersTimeout: options.timeouts.headersMs,
-      bodyTimeout: options.timeouts.bodyMs,
+      connections: options.resilience.maxConcurrent,
+      connect: { timeout: options.resilience.timeouts.connectMs },
+      headersTimeout: options.resilience.timeouts.headersMs,
+      bodyTimeout: options.resilience.timeouts.bodyMs,
       keepAliveTimeout: 10_000,
     });
   }

@@ -192,7 +192,7 @@ describe('Fireworks readMask names only the selected fields', () => {
   it.each([
     ['{ batchJobs(first: 3) { nodes { id } } }', 'name'],
     ['{ batchJobs(first: 3) { nodes { displayName state } } }', 'display_name,name,state'],
-    ['{ batchJobs(first: 3) { nodes { nodePool { id } } } }', 'name,node_pool_id'],
+    ['{ batchJobs(first: 3) { nodes { nodePoolId } } }', 'name,node_pool_id'],
     [
       '{ batchJobs(first: 3) { nodes { executor { __typename } createTime endTime } } }',
       'create_time,end_time,name,notebook_executor,python_executor,shell_executor',

@@ -1,0 +1,436 @@
+/**
+ * Hostile filter values: quotes, backslashes, injected `OR`, commas, `*`, `==`, `=@`, parentheses,
+ * control characters and unicode. Each value either matches literally (the real record holding it
+ * comes back, alone, and the compiled upstream filter is asserted character for character) or is
+ * refused with BAD_USER_INPUT before any upstream call, where the upstream language cannot carry
+ * it (`*` in an AIP-160 exact match, `,` in a Run:ai filterBy entry).
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { CREDENTIALS, gql, groundTruth, loc, NO_CALLS, type Fleet, type RunaiPod } from '../helpers/ground-truth.js';
+
+let gw: TestGateway;
+let fleet: Fleet;
+let account: string;
+
+beforeAll(async () => {
+  gw = await startTestGateway();
+  fleet = groundTruth(gw.world);
+  account = gw.world.accountId;
+});
+afterAll(() => gw.stop());
+beforeEach(() => gw.reset());
+
+/** An AIP-160 string literal, written here independently of the gateway's compiler. */
+const literal = (value: string) => `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+
+function listRequest(collection: string, query: Record<string, string>) {
+  return {
+    operation: `List${collection[0]!.toUpperCase()}${collection.slice(1)}`,
+    method: 'GET',
+    path: `/v1/accounts/${account}/${collection}`,
+    query,
+    body: null,
+    credential: CREDENTIALS.fireworks.masked,
+    status: 200,
+  };
+}
+
+function podRequests(query: Record<string, string>) {
+  const { offset: _offset, limit: _limit, verbosity: _verbosity, ...countQuery } = query;
+  return [
+    {
+      operation: 'list_pods',
+      method: 'GET',
+      path: '/api/v1/workloads/pods',
+      query,
+      body: null,
+      credential: CREDENTIALS.runai.masked,
+      status: 200,
+    },
+    {
+      operation: 'count_pods',
+      method: 'GET',
+      path: '/api/v1/workloads/pods/count',
+      query: countQuery,
+      body: null,
+      credential: CREDENTIALS.runai.masked,
+      status: 200,
+    },
+  ];
+}
+
+function refused(query: string, field: string, message: string, argument: string) {
+  return {
+    status: 200,
+    data: null,
+    errors: [{ message, locations: [loc(query, field)], path: [field], extensions: { code: 'BAD_USER_INPUT', argument } }],
+  };
+}
+
+describe('Fireworks: batch job display names match literally', () => {
+  const JOBS = `query($v: String) { batchJobs(first: 5, filter: {displayName: $v}) { nodes { name displayName } totalCount } }`;
+
+  /** The display name of the first job (in generation order) whose display name starts with `prefix`. */
+  const realName = (prefix: string) => {
+    const job = fleet.batchJobs.find((j) => j.displayName?.startsWith(prefix));
+    if (!job) throw new Error(`no display name starts with ${prefix}`);
+    return job.displayName as string;
+  };
+
+  it.each([
+    ['quotes and a comma', 'eval "gsm8k", run '],
+    ['backslashes and a colon', 'C:\\data\\shard-'],
+    ['an apostrophe, quotes and a colon', `it's a "test": `],
+    ['parentheses, AND and a leading minus', 'ablation (no-rope) AND -dropout '],
+    ['an escaped quote and a double backslash', 'back\\"slash\\\\ '],
+  ])('a real display name with %s returns exactly its job', async (_what, prefix) => {
+    const value = realName(prefix);
+    const jobs = fleet.batchJobs.filter((j) => j.displayName === value);
+    expect(jobs).toHaveLength(1);
+    expect(await gql(gw, JOBS, { v: value })).toEqual({
+      status: 200,
+      data: { batchJobs: { nodes: jobs.map((j) => ({ name: j.name, displayName: value })), totalCount: 1 } },
+    });
+    expect(gw.requests('fireworks')).toEqual([
+      listRequest('batchJobs', {
+        pageSize: '6',
+        filter: `display_name = ${literal(value)}`,
+        orderBy: 'create_time desc',
+        readMask: 'display_name,name',
+      }),
+    ]);
+  });
+
+  it.each([
+    ['an injected OR', '" OR name = "x'],
+    ['an injected OR that would match everything', 'x" OR display_name != "y'],
+    ['an injected parenthesised OR', '") OR (state = RUNNING'],
+    ['a trailing backslash', 'eval \\'],
+    ['== and =@', 'a==b =@c'],
+    ['a comma list', 'a, b, c'],
+    ['unicode', 'ünïcødé 🚀 «名前»'],
+  ])('a value with %s matches nothing, sent as one string literal', async (_what, value) => {
+    expect(fleet.batchJobs.some((j) => j.displayName === value)).toBe(false);
+    expect(await gql(gw, JOBS, { v: value })).toEqual({
+      status: 200,
+      data: { batchJobs: { nodes: [], totalCount: 0 } },
+    });
+    expect(gw.requests('fireworks')).toEqual([
+      listRequest('batchJobs', {
+        pageSize: '6',
+        filter: `display_name = ${literal(value)}`,
+        orderBy: 'create_time desc',
+        readMask: 'display_name,name',
+      }),
+    ]);
+  });
+
+  it.each([
+    ['sweep lr=3e-4 * wd=0.1 '],
+    ['name = "x" OR name:* '],
+    ['*wild*card* '],
+  ])('a real display name holding "*" (%s…) is refused: * is a wildcard upstream', async (prefix) => {
+    const value = realName(prefix);
+    expect(await gql(gw, JOBS, { v: value })).toEqual(
+      refused(
+        JOBS,
+        'batchJobs',
+        'filter.displayName cannot contain "*": Fireworks treats it as a wildcard in exact matches.',
+        'filter.displayName',
+      ),
+    );
+    expect(gw.calls()).toEqual(NO_CALLS);
+  });
+
+  it.each([
+    ['a newline', 'eval\nrun'],
+    ['a NUL', 'eval\u0000run'],
+  ])('a value with %s is refused', async (_what, value) => {
+    expect(await gql(gw, JOBS, { v: value })).toEqual(
+      refused(JOBS, 'batchJobs', 'filter.displayName cannot contain control characters.', 'filter.displayName'),
+    );
+    expect(gw.calls()).toEqual(NO_CALLS);
+  });
+
+  it('createdBy with "+" and "@" survives URL encoding', async () => {
+    const user = 'ops+batch@fleetgraph.dev';
+    const jobs = fleet.batchJobs.filter((j) => j.createdBy === user);
+    expect(jobs.length).toBeGreaterThan(0);
+    const query = `query($v: String) { batchJobs(first: 3, filter: {createdBy: $v}) { nodes { name } totalCount } }`;
+    expect(await gql(gw, query, { v: user })).toEqual({
+      status: 200,
+      data: { batchJobs: { nodes: jobs.slice(0, 3).map((j) => ({ name: j.name })), totalCount: jobs.length } },
+    });
+    expect(gw.requests('fireworks')).toEqual([
+      listRequest('batchJobs', {
+        pageSize: '4',
+        filter: `created_by = ${literal(user)}`,
+        orderBy: 'create_time desc',
+        readMask: 'name',
+      }),
+    ]);
+  });
+
+  it('several conditions are ANDed, each parenthesised so an OR inside one cannot bind to another', async () => {
+    const value = realName('eval "gsm8k", run ');
+    const job = fleet.batchJobs.find((j) => j.displayName === value)!;
+    const query = `query($v: String) { batchJobs(first: 3, filter: {states: [${job.state}, RUNNING], displayName: $v}) { nodes { name } totalCount } }`;
+    expect(await gql(gw, query, { v: value })).toEqual({
+      status: 200,
+      data: { batchJobs: { nodes: [{ name: job.name }], totalCount: 1 } },
+    });
+    const states = job.state === 'RUNNING' ? `state = RUNNING` : `(state = ${job.state}) OR (state = RUNNING)`;
+    expect(gw.requests('fireworks')).toEqual([
+      listRequest('batchJobs', {
+        pageSize: '4',
+        filter: `(${states}) AND (display_name = ${literal(value)})`,
+        orderBy: 'create_time desc',
+        readMask: 'name',
+      }),
+    ]);
+  });
+});
+
+describe('Fireworks: node pool and cluster filters', () => {
+  it('a display name with a middle dot (unicode) returns exactly its node pool', async () => {
+    const pool = fleet.nodePools.find((p) => p.displayName?.includes('·'))!;
+    const query = `query($v: String) { nodePools(first: 5, filter: {displayName: $v}) { nodes { name displayName } } }`;
+    expect(await gql(gw, query, { v: pool.displayName })).toEqual({
+      status: 200,
+      data: { nodePools: { nodes: [{ name: pool.name, displayName: pool.displayName }] } },
+    });
+    expect(gw.requests('fireworks')).toEqual([
+      listRequest('nodePools', {
+        pageSize: '6',
+        filter: `display_name = ${literal(pool.displayName as string)}`,
+        orderBy: 'name',
+        readMask: 'display_name,name',
+      }),
+    ]);
+  });
+
+  it('an annotation value with quotes and a comma returns exactly the pools holding it', async () => {
+    const key = 'kubernetes.io/description';
+    const pool = fleet.nodePools.find((p) => p.annotations?.[key]?.includes('"'))!;
+    const value = pool.annotations![key]!;
+    const pools = fleet.nodePools.filter((p) => p.annotations?.[key] === value);
+    const query = `query($k: String, $v: String) { nodePools(first: 5, filter: {annotationKey: $k, annotationValue: $v}) { nodes { name } } }`;
+    expect(await gql(gw, query, { k: key, v: value })).toEqual({
+      status: 200,
+      data: { nodePools: { nodes: pools.map((p) => ({ name: p.name })) } },
+    });
+    expect(gw.requests('fireworks')).toEqual([
+      listRequest('nodePools', {
+        pageSize: '6',
+        filter: `annotations.${literal(key)} = ${literal(value)}`,
+        orderBy: 'name',
+        readMask: 'name',
+      }),
+    ]);
+  });
+
+  it('an annotation key alone asks for pools that have it', async () => {
+    const key = 'fleetgraph.dev/runbook';
+    const pools = fleet.nodePools.filter((p) => p.annotations?.[key] !== undefined);
+    const query = `query($k: String) { nodePools(first: 20, filter: {annotationKey: $k}) { nodes { name } } }`;
+    expect(await gql(gw, query, { k: key })).toEqual({
+      status: 200,
+      data: { nodePools: { nodes: pools.map((p) => ({ name: p.name })) } },
+    });
+    expect(gw.requests('fireworks')).toEqual([
+      listRequest('nodePools', { pageSize: '21', filter: `annotations:${literal(key)}`, orderBy: 'name', readMask: 'name' }),
+    ]);
+  });
+
+  it.each([
+    ['an injected OR', 'a" OR name = "b'],
+    ['a space', 'team name'],
+    ['a wildcard', 'fleetgraph.dev/*'],
+  ])('an annotation key with %s is refused', async (_what, key) => {
+    const query = `query($k: String) { nodePools(first: 5, filter: {annotationKey: $k}) { nodes { name } } }`;
+    expect(await gql(gw, query, { k: key })).toEqual(
+      refused(query, 'nodePools', `filter.annotationKey "${key}" is not a Kubernetes annotation key.`, 'filter.annotationKey'),
+    );
+    expect(gw.calls()).toEqual(NO_CALLS);
+  });
+
+  it('a cluster display name with parentheses returns exactly its cluster', async () => {
+    const cluster = fleet.clusters.find((c) => c.displayName?.includes('('))!;
+    const query = `query($v: String) { clusters(first: 5, filter: {displayName: $v}) { nodes { name } totalCount } }`;
+    expect(await gql(gw, query, { v: cluster.displayName })).toEqual({
+      status: 200,
+      data: { clusters: { nodes: [{ name: cluster.name }], totalCount: 1 } },
+    });
+    expect(gw.requests('fireworks')).toEqual([
+      listRequest('clusters', {
+        pageSize: '6',
+        filter: `display_name = ${literal(cluster.displayName as string)}`,
+        orderBy: 'name',
+        readMask: 'name',
+      }),
+    ]);
+  });
+
+  it('a DateTime variable that smuggles a filter is refused by the scalar, before any upstream call', async () => {
+    const value = '2026-01-01T00:00:00Z" OR name = "x';
+    const query = `query($d: DateTime) { clusters(filter: {createdAfter: $d}) { nodes { name } } }`;
+    expect(await gql(gw, query, { d: value })).toEqual({
+      status: 400,
+      errors: [
+        {
+          message: `Variable "$d" got invalid value ${JSON.stringify(value)}; DateTime must be an RFC 3339 timestamp such as "2026-01-02T03:04:05Z", got ${JSON.stringify(value)}.`,
+          locations: [loc(query, '$d')],
+          extensions: { code: 'BAD_USER_INPUT' },
+        },
+      ],
+    });
+    expect(gw.calls()).toEqual(NO_CALLS);
+  });
+
+  it('a time window is sent as two quoted timestamps, normalised to UTC', async () => {
+    const times = fleet.batchJobs.map((j) => Date.parse(j.createTime as string)).sort((a, b) => a - b);
+    const from = times[100]!;
+    const to = times[140]!;
+    const jobs = fleet.batchJobs.filter((j) => {
+      const t = Date.parse(j.createTime as string);
+      return t >= from && t < to;
+    });
+    const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
+    // The same instants written with an offset, to show the gateway normalises them.
+    const offset = (ms: number) => new Date(ms + 2 * 3600_000).toISOString().replace('.000Z', '+02:00');
+    const query = `query($a: DateTime, $b: DateTime) { batchJobs(first: 100, filter: {createdAfter: $a, createdBefore: $b}) { nodes { name } totalCount } }`;
+    expect(await gql(gw, query, { a: offset(from), b: offset(to) })).toEqual({
+      status: 200,
+      data: { batchJobs: { nodes: jobs.map((j) => ({ name: j.name })), totalCount: jobs.length } },
+    });
+    expect(gw.requests('fireworks')).toEqual([
+      listRequest('batchJobs', {
+        pageSize: '101',
+        filter: `(create_time >= "${iso(from)}") AND (create_time < "${iso(to)}")`,
+        orderBy: 'create_time desc',
+        readMask: 'name',
+      }),
+    ]);
+  });
+});
+
+describe('Run:ai: filterBy values and search', () => {
+  const PODS = (filter: string) =>
+    `query($v: String) { pods(first: 5, filter: {${filter}: $v}) { nodes { podId } totalCount } }`;
+  const page = (pods: RunaiPod[]) => ({ nodes: pods.slice(0, 5).map((p) => ({ podId: p.id })), totalCount: pods.length });
+
+  it('a node name holding =, @, ^ and $ matches literally with ==', async () => {
+    const node = fleet.pods.map((p) => p.nodeName).find((n) => n?.includes('=') && !n.includes(','))!;
+    const pods = fleet.pods.filter((p) => p.nodeName === node);
+    expect(pods.length).toBeGreaterThan(0);
+    expect(await gql(gw, PODS('nodeName'), { v: node })).toEqual({ status: 200, data: { pods: page(pods) } });
+    expect(gw.requests('runai')).toEqual(podRequests({ offset: '0', limit: '6', filterBy: `nodeName==${node}` }));
+  });
+
+  it('nodeNameContains with operator characters is a substring match (=@)', async () => {
+    const needle = '=node@rack^';
+    const pods = fleet.pods.filter((p) => p.nodeName?.includes(needle));
+    expect(pods.length).toBeGreaterThan(0);
+    expect(await gql(gw, PODS('nodeNameContains'), { v: needle })).toEqual({ status: 200, data: { pods: page(pods) } });
+    expect(gw.requests('runai')).toEqual(podRequests({ offset: '0', limit: '6', filterBy: `nodeName=@${needle}` }));
+  });
+
+  it.each([
+    ['a leading ==', '==ip-10-1-0-10.ec2.internal'],
+    ['a *', '*'],
+    ['quotes and parentheses', '"ip" (10)'],
+    ['unicode', 'nœud-ünïcødé-🚀'],
+  ])('a node name with %s is one literal value and matches nothing', async (_what, value) => {
+    expect(fleet.pods.some((p) => p.nodeName === value)).toBe(false);
+    expect(await gql(gw, PODS('nodeName'), { v: value })).toEqual({ status: 200, data: { pods: page([]) } });
+    expect(gw.requests('runai')).toEqual(podRequests({ offset: '0', limit: '6', filterBy: `nodeName==${value}` }));
+  });
+
+  it.each([['nodeName'], ['nodeNameContains']])('a real node name holding "," is refused in %s', async (field) => {
+    const node = fleet.pods.map((p) => p.nodeName).find((n) => n?.includes(','))!;
+    expect(await gql(gw, PODS(field), { v: node })).toEqual(
+      refused(
+        PODS(field),
+        'pods',
+        `filter.${field} cannot contain ",": Run:ai separates filter conditions with commas, so the value cannot be sent.`,
+        `filter.${field}`,
+      ),
+    );
+    expect(gw.calls()).toEqual(NO_CALLS);
+  });
+
+  it('an empty node name is refused', async () => {
+    expect(await gql(gw, PODS('nodeName'), { v: '' })).toEqual(
+      refused(PODS('nodeName'), 'pods', 'filter.nodeName cannot be empty.', 'filter.nodeName'),
+    );
+    expect(gw.calls()).toEqual(NO_CALLS);
+  });
+
+  it('a workloadId that is not a UUID is refused', async () => {
+    const value = 'x,clusterId==y';
+    const query = PODS('workloadId').replace('$v: String', '$v: ID');
+    expect(await gql(gw, query, { v: value })).toEqual(
+      refused(query, 'pods', `filter.workloadId must be a UUID, got "${value}".`, 'filter.workloadId'),
+    );
+    expect(gw.calls()).toEqual(NO_CALLS);
+  });
+
+  /** Run:ai's documented search: a case-insensitive substring of name, workloadName, projectName or nodeName. */
+  const searched = (needle: string) =>
+    fleet.pods.filter((p) =>
+      [p.name, p.workloadName, p.projectName, p.nodeName].some(
+        (t) => typeof t === 'string' && t.toLowerCase().includes(needle.toLowerCase()),
+      ),
+    );
+
+  it.each([
+    ['a comma and =', 'sweep,lr='],
+    ['@, ^ and $', 'EVAL@CKPT^BEST$'],
+    ['quotes and a semicolon', '"; DROP TABLE pods; --'],
+  ])('search with %s is sent as is (no filterBy) and matches literally', async (_what, needle) => {
+    expect(await gql(gw, PODS('search'), { v: needle })).toEqual({
+      status: 200,
+      data: { pods: page(searched(needle)) },
+    });
+    expect(gw.requests('runai')).toEqual(podRequests({ offset: '0', limit: '6', search: needle }));
+  });
+
+  it('search with a control character is refused', async () => {
+    expect(await gql(gw, PODS('search'), { v: 'a\tb' })).toEqual(
+      refused(PODS('search'), 'pods', 'filter.search cannot contain control characters.', 'filter.search'),
+    );
+    expect(gw.calls()).toEqual(NO_CALLS);
+  });
+});
+
+describe('Gitpod: warm pool filters', () => {
+  it('filters by project, sending the ids as a list', async () => {
+    const projectId = fleet.warmPools[0]!.metadata.projectId as string;
+    const pools = fleet.warmPools.filter((w) => w.metadata.projectId === projectId);
+    const query = `query($p: [ID!]) { warmPools(first: 20, filter: {projectIds: $p}) { nodes { warmPoolId } } }`;
+    expect(await gql(gw, query, { p: [projectId.toUpperCase()] })).toEqual({
+      status: 200,
+      data: { warmPools: { nodes: pools.map((w) => ({ warmPoolId: w.id })) } },
+    });
+    expect(gw.requests('gitpod')).toEqual([
+      {
+        operation: 'ListWarmPools',
+        method: 'POST',
+        path: '/gitpod.v1.PrebuildService/ListWarmPools',
+        query: {},
+        body: { pagination: { pageSize: 21 }, filter: { projectIds: [projectId] } },
+        credential: CREDENTIALS.gitpod.masked,
+        status: 200,
+      },
+    ]);
+  });
+
+  it('refuses an id that is not a UUID', async () => {
+    const query = `{ warmPools(first: 2, filter: {projectIds: ["\\" OR 1=1"]}) { nodes { warmPoolId } } }`;
+    expect(await gql(gw, query)).toEqual(
+      refused(query, 'warmPools', 'filter.projectIds must hold UUIDs, got "" OR 1=1".', 'filter.projectIds'),
+    );
+    expect(gw.calls()).toEqual(NO_CALLS);
+  });
+});
