@@ -119,7 +119,7 @@ export async function startGateway(config: Config, log: (line: string) => void =
     if (body === undefined) {
       sendJson(res, 413, {
         errors: [
-          { message: `Request body exceeds ${MAX_BODY_BYTES} bytes.`, extensions: { code: 'BAD_REQUEST' } },
+          { message: `Request body exceeds ${config.limits.maxBodyBytes} bytes.`, extensions: { code: 'BAD_REQUEST' } },
         ],
       });
       return;
