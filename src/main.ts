@@ -3,18 +3,20 @@
  * for vendors that have no base URL) and stops it cleanly on SIGINT/SIGTERM.
  */
 import { ConfigError, loadConfig } from './config.js';
+import { createLogger } from './logging.js';
 import { startGateway } from './server.js';
 
 try {
   const config = loadConfig();
-  const gateway = await startGateway(config, (line) => console.log(line));
-  console.log(`Fleetgraph is serving ${gateway.url}`);
+  const logger = createLogger(config);
+  const gateway = await startGateway(config, logger);
+  logger.info({ url: gateway.url }, `Fleetgraph is serving ${gateway.url}`);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`${signal}: shutting down`);
-    const force = setTimeout(() => process.exit(1), 10_000);
+    logger.info({ signal }, 'shutting down: finishing in-flight requests');
+    const force = setTimeout(() => process.exit(1), config.shutdownGraceMs + 5_000);
     force.unref();
     void gateway.stop().then(() => process.exit(0));
   };

@@ -12,6 +12,9 @@ import {
 } from '@apollo/server/plugin/landingPage/default';
 import type { Config } from './config.js';
 import { formatError } from './errors.js';
+import { createLogger, requestId, scrub } from './logging.js';
+import { isAuthorized } from './auth.js';
+import type { Logger } from 'pino';
 import {
   CREDENTIAL_HEADERS,
   createClusterJoin,
@@ -31,12 +34,12 @@ export interface Gateway {
 }
 
 /** Starts the gateway (and the simulators of demo-mode vendors); resolves once it listens. */
-export async function startGateway(config: Config, log: (line: string) => void = () => {}): Promise<Gateway> {
+export async function startGateway(config: Config, logger: Logger = createLogger(config)): Promise<Gateway> {
   const demo = [config.fireworks, config.runai, config.gitpod].some((u) => u.demo);
   const simulators = demo ? await startSimulators(config) : undefined;
   if (simulators) {
     for (const [vendor, url] of Object.entries(simulators.urls))
-      log(`demo mode: ${vendor} served by the embedded simulator at ${url}`);
+      logger.info({ vendor, url }, `demo mode: ${vendor} is served by the embedded simulator at ${url}`);
   }
   const baseUrl = (vendor: 'fireworks' | 'runai' | 'gitpod') =>
     config[vendor].demo && simulators ? simulators.urls[vendor] : config[vendor].baseUrl;
@@ -52,6 +55,13 @@ export async function startGateway(config: Config, log: (line: string) => void =
       : simulators.clusterMap;
   const makeContext = createContextFactory(config, pools, createClusterJoin(clusterMap));
   const schema = createSchema();
+  const secrets = [
+    config.fireworks.credential,
+    config.runai.credential,
+    config.gitpod.credential,
+    ...config.auth.apiKeys,
+  ];
+  let stopping = false;
 
   const selectionPlugin: ApolloServerPlugin<GatewayContext> = {
     async requestDidStart() {
@@ -76,7 +86,10 @@ export async function startGateway(config: Config, log: (line: string) => void =
       formatError(formatted, error, {
         devMode: config.devMode,
         log: (e) =>
-          console.error(JSON.stringify({ level: 'error', msg: 'unexpected error', error: String(e) })),
+          logger.error(
+            { err: scrub(e instanceof Error ? (e.stack ?? e.message) : String(e), secrets) },
+            'unexpected error (masked in the response)',
+          ),
       }),
     plugins: [
       selectionPlugin,
@@ -98,7 +111,21 @@ export async function startGateway(config: Config, log: (line: string) => void =
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://gateway');
+    const id = requestId(req.headers['x-request-id']);
+    res.setHeader('x-request-id', id);
     cors(req, res);
+    if (stopping) {
+      res.setHeader('connection', 'close');
+      sendJson(res, 503, {
+        errors: [
+          {
+            message: 'The gateway is shutting down; retry on another replica.',
+            extensions: { code: 'UPSTREAM_UNAVAILABLE' },
+          },
+        ],
+      });
+      return;
+    }
     if (url.pathname === '/healthz' || url.pathname === '/readyz') {
       sendJson(res, 200, { status: 'ok' });
       return;
@@ -115,11 +142,27 @@ export async function startGateway(config: Config, log: (line: string) => void =
       res.writeHead(204).end();
       return;
     }
+    if (!isAuthorized(config.auth.apiKeys, req.headers)) {
+      res.setHeader('www-authenticate', 'Bearer realm="fleetgraph"');
+      sendJson(res, 401, {
+        errors: [
+          {
+            message: 'This gateway requires an API key: send Authorization: Bearer <key> or x-api-key.',
+            extensions: { code: 'UNAUTHENTICATED' },
+          },
+        ],
+      });
+      return;
+    }
+    const started = process.hrtime.bigint();
     const body = await readBody(req, config.limits.maxBodyBytes);
     if (body === undefined) {
       sendJson(res, 413, {
         errors: [
-          { message: `Request body exceeds ${config.limits.maxBodyBytes} bytes.`, extensions: { code: 'BAD_REQUEST' } },
+          {
+            message: `Request body exceeds ${config.limits.maxBodyBytes} bytes.`,
+            extensions: { code: 'BAD_REQUEST' },
+          },
         ],
       });
       return;
@@ -147,12 +190,33 @@ export async function startGateway(config: Config, log: (line: string) => void =
       parsedBody = body;
     }
     const abort = new AbortController();
+    let context: GatewayContext | undefined;
     res.on('close', () => abort.abort());
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body: parsedBody },
-      context: async () => makeContext(req.headers, abort.signal),
+      context: async () => (context = makeContext(req.headers, abort.signal)),
+    });
+    res.on('finish', () => {
+      logger.info(
+        {
+          reqId: id,
+          method: req.method,
+          status: res.statusCode,
+          durationMs: Number(process.hrtime.bigint() - started) / 1e6,
+          upstreamCalls: context
+            ? {
+                fireworks: context.sessions.fireworks.sent.length,
+                runai: context.sessions.runai.sent.length,
+                gitpod: context.sessions.gitpod.sent.length,
+              }
+            : undefined,
+        },
+        'graphql request',
+      );
     });
     for (const [key, value] of response.headers) res.setHeader(key, value);
+    // Shutting down: this socket must not carry another request, so the drain can complete.
+    if (stopping) res.setHeader('connection', 'close');
     res.statusCode = response.status ?? 200;
     if (response.body.kind === 'complete') {
       res.end(response.body.string);
@@ -173,11 +237,26 @@ export async function startGateway(config: Config, log: (line: string) => void =
     url,
     server,
     simulators,
+    /**
+     * Graceful stop: refuse new requests (503 on open keep-alive sockets, no new connections),
+     * let in-flight ones finish within SHUTDOWN_GRACE_MS, then cut what is left and close the
+     * upstream pools.
+     */
     async stop() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
+      stopping = true;
+      const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const grace = new Promise<'timeout'>((resolve) =>
+        setTimeout(() => resolve('timeout'), config.shutdownGraceMs).unref(),
+      );
+      if ((await Promise.race([drained, grace])) === 'timeout') {
+        logger.warn(
+          { graceMs: config.shutdownGraceMs },
+          'shutdown grace elapsed: closing remaining connections',
+        );
+        server.closeAllConnections();
+        await drained;
+      }
       await apollo.stop();
       await Promise.all(Object.values(pools).map((p) => p.close()));
       await simulators?.close();

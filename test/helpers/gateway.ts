@@ -46,6 +46,7 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
     SIM_RUNAI_PORT: '0',
     SIM_GITPOD_PORT: '0',
     NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
     ...env,
   });
   const gateway = await startGateway(config);
