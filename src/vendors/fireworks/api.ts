@@ -144,7 +144,8 @@ export function createFireworksApi(
     const page = parseConnectionArgs(request.args, { backward: false, what });
     if (page.direction !== 'forward') throw new Error('unreachable: backward paging is refused above');
     const binding = connectionBinding(identity, { filter: request.filter ?? null, orderBy: request.orderBy });
-    const after = page.after ? decodeCursor(page.after, binding, isTokenPosition, 'after') : undefined;
+    const after =
+      page.after !== undefined ? decodeCursor(page.after, binding, isTokenPosition, 'after') : undefined;
     let totalSize = 0;
     const result = await paginateByToken<T>(
       async (pageToken, pageSize) => {
@@ -244,7 +245,7 @@ export function createFireworksApi(
     request: ListRequest,
     single = false,
   ): Promise<ConnectionResult<FireworksNodePool>> {
-    if (!single && !request.args.after && request.args.last == null && request.args.before == null) {
+    if (!single && request.args.after == null && request.args.last == null && request.args.before == null) {
       // Validate before batching so a bad argument fails this field alone, with no upstream call.
       parseConnectionArgs(request.args, { backward: false, what: 'Cluster.nodePools' });
       return childPoolsFirstPage.load(JSON.stringify({ parent, request: JSON.stringify(request) }));

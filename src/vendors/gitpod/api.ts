@@ -96,7 +96,8 @@ export function createGitpodApi(session: UpstreamSession) {
       const page = parseConnectionArgs(args, { backward: false, what: 'warmPools' });
       if (page.direction !== 'forward') throw new Error('unreachable: backward paging is refused above');
       const binding = connectionBinding('Query.warmPools', filter ?? null);
-      const after = page.after ? decodeCursor(page.after, binding, isTokenPosition, 'after') : undefined;
+      const after =
+        page.after !== undefined ? decodeCursor(page.after, binding, isTokenPosition, 'after') : undefined;
       // When the first page already holds the whole list, its length is the count: no walk needed.
       let wholeList: number | undefined;
       const result = await paginateByToken(

@@ -70,10 +70,10 @@ export function createRunaiApi(session: UpstreamSession, selected: () => Selecte
     const binding = connectionBinding(identity, { filter, order });
     const position =
       page.direction === 'forward'
-        ? page.after
+        ? page.after !== undefined
           ? { after: decodeCursor(page.after, binding, isOffsetPosition, 'after') }
           : {}
-        : page.before
+        : page.before !== undefined
           ? { before: decodeCursor(page.before, binding, isOffsetPosition, 'before') }
           : {};
     let total: Promise<number> | undefined;
@@ -135,10 +135,10 @@ export function createRunaiApi(session: UpstreamSession, selected: () => Selecte
     const binding = connectionBinding(`Query.${field}:${id.toLowerCase()}`, null);
     const position =
       page.direction === 'forward'
-        ? page.after
+        ? page.after !== undefined
           ? { after: decodeCursor(page.after, binding, isOffsetPosition, 'after') }
           : {}
-        : page.before
+        : page.before !== undefined
           ? { before: decodeCursor(page.before, binding, isOffsetPosition, 'before') }
           : {};
     const all = () => load(id.toLowerCase());
