@@ -2,7 +2,9 @@
  * Starts a real gateway over real simulators (all on free loopback ports) for integration tests,
  * and reads the simulators' statistics, so tests can assert the exact upstream calls made.
  */
-import { loadConfig } from '../../src/config.js';
+import { Writable } from 'node:stream';
+import { DEMO_DEFAULTS, loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/logging.js';
 import { startGateway, type Gateway } from '../../src/server.js';
 import type { Fault, RecordedRequest, SimulatorServer } from '../../src/simulators/harness.js';
 import type { World } from '../../src/simulators/world.js';
@@ -46,10 +48,28 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
     SIM_RUNAI_PORT: '0',
     SIM_GITPOD_PORT: '0',
     NODE_ENV: 'test',
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: 'debug',
     ...env,
   });
-  const gateway = await startGateway(config);
+  // Every credential the suite uses: no response body and no log line may ever contain one.
+  const secrets = new Set<string>([
+    DEMO_DEFAULTS.FIREWORKS_API_KEY,
+    DEMO_DEFAULTS.RUNAI_TOKEN,
+    DEMO_DEFAULTS.GITPOD_API_KEY,
+    config.fireworks.credential,
+    config.runai.credential,
+    config.gitpod.credential,
+    ...config.auth.apiKeys,
+  ]);
+  const logText: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      logText.push(chunk.toString('utf8'));
+      done();
+    },
+  });
+  const leaked = (text: string) => [...secrets].filter((secret) => text.includes(secret));
+  const gateway = await startGateway(config, createLogger(config, sink));
   const simulators = gateway.simulators;
   if (!simulators) throw new Error('test gateway expected demo-mode simulators');
   const sims = simulators.servers;
@@ -59,12 +79,26 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
     world: simulators.world,
     sims,
     async query(query, variables, headers) {
+      for (const [name, value] of Object.entries(headers ?? {})) {
+        if (
+          /^x-(fireworks-api-key|runai-token|gitpod-api-key|api-key)$|^authorization$/i.test(name) &&
+          value.length >= 8
+        ) {
+          secrets.add(value.replace(/^Bearer\s+/i, ''));
+        }
+      }
       const res = await fetch(gateway.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...headers },
         body: JSON.stringify({ query, variables }),
       });
-      const body = (await res.json()) as Omit<GraphQLResponse, 'status'>;
+      const text = await res.text();
+      const exposed = leaked(text);
+      if (exposed.length)
+        throw new Error(
+          `a response exposed a credential: ${exposed.map((s) => `…${s.slice(-4)}`).join(', ')}`,
+        );
+      const body = JSON.parse(text) as Omit<GraphQLResponse, 'status'>;
       return { status: res.status, ...body } as never;
     },
     calls() {
@@ -81,6 +115,13 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
       for (const sim of Object.values(sims)) sim.reset();
     },
     faults: (vendor, faults) => sims[vendor].addFaults(faults),
-    stop: () => gateway.stop(),
+    async stop() {
+      await gateway.stop();
+      const exposed = leaked(logText.join(''));
+      if (exposed.length)
+        throw new Error(
+          `a log line exposed a credential: ${exposed.map((s) => `…${s.slice(-4)}`).join(', ')}`,
+        );
+    },
   };
 }
