@@ -188,9 +188,9 @@ export type Cluster = Node & {
   /** The resource name, e.g. `accounts/my-account/clusters/my-cluster`. */
   name: Scalars['String']['output'];
   /** The node pools of this cluster. */
-  nodePools: NodePoolConnection;
+  nodePools?: Maybe<NodePoolConnection>;
   /** The Run:ai pods running on this cluster (joined by the configured Run:ai cluster UUID). */
-  pods: PodConnection;
+  pods?: Maybe<PodConnection>;
   /** The current state of the cluster. */
   state?: Maybe<ClusterState>;
   /** Detailed information about the current status of the cluster. */
@@ -442,7 +442,7 @@ export type NodePool = Node & {
   /** The infrastructure of the node pool: an EKS node group or a fake node pool. */
   backend?: Maybe<NodePoolBackend>;
   /** The batch jobs that run on this node pool. */
-  batchJobs: BatchJobConnection;
+  batchJobs?: Maybe<BatchJobConnection>;
   /** The cluster this node pool belongs to. */
   cluster?: Maybe<Cluster>;
   /** When the node pool was created. */
@@ -462,7 +462,7 @@ export type NodePool = Node & {
   /** The number of nodes the autoscaler overprovisions by. */
   overprovisionNodeCount?: Maybe<Scalars['Int']['output']>;
   /** The Run:ai pods currently placed on this node pool. */
-  pods: PodConnection;
+  pods?: Maybe<PodConnection>;
   /** The current state of the node pool. */
   state?: Maybe<NodePoolState>;
   /** Live statistics of the node pool. */
@@ -863,27 +863,27 @@ export type Query = {
   /** A batch job by its resource name (`accounts/{a}/clusters/{c}/batchJobs/{id}`); null with a NOT_FOUND error when there is none. */
   batchJob?: Maybe<BatchJob>;
   /** The batch jobs of the account, newest first by default. */
-  batchJobs: BatchJobConnection;
+  batchJobs?: Maybe<BatchJobConnection>;
   /** A cluster by its resource name (`accounts/{account}/clusters/{cluster}`) or short id; null with a NOT_FOUND error when there is none. */
   cluster?: Maybe<Cluster>;
   /** The clusters of the account. */
-  clusters: ClusterConnection;
+  clusters?: Maybe<ClusterConnection>;
   /** Fetches any object by its global ID; null (with a NOT_FOUND error) when it no longer exists. */
   node?: Maybe<Node>;
   /** A node pool by its resource name (`accounts/{a}/clusters/{c}/nodePools/{p}`); null with a NOT_FOUND error when there is none. */
   nodePool?: Maybe<NodePool>;
   /** The node pools of every cluster of the account. */
-  nodePools: NodePoolConnection;
+  nodePools?: Maybe<NodePoolConnection>;
   /** Fetches up to 100 objects by their global IDs, in the order given; a missing object is null. */
-  nodes: Array<Maybe<Node>>;
+  nodes?: Maybe<Array<Maybe<Node>>>;
   /** The Run:ai pods of every cluster. */
-  pods: PodConnection;
+  pods?: Maybe<PodConnection>;
   /** The pods of one Run:ai inference revision. */
-  revisionPods: PodConnection;
+  revisionPods?: Maybe<PodConnection>;
   /** The warm pools of the organization, in Gitpod's order. */
-  warmPools: WarmPoolConnection;
+  warmPools?: Maybe<WarmPoolConnection>;
   /** The pods of one Run:ai workload. */
-  workloadPods: PodConnection;
+  workloadPods?: Maybe<PodConnection>;
 };
 
 
@@ -1454,8 +1454,8 @@ export type ClusterResolvers<ContextType = GatewayContext, ParentType extends Re
   displayName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  nodePools?: Resolver<ResolversTypes['NodePoolConnection'], ParentType, ContextType, Partial<ClusterNodePoolsArgs>>;
-  pods?: Resolver<ResolversTypes['PodConnection'], ParentType, ContextType, Partial<ClusterPodsArgs>>;
+  nodePools?: Resolver<Maybe<ResolversTypes['NodePoolConnection']>, ParentType, ContextType, Partial<ClusterNodePoolsArgs>>;
+  pods?: Resolver<Maybe<ResolversTypes['PodConnection']>, ParentType, ContextType, Partial<ClusterPodsArgs>>;
   state?: Resolver<Maybe<ResolversTypes['ClusterState']>, ParentType, ContextType>;
   status?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   updateTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -1561,7 +1561,7 @@ export type NodeResolvers<ContextType = GatewayContext, ParentType extends Resol
 export type NodePoolResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['NodePool'] = ResolversParentTypes['NodePool']> = {
   annotations?: Resolver<Array<ResolversTypes['KeyValue']>, ParentType, ContextType>;
   backend?: Resolver<Maybe<ResolversTypes['NodePoolBackend']>, ParentType, ContextType>;
-  batchJobs?: Resolver<ResolversTypes['BatchJobConnection'], ParentType, ContextType, Partial<NodePoolBatchJobsArgs>>;
+  batchJobs?: Resolver<Maybe<ResolversTypes['BatchJobConnection']>, ParentType, ContextType, Partial<NodePoolBatchJobsArgs>>;
   cluster?: Resolver<Maybe<ResolversTypes['Cluster']>, ParentType, ContextType>;
   createTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   displayName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1571,7 +1571,7 @@ export type NodePoolResolvers<ContextType = GatewayContext, ParentType extends R
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   nodePoolId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   overprovisionNodeCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
-  pods?: Resolver<ResolversTypes['PodConnection'], ParentType, ContextType, Partial<NodePoolPodsArgs>>;
+  pods?: Resolver<Maybe<ResolversTypes['PodConnection']>, ParentType, ContextType, Partial<NodePoolPodsArgs>>;
   state?: Resolver<Maybe<ResolversTypes['NodePoolState']>, ParentType, ContextType>;
   stats?: Resolver<Maybe<ResolversTypes['NodePoolStats']>, ParentType, ContextType>;
   status?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
@@ -1693,17 +1693,17 @@ export type QuantityRequestResolvers<ContextType = GatewayContext, ParentType ex
 
 export type QueryResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   batchJob?: Resolver<Maybe<ResolversTypes['BatchJob']>, ParentType, ContextType, RequireFields<QueryBatchJobArgs, 'name'>>;
-  batchJobs?: Resolver<ResolversTypes['BatchJobConnection'], ParentType, ContextType, Partial<QueryBatchJobsArgs>>;
+  batchJobs?: Resolver<Maybe<ResolversTypes['BatchJobConnection']>, ParentType, ContextType, Partial<QueryBatchJobsArgs>>;
   cluster?: Resolver<Maybe<ResolversTypes['Cluster']>, ParentType, ContextType, RequireFields<QueryClusterArgs, 'name'>>;
-  clusters?: Resolver<ResolversTypes['ClusterConnection'], ParentType, ContextType, Partial<QueryClustersArgs>>;
+  clusters?: Resolver<Maybe<ResolversTypes['ClusterConnection']>, ParentType, ContextType, Partial<QueryClustersArgs>>;
   node?: Resolver<Maybe<ResolversTypes['Node']>, ParentType, ContextType, RequireFields<QueryNodeArgs, 'id'>>;
   nodePool?: Resolver<Maybe<ResolversTypes['NodePool']>, ParentType, ContextType, RequireFields<QueryNodePoolArgs, 'name'>>;
-  nodePools?: Resolver<ResolversTypes['NodePoolConnection'], ParentType, ContextType, Partial<QueryNodePoolsArgs>>;
-  nodes?: Resolver<Array<Maybe<ResolversTypes['Node']>>, ParentType, ContextType, RequireFields<QueryNodesArgs, 'ids'>>;
-  pods?: Resolver<ResolversTypes['PodConnection'], ParentType, ContextType, Partial<QueryPodsArgs>>;
-  revisionPods?: Resolver<ResolversTypes['PodConnection'], ParentType, ContextType, RequireFields<QueryRevisionPodsArgs, 'revisionId'>>;
-  warmPools?: Resolver<ResolversTypes['WarmPoolConnection'], ParentType, ContextType, Partial<QueryWarmPoolsArgs>>;
-  workloadPods?: Resolver<ResolversTypes['PodConnection'], ParentType, ContextType, RequireFields<QueryWorkloadPodsArgs, 'workloadId'>>;
+  nodePools?: Resolver<Maybe<ResolversTypes['NodePoolConnection']>, ParentType, ContextType, Partial<QueryNodePoolsArgs>>;
+  nodes?: Resolver<Maybe<Array<Maybe<ResolversTypes['Node']>>>, ParentType, ContextType, RequireFields<QueryNodesArgs, 'ids'>>;
+  pods?: Resolver<Maybe<ResolversTypes['PodConnection']>, ParentType, ContextType, Partial<QueryPodsArgs>>;
+  revisionPods?: Resolver<Maybe<ResolversTypes['PodConnection']>, ParentType, ContextType, RequireFields<QueryRevisionPodsArgs, 'revisionId'>>;
+  warmPools?: Resolver<Maybe<ResolversTypes['WarmPoolConnection']>, ParentType, ContextType, Partial<QueryWarmPoolsArgs>>;
+  workloadPods?: Resolver<Maybe<ResolversTypes['PodConnection']>, ParentType, ContextType, RequireFields<QueryWorkloadPodsArgs, 'workloadId'>>;
 };
 
 export type ShellExecutorResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ShellExecutor'] = ResolversParentTypes['ShellExecutor']> = {

@@ -6,7 +6,7 @@ import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeExecutableSchema } from '@graphql-tools/schema';
-import { GraphQLError, GraphQLScalarType, Kind, type GraphQLSchema } from 'graphql';
+import { GraphQLError, GraphQLScalarType, Kind, type GraphQLSchema, type ValueNode } from 'graphql';
 import { badUserInput, notFound } from '../errors.js';
 import type { Resolvers } from '../generated/graphql.js';
 import { fireworksResolvers } from '../vendors/fireworks/resolvers.js';
@@ -36,12 +36,13 @@ export function loadTypeDefs(): string[] {
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 
-function parseDateTime(value: unknown): string {
+function parseDateTime(value: unknown, node?: ValueNode): string {
   if (typeof value !== 'string' || !RFC3339.test(value) || Number.isNaN(Date.parse(value))) {
     throw new GraphQLError(
       `DateTime must be an RFC 3339 timestamp such as "2026-01-02T03:04:05Z", got ${JSON.stringify(value)}.`,
       {
         extensions: { code: 'BAD_USER_INPUT' },
+        ...(node ? { nodes: node } : {}),
       },
     );
   }
@@ -63,9 +64,10 @@ const DateTime = new GraphQLScalarType({
     if (ast.kind !== Kind.STRING) {
       throw new GraphQLError('DateTime must be a string such as "2026-01-02T03:04:05Z".', {
         extensions: { code: 'BAD_USER_INPUT' },
+        nodes: ast,
       });
     }
-    return parseDateTime(ast.value);
+    return parseDateTime(ast.value, ast);
   },
 });
 

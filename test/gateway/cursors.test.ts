@@ -18,7 +18,7 @@ afterAll(() => gw.stop());
 beforeEach(() => gw.reset());
 
 const FOREIGN =
-  "`after` belongs to another connection, or to this one with another filter or orderBy. Cursors only resume the connection and arguments that issued them: restart from the first page.";
+  '`after` belongs to another connection, or to this one with another filter or orderBy. Cursors only resume the connection and arguments that issued them: restart from the first page.';
 const INVALID = "`after` is not a valid cursor. Use a cursor from this connection's edges or pageInfo.";
 const INVALID_POSITION = "`after` is not a valid cursor. Use a cursor from this connection's edges.";
 
@@ -38,7 +38,7 @@ async function cursorOf(field: string, args = ''): Promise<string> {
 function refusedAtRoot(query: string, field: string, message: string, argument: string) {
   return {
     status: 200,
-    data: null,
+    data: { [field]: null },
     errors: [
       {
         message,
@@ -72,7 +72,7 @@ describe('a cursor from another connection', () => {
     const query = `query($after: String) { cluster(name: "${cluster}") { pods(first: 2, after: $after) { nodes { id } } } }`;
     expect(await gql(gw, query, { after })).toEqual({
       status: 200,
-      data: { cluster: null },
+      data: { cluster: { pods: null } },
       errors: [
         {
           message: FOREIGN,
@@ -96,7 +96,7 @@ describe('a cursor from another connection', () => {
     const query = `query($after: String) { nodePool(name: "${b!.name}") { batchJobs(first: 2, after: $after) { nodes { id } } } }`;
     expect(await gql(gw, query, { after })).toEqual({
       status: 200,
-      data: { nodePool: null },
+      data: { nodePool: { batchJobs: null } },
       errors: [
         {
           message: FOREIGN,
@@ -120,7 +120,7 @@ describe('a cursor from another connection', () => {
     const query = `query($after: String) { cluster(name: "${b!.name}") { nodePools(first: 2, after: $after) { nodes { id } } } }`;
     expect(await gql(gw, query, { after })).toEqual({
       status: 200,
-      data: { cluster: null },
+      data: { cluster: { nodePools: null } },
       errors: [
         {
           message: FOREIGN,
@@ -183,6 +183,7 @@ describe('malformed cursors', () => {
     ['a cursor of another version', base64url('{"v":2,"b":"x","p":{"o":1}}'), INVALID],
     ['JSON null', base64url('null'), INVALID],
     ['over 4096 characters', 'A'.repeat(5000), INVALID],
+    ['an empty string', '', INVALID],
   ])('refuses %s on every connection kind, with no upstream call', async (_what, after, message) => {
     for (const field of ['clusters', 'batchJobs', 'pods', 'warmPools']) {
       gw.reset();
@@ -204,14 +205,21 @@ describe('malformed cursors', () => {
     const real = JSON.parse(Buffer.from(await cursorOf('batchJobs'), 'base64url').toString('utf8')) as object;
     const after = base64url(JSON.stringify({ ...real, p: { t: '', i: 1.5 } }));
     const query = `query($after: String) { batchJobs(first: 2, after: $after) { nodes { id } } }`;
-    expect(await gql(gw, query, { after })).toEqual(refusedAtRoot(query, 'batchJobs', INVALID_POSITION, 'after'));
+    expect(await gql(gw, query, { after })).toEqual(
+      refusedAtRoot(query, 'batchJobs', INVALID_POSITION, 'after'),
+    );
     expect(gw.calls()).toEqual(NO_CALLS);
   });
 
   it('refuses a malformed `before` on pods, naming `before`', async () => {
     const query = `{ pods(last: 2, before: "garbage!") { nodes { id } } }`;
     expect(await gql(gw, query)).toEqual(
-      refusedAtRoot(query, 'pods', "`before` is not a valid cursor. Use a cursor from this connection's edges or pageInfo.", 'before'),
+      refusedAtRoot(
+        query,
+        'pods',
+        "`before` is not a valid cursor. Use a cursor from this connection's edges or pageInfo.",
+        'before',
+      ),
     );
     expect(gw.calls()).toEqual(NO_CALLS);
   });
@@ -263,7 +271,12 @@ describe('page sizes and directions', () => {
       gw.reset();
       const query = `query($c: String) { pods(${args}) { nodes { id } } }`;
       expect(await gql(gw, query, { c: after })).toEqual(
-        refusedAtRoot(query, 'pods', 'Pass `after` with `first`, or `before` with `last`, not a mix.', argument),
+        refusedAtRoot(
+          query,
+          'pods',
+          'Pass `after` with `first`, or `before` with `last`, not a mix.',
+          argument,
+        ),
       );
       expect(gw.calls()).toEqual(NO_CALLS);
     }
@@ -309,7 +322,7 @@ describe('page sizes and directions', () => {
       `${what} can only be paged forwards (the upstream's page tokens do not go back): use \`first\` and \`after\`, and reverse \`orderBy.direction\` to start from the other end.`;
     expect(await gql(gw, query)).toEqual({
       status: 200,
-      data: { cluster: null, nodePool: null },
+      data: { cluster: { nodePools: null }, nodePool: { batchJobs: null } },
       errors: [
         {
           message: forwardOnly('Cluster.nodePools'),
@@ -350,7 +363,12 @@ describe('page sizes and directions', () => {
     const query = `{ batchJobs { nodes { name } pageInfo { hasNextPage } } }`;
     expect(await gql(gw, query)).toEqual({
       status: 200,
-      data: { batchJobs: { nodes: fleet.batchJobs.slice(0, 20).map((j) => ({ name: j.name })), pageInfo: { hasNextPage: true } } },
+      data: {
+        batchJobs: {
+          nodes: fleet.batchJobs.slice(0, 20).map((j) => ({ name: j.name })),
+          pageInfo: { hasNextPage: true },
+        },
+      },
     });
     expect(gw.calls()).toEqual({ fireworks: { ListBatchJobs: 1 }, runai: {}, gitpod: {} });
   });

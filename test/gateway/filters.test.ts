@@ -7,7 +7,15 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { CREDENTIALS, gql, groundTruth, loc, NO_CALLS, type Fleet, type RunaiPod } from '../helpers/ground-truth.js';
+import {
+  CREDENTIALS,
+  gql,
+  groundTruth,
+  loc,
+  NO_CALLS,
+  type Fleet,
+  type RunaiPod,
+} from '../helpers/ground-truth.js';
 
 let gw: TestGateway;
 let fleet: Fleet;
@@ -63,8 +71,15 @@ function podRequests(query: Record<string, string>) {
 function refused(query: string, field: string, message: string, argument: string) {
   return {
     status: 200,
-    data: null,
-    errors: [{ message, locations: [loc(query, field)], path: [field], extensions: { code: 'BAD_USER_INPUT', argument } }],
+    data: { [field]: null },
+    errors: [
+      {
+        message,
+        locations: [loc(query, field)],
+        path: [field],
+        extensions: { code: 'BAD_USER_INPUT', argument },
+      },
+    ],
   };
 }
 
@@ -126,29 +141,33 @@ describe('Fireworks: batch job display names match literally', () => {
     ]);
   });
 
-  it.each([
-    ['sweep lr=3e-4 * wd=0.1 '],
-    ['name = "x" OR name:* '],
-    ['*wild*card* '],
-  ])('a real display name holding "*" (%s…) is refused: * is a wildcard upstream', async (prefix) => {
-    const value = realName(prefix);
-    expect(await gql(gw, JOBS, { v: value })).toEqual(
-      refused(
-        JOBS,
-        'batchJobs',
-        'filter.displayName cannot contain "*": Fireworks treats it as a wildcard in exact matches.',
-        'filter.displayName',
-      ),
-    );
-    expect(gw.calls()).toEqual(NO_CALLS);
-  });
+  it.each([['sweep lr=3e-4 * wd=0.1 '], ['name = "x" OR name:* '], ['*wild*card* ']])(
+    'a real display name holding "*" (%s…) is refused: * is a wildcard upstream',
+    async (prefix) => {
+      const value = realName(prefix);
+      expect(await gql(gw, JOBS, { v: value })).toEqual(
+        refused(
+          JOBS,
+          'batchJobs',
+          'filter.displayName cannot contain "*": Fireworks treats it as a wildcard in exact matches.',
+          'filter.displayName',
+        ),
+      );
+      expect(gw.calls()).toEqual(NO_CALLS);
+    },
+  );
 
   it.each([
     ['a newline', 'eval\nrun'],
     ['a NUL', 'eval\u0000run'],
   ])('a value with %s is refused', async (_what, value) => {
     expect(await gql(gw, JOBS, { v: value })).toEqual(
-      refused(JOBS, 'batchJobs', 'filter.displayName cannot contain control characters.', 'filter.displayName'),
+      refused(
+        JOBS,
+        'batchJobs',
+        'filter.displayName cannot contain control characters.',
+        'filter.displayName',
+      ),
     );
     expect(gw.calls()).toEqual(NO_CALLS);
   });
@@ -160,7 +179,9 @@ describe('Fireworks: batch job display names match literally', () => {
     const query = `query($v: String) { batchJobs(first: 3, filter: {createdBy: $v}) { nodes { name } totalCount } }`;
     expect(await gql(gw, query, { v: user })).toEqual({
       status: 200,
-      data: { batchJobs: { nodes: jobs.slice(0, 3).map((j) => ({ name: j.name })), totalCount: jobs.length } },
+      data: {
+        batchJobs: { nodes: jobs.slice(0, 3).map((j) => ({ name: j.name })), totalCount: jobs.length },
+      },
     });
     expect(gw.requests('fireworks')).toEqual([
       listRequest('batchJobs', {
@@ -180,7 +201,8 @@ describe('Fireworks: batch job display names match literally', () => {
       status: 200,
       data: { batchJobs: { nodes: [{ name: job.name }], totalCount: 1 } },
     });
-    const states = job.state === 'RUNNING' ? `state = RUNNING` : `(state = ${job.state}) OR (state = RUNNING)`;
+    const states =
+      job.state === 'RUNNING' ? `state = RUNNING` : `(state = ${job.state}) OR (state = RUNNING)`;
     expect(gw.requests('fireworks')).toEqual([
       listRequest('batchJobs', {
         pageSize: '4',
@@ -239,7 +261,12 @@ describe('Fireworks: node pool and cluster filters', () => {
       data: { nodePools: { nodes: pools.map((p) => ({ name: p.name })) } },
     });
     expect(gw.requests('fireworks')).toEqual([
-      listRequest('nodePools', { pageSize: '21', filter: `annotations:${literal(key)}`, orderBy: 'name', readMask: 'name' }),
+      listRequest('nodePools', {
+        pageSize: '21',
+        filter: `annotations:${literal(key)}`,
+        orderBy: 'name',
+        readMask: 'name',
+      }),
     ]);
   });
 
@@ -250,9 +277,65 @@ describe('Fireworks: node pool and cluster filters', () => {
   ])('an annotation key with %s is refused', async (_what, key) => {
     const query = `query($k: String) { nodePools(first: 5, filter: {annotationKey: $k}) { nodes { name } } }`;
     expect(await gql(gw, query, { k: key })).toEqual(
-      refused(query, 'nodePools', `filter.annotationKey "${key}" is not a Kubernetes annotation key.`, 'filter.annotationKey'),
+      refused(
+        query,
+        'nodePools',
+        `filter.annotationKey "${key}" is not a Kubernetes annotation key.`,
+        'filter.annotationKey',
+      ),
     );
     expect(gw.calls()).toEqual(NO_CALLS);
+  });
+
+  it('an instance type (dots) matches the EKS pools of that type only', async () => {
+    const type = fleet.nodePools.find((p) => p.eksNodePool?.instanceType)!.eksNodePool!
+      .instanceType as string;
+    const pools = fleet.nodePools.filter((p) => p.eksNodePool?.instanceType === type);
+    const query = `query($v: String) { nodePools(first: 20, filter: {instanceType: $v}) { nodes { name } } }`;
+    expect(await gql(gw, query, { v: type })).toEqual({
+      status: 200,
+      data: { nodePools: { nodes: pools.map((p) => ({ name: p.name })) } },
+    });
+    expect(gw.requests('fireworks')).toEqual([
+      listRequest('nodePools', {
+        pageSize: '21',
+        filter: `eks_node_pool.instance_type = ${literal(type)}`,
+        orderBy: 'name',
+        readMask: 'name',
+      }),
+    ]);
+  });
+
+  it('a states filter on the batched Cluster.nodePools stays ANDed with the parents', async () => {
+    const states = ['FAILED', 'CREATING'];
+    const query = `{ clusters(first: 10) { nodes { name nodePools(first: 10, filter: {states: [FAILED, CREATING]}) { nodes { name state } totalCount } } } }`;
+    expect(await gql(gw, query)).toEqual({
+      status: 200,
+      data: {
+        clusters: {
+          nodes: fleet.clusters.map((c) => {
+            const pools = fleet.nodePoolsOf(c.name).filter((p) => states.includes(p.state as string));
+            return {
+              name: c.name,
+              nodePools: {
+                nodes: pools.map((p) => ({ name: p.name, state: p.state })),
+                totalCount: pools.length,
+              },
+            };
+          }),
+        },
+      },
+    });
+    const parents = fleet.clusters.map((c) => `(name = "${c.name}/nodePools/*")`).join(' OR ');
+    expect(gw.requests('fireworks')[1]).toEqual(
+      listRequest('nodePools', {
+        pageSize: '200',
+        filter: `(${parents}) AND ((state = FAILED) OR (state = CREATING))`,
+        orderBy: 'name',
+        readMask: 'name,state',
+      }),
+    );
+    expect(gw.calls()).toEqual({ fireworks: { ListClusters: 1, ListNodePools: 1 }, runai: {}, gitpod: {} });
   });
 
   it('a cluster display name with parentheses returns exactly its cluster', async () => {
@@ -318,22 +401,32 @@ describe('Fireworks: node pool and cluster filters', () => {
 describe('Run:ai: filterBy values and search', () => {
   const PODS = (filter: string) =>
     `query($v: String) { pods(first: 5, filter: {${filter}: $v}) { nodes { podId } totalCount } }`;
-  const page = (pods: RunaiPod[]) => ({ nodes: pods.slice(0, 5).map((p) => ({ podId: p.id })), totalCount: pods.length });
+  const page = (pods: RunaiPod[]) => ({
+    nodes: pods.slice(0, 5).map((p) => ({ podId: p.id })),
+    totalCount: pods.length,
+  });
 
   it('a node name holding =, @, ^ and $ matches literally with ==', async () => {
     const node = fleet.pods.map((p) => p.nodeName).find((n) => n?.includes('=') && !n.includes(','))!;
     const pods = fleet.pods.filter((p) => p.nodeName === node);
     expect(pods.length).toBeGreaterThan(0);
     expect(await gql(gw, PODS('nodeName'), { v: node })).toEqual({ status: 200, data: { pods: page(pods) } });
-    expect(gw.requests('runai')).toEqual(podRequests({ offset: '0', limit: '6', filterBy: `nodeName==${node}` }));
+    expect(gw.requests('runai')).toEqual(
+      podRequests({ offset: '0', limit: '6', filterBy: `nodeName==${node}` }),
+    );
   });
 
   it('nodeNameContains with operator characters is a substring match (=@)', async () => {
     const needle = '=node@rack^';
     const pods = fleet.pods.filter((p) => p.nodeName?.includes(needle));
     expect(pods.length).toBeGreaterThan(0);
-    expect(await gql(gw, PODS('nodeNameContains'), { v: needle })).toEqual({ status: 200, data: { pods: page(pods) } });
-    expect(gw.requests('runai')).toEqual(podRequests({ offset: '0', limit: '6', filterBy: `nodeName=@${needle}` }));
+    expect(await gql(gw, PODS('nodeNameContains'), { v: needle })).toEqual({
+      status: 200,
+      data: { pods: page(pods) },
+    });
+    expect(gw.requests('runai')).toEqual(
+      podRequests({ offset: '0', limit: '6', filterBy: `nodeName=@${needle}` }),
+    );
   });
 
   it.each([
@@ -344,21 +437,26 @@ describe('Run:ai: filterBy values and search', () => {
   ])('a node name with %s is one literal value and matches nothing', async (_what, value) => {
     expect(fleet.pods.some((p) => p.nodeName === value)).toBe(false);
     expect(await gql(gw, PODS('nodeName'), { v: value })).toEqual({ status: 200, data: { pods: page([]) } });
-    expect(gw.requests('runai')).toEqual(podRequests({ offset: '0', limit: '6', filterBy: `nodeName==${value}` }));
+    expect(gw.requests('runai')).toEqual(
+      podRequests({ offset: '0', limit: '6', filterBy: `nodeName==${value}` }),
+    );
   });
 
-  it.each([['nodeName'], ['nodeNameContains']])('a real node name holding "," is refused in %s', async (field) => {
-    const node = fleet.pods.map((p) => p.nodeName).find((n) => n?.includes(','))!;
-    expect(await gql(gw, PODS(field), { v: node })).toEqual(
-      refused(
-        PODS(field),
-        'pods',
-        `filter.${field} cannot contain ",": Run:ai separates filter conditions with commas, so the value cannot be sent.`,
-        `filter.${field}`,
-      ),
-    );
-    expect(gw.calls()).toEqual(NO_CALLS);
-  });
+  it.each([['nodeName'], ['nodeNameContains']])(
+    'a real node name holding "," is refused in %s',
+    async (field) => {
+      const node = fleet.pods.map((p) => p.nodeName).find((n) => n?.includes(','))!;
+      expect(await gql(gw, PODS(field), { v: node })).toEqual(
+        refused(
+          PODS(field),
+          'pods',
+          `filter.${field} cannot contain ",": Run:ai separates filter conditions with commas, so the value cannot be sent.`,
+          `filter.${field}`,
+        ),
+      );
+      expect(gw.calls()).toEqual(NO_CALLS);
+    },
+  );
 
   it('an empty node name is refused', async () => {
     expect(await gql(gw, PODS('nodeName'), { v: '' })).toEqual(

@@ -21,7 +21,12 @@ beforeEach(() => gw.reset());
 interface Conn {
   edges: { cursor: string; node: Record<string, string> }[];
   nodes: Record<string, string>[];
-  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+  pageInfo: {
+    hasNextPage: boolean;
+    hasPreviousPage: boolean;
+    startCursor: string | null;
+    endCursor: string | null;
+  };
   totalCount: number;
 }
 
@@ -51,7 +56,12 @@ function dig(data: unknown, path: string[]): Conn {
 }
 
 /** The whole expected page of `keys` (cursors are opaque: any string, checked for consistency). */
-function expectedPage(key: string, keys: string[], flags: { next: boolean; previous: boolean }, total: number) {
+function expectedPage(
+  key: string,
+  keys: string[],
+  flags: { next: boolean; previous: boolean },
+  total: number,
+) {
   return {
     edges: keys.map((k) => ({ cursor: expect.any(String), node: { [key]: k } })),
     nodes: keys.map((k) => ({ [key]: k })),
@@ -115,7 +125,10 @@ async function walkBackward(c: Walkable, last: number): Promise<void> {
     const keys = all.slice(start, end);
     expect(res).toEqual({
       status: 200,
-      data: nest(c.path, expectedPage(c.key, keys, { next: end < all.length, previous: start > 0 }, all.length)),
+      data: nest(
+        c.path,
+        expectedPage(c.key, keys, { next: end < all.length, previous: start > 0 }, all.length),
+      ),
     });
     const conn = dig(res.data, c.path);
     expectConsistentCursors(conn);
@@ -171,7 +184,8 @@ describe('Query.batchJobs (create_time desc, then name)', () => {
     expected: () => fleet.batchJobs.map((x) => x.name),
     callsPerPage: fireworksPage('ListBatchJobs'),
   };
-  it.each([7, 50, 100])('walks every batch job once at first: %i', (first) => walkForward(c, first));
+  // first: 7 is walked on NodePool.batchJobs below (over 200 jobs, across an upstream page).
+  it.each([50, 100])('walks every batch job once at first: %i', (first) => walkForward(c, first));
 });
 
 describe('Query.pods (createdAt, then id)', () => {
@@ -182,8 +196,9 @@ describe('Query.pods (createdAt, then id)', () => {
     expected: () => fleet.pods.map((x) => x.id),
     callsPerPage: runaiPage,
   };
-  it.each([7, 50, 100])('walks every pod once at first: %i', (first) => walkForward(c, first));
-  it.each([7, 100])('walks every pod once backwards at last: %i, from the end to the start', (last) =>
+  // Small pages are walked on NodePool.pods below, a shorter list.
+  it.each([50, 100])('walks every pod once at first: %i', (first) => walkForward(c, first));
+  it.each([100])('walks every pod once backwards at last: %i, from the end to the start', (last) =>
     walkBackward(c, last),
   );
 });
@@ -197,7 +212,7 @@ describe('Query.warmPools (createdAt, then id)', () => {
     // The page (one call, two across a 100-item upstream page) plus the count walk (100 per call).
     callsPerPage: { fireworks: {}, runai: {}, gitpod: { ListWarmPools: expect.toBeOneOf([2, 3, 4]) } },
   };
-  it.each([1, 7, 50, 100])('walks every warm pool once at first: %i', (first) => walkForward(c, first));
+  it.each([7, 50, 100])('walks every warm pool once at first: %i', (first) => walkForward(c, first));
 });
 
 describe('Query.workloadPods (createdAt, then id)', () => {
@@ -217,9 +232,7 @@ describe('Query.workloadPods (createdAt, then id)', () => {
   it('the walked workload has several pods', () => {
     expect(fleet.podsOfWorkload(largestWorkload()).length).toBeGreaterThan(3);
   });
-  it.each([1, 3, 100])('walks every pod of a workload once at first: %i', (first) =>
-    walkForward(c, first),
-  );
+  it.each([1, 3, 100])('walks every pod of a workload once at first: %i', (first) => walkForward(c, first));
   it.each([1, 3])('walks every pod of a workload once backwards at last: %i', (last) =>
     walkBackward(c, last),
   );
@@ -237,7 +250,10 @@ describe('Cluster.nodePools (by name)', () => {
     for (const cluster of fleet.clusters) {
       const c = forCluster(cluster.name);
       // The cluster itself costs one GetCluster on every page.
-      await walkForward({ ...c, callsPerPage: { ...c.callsPerPage, fireworks: { GetCluster: 1, ListNodePools: 1 } } }, first);
+      await walkForward(
+        { ...c, callsPerPage: { ...c.callsPerPage, fireworks: { GetCluster: 1, ListNodePools: 1 } } },
+        first,
+      );
     }
   });
 });
@@ -255,8 +271,14 @@ describe('NodePool.batchJobs (create_time desc, then name)', () => {
       gitpod: {},
     },
   });
-  const busiest = () => [...fleet.nodePools].sort((a, b) => fleet.batchJobsOf(b.name).length - fleet.batchJobsOf(a.name).length)[0]!.name;
-  const quietest = () => [...fleet.nodePools].sort((a, b) => fleet.batchJobsOf(a.name).length - fleet.batchJobsOf(b.name).length)[0]!.name;
+  const busiest = () =>
+    [...fleet.nodePools].sort(
+      (a, b) => fleet.batchJobsOf(b.name).length - fleet.batchJobsOf(a.name).length,
+    )[0]!.name;
+  const quietest = () =>
+    [...fleet.nodePools].sort(
+      (a, b) => fleet.batchJobsOf(a.name).length - fleet.batchJobsOf(b.name).length,
+    )[0]!.name;
   it.each([7, 50, 100])('walks the busiest pool (over 200 jobs) once at first: %i', async (first) => {
     expect(fleet.batchJobsOf(busiest()).length).toBeGreaterThan(200);
     await walkForward(forPool(busiest()), first);
@@ -273,11 +295,21 @@ describe('NodePool.pods (createdAt, then id)', () => {
     callsPerPage: { fireworks: { ListNodePools: 1 }, runai: { list_pods: 1, count_pods: 1 }, gitpod: {} },
   });
   const gpuPools = () => fleet.nodePools.filter((p) => fleet.podsOfNodePool(p.name).length > 0);
-  const busiest = () => [...gpuPools()].sort((a, b) => fleet.podsOfNodePool(b.name).length - fleet.podsOfNodePool(a.name).length)[0]!.name;
-  const quietest = () => [...gpuPools()].sort((a, b) => fleet.podsOfNodePool(a.name).length - fleet.podsOfNodePool(b.name).length)[0]!.name;
-  it.each([7, 50, 100])('walks the busiest pool once at first: %i', (first) => walkForward(forPool(busiest()), first));
+  const busiest = () =>
+    [...gpuPools()].sort(
+      (a, b) => fleet.podsOfNodePool(b.name).length - fleet.podsOfNodePool(a.name).length,
+    )[0]!.name;
+  const quietest = () =>
+    [...gpuPools()].sort(
+      (a, b) => fleet.podsOfNodePool(a.name).length - fleet.podsOfNodePool(b.name).length,
+    )[0]!.name;
+  it.each([7, 50, 100])('walks the busiest pool once at first: %i', (first) =>
+    walkForward(forPool(busiest()), first),
+  );
   it('walks the quietest pool once at first: 1', () => walkForward(forPool(quietest()), 1));
-  it.each([7, 50])('walks the busiest pool once backwards at last: %i', (last) => walkBackward(forPool(busiest()), last));
+  it.each([7, 50])('walks the busiest pool once backwards at last: %i', (last) =>
+    walkBackward(forPool(busiest()), last),
+  );
   it('answers an empty connection for a pool without pods', async () => {
     const cpu = fleet.nodePools.find((p) => fleet.podsOfNodePool(p.name).length === 0)!.name;
     await walkForward(forPool(cpu), 10);
@@ -292,9 +324,255 @@ describe('Cluster.pods (createdAt, then id)', () => {
     expected: () => fleet.podsOfCluster(name).map((p) => p.id),
     callsPerPage: { fireworks: { GetCluster: 1 }, runai: { list_pods: 1, count_pods: 1 }, gitpod: {} },
   });
-  const smallest = () => [...fleet.clusters].sort((a, b) => fleet.podsOfCluster(a.name).length - fleet.podsOfCluster(b.name).length)[0]!.name;
-  const largest = () => [...fleet.clusters].sort((a, b) => fleet.podsOfCluster(b.name).length - fleet.podsOfCluster(a.name).length)[0]!.name;
-  it.each([1, 7, 50])('walks the smallest cluster once at first: %i', (first) => walkForward(forCluster(smallest()), first));
+  const smallest = () =>
+    [...fleet.clusters].sort(
+      (a, b) => fleet.podsOfCluster(a.name).length - fleet.podsOfCluster(b.name).length,
+    )[0]!.name;
+  const largest = () =>
+    [...fleet.clusters].sort(
+      (a, b) => fleet.podsOfCluster(b.name).length - fleet.podsOfCluster(a.name).length,
+    )[0]!.name;
+  it.each([7, 50])('walks the smallest cluster once at first: %i', (first) =>
+    walkForward(forCluster(smallest()), first),
+  );
   it('walks the largest cluster once at first: 100', () => walkForward(forCluster(largest()), 100));
   it('walks the largest cluster once backwards at last: 50', () => walkBackward(forCluster(largest()), 50));
+});
+
+describe('walks in a requested order (ties broken by name for Fireworks, by id for Run:ai)', () => {
+  const STATES = [
+    'STATE_UNSPECIFIED',
+    'CREATING',
+    'QUEUED',
+    'PENDING',
+    'RUNNING',
+    'COMPLETED',
+    'FAILED',
+    'CANCELLING',
+    'CANCELLED',
+    'DELETING',
+  ];
+  const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  const root = (
+    field: string,
+    orderBy: string,
+    key: string,
+    expected: () => string[],
+    calls: Walkable['callsPerPage'],
+  ): Walkable => ({
+    query: (args, sel) => `query(${V}) { ${field}(${args}, orderBy: ${orderBy}) { ${sel} } }`,
+    path: [field],
+    key,
+    expected,
+    callsPerPage: calls,
+  });
+
+  it('batch jobs by state (enum order), at first: 100', () =>
+    walkForward(
+      root(
+        'batchJobs',
+        '{field: STATE}',
+        'name',
+        () =>
+          [...fleet.batchJobs]
+            .sort(
+              (a, b) =>
+                STATES.indexOf(a.state as string) - STATES.indexOf(b.state as string) ||
+                byCodeUnit(a.name, b.name),
+            )
+            .map((j) => j.name),
+        fireworksPage('ListBatchJobs'),
+      ),
+      100,
+    ));
+
+  it('batch jobs by display name descending, at first: 100', () =>
+    walkForward(
+      root(
+        'batchJobs',
+        '{field: DISPLAY_NAME, direction: DESC}',
+        'name',
+        () =>
+          [...fleet.batchJobs]
+            .sort(
+              (a, b) =>
+                byCodeUnit(b.displayName as string, a.displayName as string) || byCodeUnit(a.name, b.name),
+            )
+            .map((j) => j.name),
+        fireworksPage('ListBatchJobs'),
+      ),
+      100,
+    ));
+
+  it('node pools by creation time descending (bootstrap pools tie), at first: 3', () =>
+    walkForward(
+      root(
+        'nodePools',
+        '{field: CREATE_TIME, direction: DESC}',
+        'name',
+        () =>
+          [...fleet.nodePools]
+            .sort(
+              (a, b) =>
+                Date.parse(b.createTime as string) - Date.parse(a.createTime as string) ||
+                byCodeUnit(a.name, b.name),
+            )
+            .map((p) => p.name),
+        fireworksPage('ListNodePools'),
+      ),
+      3,
+    ));
+
+  it('pods by node name descending (pods on no node first), at first: 100', () =>
+    walkForward(
+      root(
+        'pods',
+        '{field: NODE_NAME, direction: DESC}',
+        'podId',
+        () =>
+          [...fleet.pods]
+            .sort((a, b) => {
+              const [x, y] = [a.nodeName ?? null, b.nodeName ?? null];
+              const byNode = x === y ? 0 : x === null ? -1 : y === null ? 1 : -byCodeUnit(x, y);
+              return byNode || byCodeUnit(a.id, b.id);
+            })
+            .map((p) => p.id),
+        runaiPage,
+      ),
+      100,
+    ));
+
+  it('completed pods by completion time, backwards at last: 50', () =>
+    walkBackward(
+      {
+        query: (args, sel) =>
+          `query(${V}) { pods(${args}, filter: {completed: true}, orderBy: {field: COMPLETED_AT}) { ${sel} } }`,
+        path: ['pods'],
+        key: 'podId',
+        expected: () =>
+          fleet.pods
+            .filter((p) => p.completedAt)
+            .sort(
+              (a, b) =>
+                Date.parse(a.completedAt as string) - Date.parse(b.completedAt as string) ||
+                byCodeUnit(a.id, b.id),
+            )
+            .map((p) => p.id),
+        callsPerPage: runaiPage,
+      },
+      50,
+    ));
+
+  it('Cluster.nodePools by creation time descending: batched first pages resume on each cluster', async () => {
+    const orderBy = '{field: CREATE_TIME, direction: DESC}';
+    const expected = (cluster: string) =>
+      fleet
+        .nodePoolsOf(cluster)
+        .sort(
+          (a, b) =>
+            Date.parse(b.createTime as string) - Date.parse(a.createTime as string) ||
+            byCodeUnit(a.name, b.name),
+        )
+        .map((p) => p.name);
+    const first = await gql<{
+      clusters: {
+        nodes: {
+          name: string;
+          nodePools: { nodes: { name: string }[]; pageInfo: { endCursor: string; hasNextPage: boolean } };
+        }[];
+      };
+    }>(
+      gw,
+      `{ clusters(first: 10) { nodes { name nodePools(first: 2, orderBy: ${orderBy}) { nodes { name } pageInfo { endCursor hasNextPage } } } } }`,
+    );
+    expect(gw.calls()).toEqual({ fireworks: { ListClusters: 1, ListNodePools: 1 }, runai: {}, gitpod: {} });
+    for (const c of first.data!.clusters.nodes) {
+      const names = c.nodePools.nodes.map((n) => n.name);
+      let { endCursor: after, hasNextPage } = c.nodePools.pageInfo;
+      while (hasNextPage) {
+        const next = await gql<{
+          cluster: {
+            nodePools: { nodes: { name: string }[]; pageInfo: { endCursor: string; hasNextPage: boolean } };
+          };
+        }>(
+          gw,
+          `query($after: String) { cluster(name: "${c.name}") { nodePools(first: 2, after: $after, orderBy: ${orderBy}) { nodes { name } pageInfo { endCursor hasNextPage } } } }`,
+          { after },
+        );
+        expect(next.errors).toBeUndefined();
+        names.push(...next.data!.cluster.nodePools.nodes.map((n) => n.name));
+        ({ endCursor: after, hasNextPage } = next.data!.cluster.nodePools.pageInfo);
+      }
+      expect(names).toEqual(expected(c.name));
+    }
+  });
+});
+
+describe('walks of filtered connections', () => {
+  const filtered = (
+    field: string,
+    filter: string,
+    key: string,
+    expected: () => string[],
+    calls: Walkable['callsPerPage'],
+  ): Walkable => ({
+    query: (args, sel) => `query(${V}) { ${field}(${args}, filter: ${filter}) { ${sel} } }`,
+    path: [field],
+    key,
+    expected,
+    callsPerPage: calls,
+  });
+
+  it('deleted pods only, at first: 50', () =>
+    walkForward(
+      filtered('pods', '{deleted: true}', 'podId', () => fleet.deletedPods.map((p) => p.id), runaiPage),
+      50,
+    ));
+
+  it('pods created in a window (both ends inclusive), at first: 50', () => {
+    const times = fleet.pods.map((p) => p.createdAt).sort();
+    const [from, to] = [times[200]!, times[400]!];
+    const inWindow = () =>
+      fleet.pods
+        .filter(
+          (p) => Date.parse(p.createdAt) >= Date.parse(from) && Date.parse(p.createdAt) <= Date.parse(to),
+        )
+        .map((p) => p.id);
+    return walkForward(
+      filtered('pods', `{createdAfter: "${from}", createdBefore: "${to}"}`, 'podId', inWindow, runaiPage),
+      50,
+    );
+  });
+
+  it('batch jobs in two states, at first: 50', () =>
+    walkForward(
+      filtered(
+        'batchJobs',
+        '{states: [FAILED, PENDING]}',
+        'name',
+        () => fleet.batchJobs.filter((j) => j.state === 'FAILED' || j.state === 'PENDING').map((j) => j.name),
+        fireworksPage('ListBatchJobs'),
+      ),
+      50,
+    ));
+
+  it('warm pools of three environment classes, at first: 1', () => {
+    const classes = [...new Set(fleet.warmPools.map((w) => w.metadata.environmentClassId as string))].slice(
+      0,
+      3,
+    );
+    return walkForward(
+      filtered(
+        'warmPools',
+        `{environmentClassIds: ${JSON.stringify(classes)}}`,
+        'warmPoolId',
+        () =>
+          fleet.warmPools
+            .filter((w) => classes.includes(w.metadata.environmentClassId as string))
+            .map((w) => w.id as string),
+        { fireworks: {}, runai: {}, gitpod: { ListWarmPools: expect.toBeOneOf([1, 2, 3]) } },
+      ),
+      1,
+    );
+  });
 });

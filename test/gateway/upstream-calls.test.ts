@@ -39,7 +39,15 @@ function fireworksRequest(operation: string, path: string, query: Record<string,
 
 /** A recorded Run:ai request, whole. */
 function runaiRequest(operation: string, path: string, query: Record<string, string>) {
-  return { operation, method: 'GET', path, query, body: null, credential: CREDENTIALS.runai.masked, status: 200 };
+  return {
+    operation,
+    method: 'GET',
+    path,
+    query,
+    body: null,
+    credential: CREDENTIALS.runai.masked,
+    status: 200,
+  };
 }
 
 describe('a fleet dashboard', () => {
@@ -53,11 +61,14 @@ describe('a fleet dashboard', () => {
           nodes: fleet.clusters.slice(0, 10).map((c) => ({
             name: c.name,
             nodePools: {
-              nodes: fleet.nodePoolsOf(c.name).slice(0, 10).map((p) => ({
-                name: p.name,
-                batchJobs: { totalCount: fleet.batchJobsOf(p.name).length },
-                pods: { totalCount: fleet.podsOfNodePool(p.name).length },
-              })),
+              nodes: fleet
+                .nodePoolsOf(c.name)
+                .slice(0, 10)
+                .map((p) => ({
+                  name: p.name,
+                  batchJobs: { totalCount: fleet.batchJobsOf(p.name).length },
+                  pods: { totalCount: fleet.podsOfNodePool(p.name).length },
+                })),
             },
           })),
         },
@@ -121,7 +132,11 @@ describe('joins are batched, never one lookup per parent', () => {
           nodes: fleet.batchJobs
             .filter((j) => j.nodePoolId === id)
             .slice(0, 50)
-            .map((j) => ({ name: j.name, nodePool: { name: pool.name }, cluster: { name: clusterOf(pool.name) } })),
+            .map((j) => ({
+              name: j.name,
+              nodePool: { name: pool.name },
+              cluster: { name: clusterOf(pool.name) },
+            })),
         },
       },
     });
@@ -132,7 +147,11 @@ describe('joins are batched, never one lookup per parent', () => {
         orderBy: 'create_time desc',
         readMask: 'name,node_pool_id',
       }),
-      fireworksRequest('ListNodePools', 'nodePools', { pageSize: '200', filter: `name = "${pool.name}"`, readMask: 'name' }),
+      fireworksRequest('ListNodePools', 'nodePools', {
+        pageSize: '200',
+        filter: `name = "${pool.name}"`,
+        readMask: 'name',
+      }),
       fireworksRequest(`GetCluster`, `clusters/${shortId(clusterOf(pool.name))}`, { readMask: 'name' }),
     ]);
   });
@@ -148,7 +167,9 @@ describe('joins are batched, never one lookup per parent', () => {
           nodes: pods.map((p) => ({
             podId: p.id,
             cluster: { name: clusterName(p.clusterId) },
-            nodePool: p.currentNodePool ? { name: `${clusterName(p.clusterId)}/nodePools/${p.currentNodePool}` } : null,
+            nodePool: p.currentNodePool
+              ? { name: `${clusterName(p.clusterId)}/nodePools/${p.currentNodePool}` }
+              : null,
           })),
         },
       },
@@ -197,12 +218,19 @@ describe('Fireworks readMask names only the selected fields', () => {
       '{ batchJobs(first: 3) { nodes { executor { __typename } createTime endTime } } }',
       'create_time,end_time,name,notebook_executor,python_executor,shell_executor',
     ],
-    ['{ batchJobs(first: 3) { nodes { ...F } } } fragment F on BatchJob { envVars { key } shared }', 'env_vars,name,shared'],
+    [
+      '{ batchJobs(first: 3) { nodes { ...F } } } fragment F on BatchJob { envVars { key } shared }',
+      'env_vars,name,shared',
+    ],
   ])('%s → readMask=%s', async (query, readMask) => {
     const res = await gql(gw, query);
     expect(res.errors).toBeUndefined();
     expect(gw.requests('fireworks')).toEqual([
-      fireworksRequest('ListBatchJobs', 'batchJobs', { pageSize: '4', orderBy: 'create_time desc', readMask }),
+      fireworksRequest('ListBatchJobs', 'batchJobs', {
+        pageSize: '4',
+        orderBy: 'create_time desc',
+        readMask,
+      }),
     ]);
   });
 
@@ -213,7 +241,9 @@ describe('Fireworks readMask names only the selected fields', () => {
     expect(res.errors).toBeUndefined();
     expect(gw.requests('fireworks')).toEqual(
       expect.arrayContaining([
-        fireworksRequest('GetCluster', `clusters/${shortId(cluster.name)}`, { readMask: 'eks_cluster,fake_cluster,name' }),
+        fireworksRequest('GetCluster', `clusters/${shortId(cluster.name)}`, {
+          readMask: 'eks_cluster,fake_cluster,name',
+        }),
         fireworksRequest('ListNodePools', 'nodePools', {
           pageSize: '2',
           orderBy: 'name',
@@ -231,7 +261,9 @@ describe('Run:ai work only when selected', () => {
     expect(res).toEqual({
       status: 200,
       data: {
-        pods: { nodes: fleet.pods.slice(0, 2).map((p) => ({ podId: p.id, name: p.name, phase: p.k8sPhase })) },
+        pods: {
+          nodes: fleet.pods.slice(0, 2).map((p) => ({ podId: p.id, name: p.name, phase: p.k8sPhase })),
+        },
       },
     });
     expect(gw.requests('runai')).toEqual([
@@ -245,7 +277,9 @@ describe('Run:ai work only when selected', () => {
       status: 200,
       data: {
         pods: {
-          nodes: fleet.pods.slice(0, 2).map((p) => ({ podId: p.id, [field]: p[field as 'workloadName' | 'projectName'] })),
+          nodes: fleet.pods
+            .slice(0, 2)
+            .map((p) => ({ podId: p.id, [field]: p[field as 'workloadName' | 'projectName'] })),
         },
       },
     });
@@ -279,7 +313,9 @@ describe('Run:ai work only when selected', () => {
     const res = await gql(gw, `{ pods(last: 3) { nodes { podId } totalCount } }`);
     expect(res).toEqual({
       status: 200,
-      data: { pods: { nodes: fleet.pods.slice(-3).map((p) => ({ podId: p.id })), totalCount: fleet.pods.length } },
+      data: {
+        pods: { nodes: fleet.pods.slice(-3).map((p) => ({ podId: p.id })), totalCount: fleet.pods.length },
+      },
     });
     expect(gw.requests('runai')).toEqual([
       runaiRequest('count_pods', '/api/v1/workloads/pods/count', {}),

@@ -18,7 +18,13 @@ import { generateGitpodData, type WireWarmPool } from '../../src/vendors/gitpod/
 import { generateRunaiData, type RunaiPod } from '../../src/vendors/runai/simulator/data.js';
 import type { GraphQLResponse, TestGateway } from './gateway.js';
 
-export type { FireworksBatchJobRecord, FireworksClusterRecord, FireworksNodePoolRecord, RunaiPod, WireWarmPool };
+export type {
+  FireworksBatchJobRecord,
+  FireworksClusterRecord,
+  FireworksNodePoolRecord,
+  RunaiPod,
+  WireWarmPool,
+};
 
 /** Code-unit string order (what `name` and `id` orders mean upstream). */
 export function byCodeUnit(a: string, b: string): number {
@@ -30,10 +36,20 @@ export const NO_CALLS = { fireworks: {}, runai: {}, gitpod: {} } as const;
 
 /** The demo credentials and their masked form as the simulators record them (last 4 characters). */
 export const CREDENTIALS = {
-  fireworks: { value: DEMO_DEFAULTS.FIREWORKS_API_KEY, masked: `****${DEMO_DEFAULTS.FIREWORKS_API_KEY.slice(-4)}` },
+  fireworks: {
+    value: DEMO_DEFAULTS.FIREWORKS_API_KEY,
+    masked: `****${DEMO_DEFAULTS.FIREWORKS_API_KEY.slice(-4)}`,
+  },
   runai: { value: DEMO_DEFAULTS.RUNAI_TOKEN, masked: `****${DEMO_DEFAULTS.RUNAI_TOKEN.slice(-4)}` },
   gitpod: { value: DEMO_DEFAULTS.GITPOD_API_KEY, masked: `****${DEMO_DEFAULTS.GITPOD_API_KEY.slice(-4)}` },
 } as const;
+
+/**
+ * Gateway settings that turn retries and the circuit breaker off, for suites that pin the error
+ * mapping: each failing call is one attempt, and one test's failures never open the circuit for
+ * the next. (Unknown to a configuration without those knobs, which ignores them.)
+ */
+export const MAPPING_ONLY = { UPSTREAM_MAX_ATTEMPTS: '1', UPSTREAM_BREAKER_THRESHOLD: '10000' } as const;
 
 /** Credentials the suites pass in request headers; none may ever appear in a response. */
 export const HEADER_CREDENTIALS = {
@@ -42,25 +58,25 @@ export const HEADER_CREDENTIALS = {
   gitpod: 'gitpod-caller-own-key-7783',
 } as const;
 
-const SECRETS = [
-  ...Object.values(CREDENTIALS).map((c) => c.value),
-  ...Object.values(HEADER_CREDENTIALS),
-];
+const SECRETS = [...Object.values(CREDENTIALS).map((c) => c.value), ...Object.values(HEADER_CREDENTIALS)];
 
 /**
  * Runs a GraphQL request on the test gateway and fails the test if any credential (configured or
- * passed in a header) appears anywhere in the response, error messages included.
+ * passed in a header) appears anywhere in the response, error messages included. Returns the
+ * status, `data` and `errors`: the response-level `extensions` (the gateway's cost report) are
+ * left out, so suites state `data` and `errors` whole and cost only where it is the subject.
  */
 export async function gql<T = Record<string, unknown>>(
   gw: TestGateway,
   query: string,
   variables?: Record<string, unknown>,
   headers?: Record<string, string>,
-): Promise<GraphQLResponse<T>> {
+): Promise<Omit<GraphQLResponse<T>, 'extensions'>> {
   const res = await gw.query<T>(query, variables, headers);
   const text = JSON.stringify(res);
   for (const secret of SECRETS) expect(text, 'a credential leaked into a response').not.toContain(secret);
-  return res;
+  const { extensions: _extensions, ...result } = res;
+  return result;
 }
 
 /**
@@ -78,7 +94,10 @@ export function loc(query: string, needle: string, occurrence = 1): { line: numb
 }
 
 /** The documented global ID format: base64url of `<Type>:<key>` (src/graphql/global-id.ts header). */
-export function globalId(type: 'Cluster' | 'NodePool' | 'BatchJob' | 'Pod' | 'WarmPool', key: string): string {
+export function globalId(
+  type: 'Cluster' | 'NodePool' | 'BatchJob' | 'Pod' | 'WarmPool',
+  key: string,
+): string {
   return Buffer.from(`${type}:${key}`).toString('base64url');
 }
 
@@ -116,7 +135,9 @@ export function newestFirst(jobs: readonly FireworksBatchJobRecord[]): Fireworks
 
 /** Orders pods by createdAt, ties by id. */
 export function podOrder(pods: readonly RunaiPod[]): RunaiPod[] {
-  return [...pods].sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt) || byCodeUnit(a.id, b.id));
+  return [...pods].sort(
+    (a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt) || byCodeUnit(a.id, b.id),
+  );
 }
 
 /** Given the test gateway's world, returns the fleet every expected answer is computed from. */
@@ -133,9 +154,12 @@ export function groundTruth(world: World): Fleet {
   const deletedPods = podOrder(runai.pods.filter((p) => p.deletedAt));
   const warmPools = [...gitpod.warmPools].sort(
     (a, b) =>
-      Date.parse(a.metadata.createdAt) - Date.parse(b.metadata.createdAt) || byCodeUnit(a.id ?? '', b.id ?? ''),
+      Date.parse(a.metadata.createdAt) - Date.parse(b.metadata.createdAt) ||
+      byCodeUnit(a.id ?? '', b.id ?? ''),
   );
-  const uuids = new Map(world.clusters.map((c) => [`accounts/${world.accountId}/clusters/${c.id}`, c.runaiClusterUuid]));
+  const uuids = new Map(
+    world.clusters.map((c) => [`accounts/${world.accountId}/clusters/${c.id}`, c.runaiClusterUuid]),
+  );
   const uuidOf = (clusterName: string) => {
     const uuid = uuids.get(clusterName);
     if (!uuid) throw new Error(`no Run:ai UUID for ${clusterName}`);

@@ -66,7 +66,7 @@ const crossCursorCases: Case[] = [
   ],
   ['Query.pods', 'query($c: String) { pods(first: 1, after: $c, filter: {completed: true}) { totalCount } }'],
 ].map(([identity, query]) => ({
-  name: `a well-formed cursor of another connection or argument set (${identity}) in ${query.slice(22, 60)}`,
+  name: `a well-formed cursor of another connection or argument set (${identity}) in ${String(query).slice(22, 60)}`,
   query: query as string,
   variables: {
     c: encodeCursor(connectionBinding(identity as string, { filter: null, orderBy: 'name' }), {

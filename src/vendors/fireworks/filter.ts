@@ -18,8 +18,16 @@ import type {
   NodePoolOrder,
 } from '../../generated/graphql.js';
 
+/** The longest filter value sent upstream; longer ones could only overflow the vendor's URL limit. */
+export const MAX_FILTER_VALUE_LENGTH = 1024;
+
 /** Given a user value, returns it as an AIP-160 string literal, or throws BAD_USER_INPUT. */
 export function quoteAip160(value: string, argument: string): string {
+  if (value.length > MAX_FILTER_VALUE_LENGTH) {
+    throw badUserInput(`filter.${argument} is longer than ${MAX_FILTER_VALUE_LENGTH} characters.`, {
+      argument: `filter.${argument}`,
+    });
+  }
   if (value.includes('*')) {
     throw badUserInput(
       `filter.${argument} cannot contain "*": Fireworks treats it as a wildcard in exact matches.`,

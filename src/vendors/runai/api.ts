@@ -99,14 +99,28 @@ export function createRunaiApi(session: UpstreamSession, selected: () => Selecte
     return { ...toConnection(result, binding), totalCount };
   }
 
-  // Every pod of a workload, walked once per request however many fields need it.
-  const podsByWorkload = new DataLoader<string, RunaiPod[]>((workloadIds) =>
+  // Every pod of a workload, walked once per request however many fields need it. get_workload_pods
+  // answers the brief shape only, so when workloadName/projectName are selected the same list is
+  // read from list_pods with `workloadId==` and full verbosity. Deleted pods come from a second
+  // walk with `deleted=true`, made only when a lookup misses among the live ones.
+  const podsByWorkload = new DataLoader<string, RunaiPod[]>((keys) =>
     Promise.all(
-      workloadIds.map(async (workloadId) => {
+      keys.map(async (key) => {
+        const [workloadId = '', flag] = key.split('|');
+        const deleted = flag === 'deleted';
         const pods: RunaiPod[] = [];
         let offset = 0;
         for (;;) {
-          const upstream = await client.workloadPods(workloadId, offset, RUNAI_MAX_LIMIT);
+          const upstream =
+            verbosity() === 'full'
+              ? await client.listPods({
+                  offset,
+                  limit: RUNAI_MAX_LIMIT,
+                  filterBy: [`workloadId==${workloadId}`],
+                  deleted,
+                  verbosity: 'full',
+                })
+              : await client.workloadPods(workloadId, offset, RUNAI_MAX_LIMIT, deleted);
           pods.push(...upstream.pods);
           if (upstream.next === undefined || upstream.pods.length === 0) break;
           offset = upstream.next;
@@ -160,15 +174,21 @@ export function createRunaiApi(session: UpstreamSession, selected: () => Selecte
       ),
     /** Query.workloadPods: one workload's pods, paged in memory over one walk of get_workload_pods. */
     workloadPods: (workloadId: string, args: ConnectionArgs) =>
-      inMemoryConnection('workloadPods', 'workloadId', workloadId, args, (id) => podsByWorkload.load(id)),
+      inMemoryConnection('workloadPods', 'workloadId', workloadId, args, (id) =>
+        podsByWorkload.load(`${id}|live`),
+      ),
     /** Query.revisionPods: one inference revision's pods (get_revision_pods has no paging). */
     revisionPods: (revisionId: string, args: ConnectionArgs) =>
       inMemoryConnection('revisionPods', 'revisionId', revisionId, args, (id) => podsByRevision.load(id)),
     /** A pod by workload and pod id (Query.node), or undefined when the workload has no such pod. */
     async pod(workloadId: string, podId: string): Promise<RunaiPod | undefined> {
       if (!isUuid(workloadId) || !isUuid(podId)) return undefined;
-      const pods = await podsByWorkload.load(workloadId.toLowerCase());
-      return pods.find((p) => p.id.toLowerCase() === podId.toLowerCase());
+      const id = podId.toLowerCase();
+      const live = await podsByWorkload.load(`${workloadId.toLowerCase()}|live`);
+      const found = live.find((p) => p.id.toLowerCase() === id);
+      if (found) return found;
+      const deleted = await podsByWorkload.load(`${workloadId.toLowerCase()}|deleted`);
+      return deleted.find((p) => p.id.toLowerCase() === id);
     },
     /** Pod.metrics. */
     metrics: (

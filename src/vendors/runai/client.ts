@@ -81,11 +81,12 @@ export class RunaiClient {
     workloadId: string,
     offset: number,
     limit: number,
+    deleted = false,
   ): Promise<{ pods: RunaiPod[]; next?: number | undefined }> {
     const body = await this.session.json<{ pods?: unknown; next?: unknown }>({
       method: 'GET',
       path: `/api/v1/workloads/${encodeURIComponent(workloadId)}/pods`,
-      query: { offset, limit },
+      query: { offset, limit, deleted: deleted ? 'true' : undefined },
     });
     return podsPage(body);
   }

@@ -10,10 +10,16 @@
 import { badUserInput } from '../../errors.js';
 import { hasControlCharacters } from '../../graphql/shared.js';
 import type { PodFilter, PodOrder } from '../../generated/graphql.js';
+import { MAX_FILTER_VALUE_LENGTH } from '../fireworks/filter.js';
 import { isUuid, type RunaiSortField } from './client.js';
 
 /** Given a user value for `field`, returns it checked for use in a filterBy entry. */
 export function filterValue(value: string, argument: string): string {
+  if (value.length > MAX_FILTER_VALUE_LENGTH) {
+    throw badUserInput(`filter.${argument} is longer than ${MAX_FILTER_VALUE_LENGTH} characters.`, {
+      argument: `filter.${argument}`,
+    });
+  }
   if (value === '')
     throw badUserInput(`filter.${argument} cannot be empty.`, { argument: `filter.${argument}` });
   if (value.includes(',')) {
@@ -58,6 +64,11 @@ export function compilePodFilter(filter: PodFilter | null | undefined): Compiled
   if (filter.revisionId != null) filterBy.push(`revisionId==${uuid(filter.revisionId, 'revisionId')}`);
   if (filter.createdAfter != null) filterBy.push(`createdAt>=${filter.createdAfter}`);
   if (filter.createdBefore != null) filterBy.push(`createdAt<=${filter.createdBefore}`);
+  if (filter.search != null && filter.search.length > MAX_FILTER_VALUE_LENGTH) {
+    throw badUserInput(`filter.search is longer than ${MAX_FILTER_VALUE_LENGTH} characters.`, {
+      argument: 'filter.search',
+    });
+  }
   if (filter.search != null && hasControlCharacters(filter.search)) {
     throw badUserInput('filter.search cannot contain control characters.', { argument: 'filter.search' });
   }
