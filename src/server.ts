@@ -21,10 +21,11 @@ import {
   createContextFactory,
   type GatewayContext,
 } from './graphql/context.js';
+import { createLimitsPlugin } from './graphql/limits.js';
 import { createSchema } from './graphql/schema.js';
 import { collectSelectedFields } from './graphql/selection.js';
 import { startSimulators, type RunningSimulators } from './simulators/index.js';
-import { UpstreamPool } from './upstream/http.js';
+import { UpstreamPool, readiness } from './upstream/http.js';
 
 export interface Gateway {
   url: string;
@@ -47,6 +48,7 @@ export async function startGateway(config: Config, logger: Logger = createLogger
     new UpstreamPool(vendor, baseUrl(vendor), {
       resilience: config[vendor].resilience,
       devMode: config.devMode,
+      logger,
     });
   const pools = { fireworks: pool('fireworks'), runai: pool('runai'), gitpod: pool('gitpod') };
   const clusterMap =
@@ -80,6 +82,8 @@ export async function startGateway(config: Config, logger: Logger = createLogger
     includeStacktraceInErrorResponses: config.devMode,
     hideSchemaDetailsFromClientErrors: !config.introspection,
     allowBatchedHttpRequests: false,
+    // Stops parsing a document over the token limit; the limits plugin words the error.
+    parseOptions: { maxTokens: config.limits.maxTokens },
     // main.ts owns SIGINT/SIGTERM: it drains the HTTP server first, then stops Apollo and the pools.
     stopOnTerminationSignals: false,
     formatError: (formatted, error) =>
@@ -93,6 +97,7 @@ export async function startGateway(config: Config, logger: Logger = createLogger
       }),
     plugins: [
       selectionPlugin,
+      createLimitsPlugin(schema, config.limits),
       config.production
         ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false }),
@@ -126,8 +131,13 @@ export async function startGateway(config: Config, logger: Logger = createLogger
       });
       return;
     }
-    if (url.pathname === '/healthz' || url.pathname === '/readyz') {
+    if (url.pathname === '/healthz') {
       sendJson(res, 200, { status: 'ok' });
+      return;
+    }
+    if (url.pathname === '/readyz') {
+      const ready = readiness(pools);
+      sendJson(res, ready.status, ready.body);
       return;
     }
     if (url.pathname !== '/graphql' && url.pathname !== '/') {

@@ -6,6 +6,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Config } from '../config.js';
 import { badUserInput } from '../errors.js';
+import { RequestBudget } from '../upstream/budget.js';
 import { UpstreamSession, type UpstreamPool } from '../upstream/http.js';
 import { createFireworksApi, type FireworksApi } from '../vendors/fireworks/api.js';
 import { createGitpodApi, type GitpodApi } from '../vendors/gitpod/api.js';
@@ -71,14 +72,16 @@ export function createContextFactory(config: Config, pools: UpstreamPools, join:
     };
     const selection = { current: new Map() as SelectedFields };
     const selected = () => selection.current;
+    // One budget per request: every upstream call and retry wait ends at its deadline or with the client.
+    const budget = new RequestBudget(config.requestDeadlineMs, signal);
     const sessions = {
       fireworks: new UpstreamSession(
         pools.fireworks,
         credential('fireworks', config.fireworks.credential),
-        signal,
+        budget,
       ),
-      runai: new UpstreamSession(pools.runai, credential('runai', config.runai.credential), signal),
-      gitpod: new UpstreamSession(pools.gitpod, credential('gitpod', config.gitpod.credential), signal),
+      runai: new UpstreamSession(pools.runai, credential('runai', config.runai.credential), budget),
+      gitpod: new UpstreamSession(pools.gitpod, credential('gitpod', config.gitpod.credential), budget),
     };
     return {
       fireworks: createFireworksApi(sessions.fireworks, config.fireworks.accountId, selected),

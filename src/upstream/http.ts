@@ -1,20 +1,25 @@
 /**
- * The HTTP layer under every vendor client: one pooled keep-alive undici dispatcher per upstream
- * (made once per process), and a per-request session that adds the caller's credential and makes
- * each distinct upstream request once per GraphQL request.
+ * The HTTP layer under every vendor client: one pooled keep-alive undici dispatcher per upstream,
+ * guarded by its resilience policies (made once per process), and a per-request session that adds
+ * the caller's credential, holds the request's time budget and makes each distinct upstream
+ * request once per GraphQL request.
  *
- * Contract: `UpstreamSession.json` resolves with the parsed JSON body of a 2xx answer, or rejects
- * with an `UpstreamError` whose code comes from the error module (never a raw undici error).
+ * Contract: `UpstreamSession.json` resolves with the parsed JSON object of a 2xx answer, or rejects
+ * with an `UpstreamError` whose code comes from the error module (never a raw undici error),
+ * within the request's deadline. Retries, the circuit breaker and the concurrency cap are in
+ * `resilience.ts`.
  */
 import { Pool, errors as undiciErrors } from 'undici';
 import type { ResilienceConfig } from '../config.js';
+import { ErrorCode, upstreamErrorFromAnswer, upstreamFailure, type Vendor } from '../errors.js';
+import type { RequestBudget } from './budget.js';
 import {
-  ErrorCode,
-  upstreamErrorFromAnswer,
-  upstreamFailure,
-  type UpstreamError,
-  type Vendor,
-} from '../errors.js';
+  UpstreamAttemptError,
+  UpstreamGuard,
+  cutShort,
+  type BreakerState,
+  type GuardLogger,
+} from './resilience.js';
 
 /** One upstream request, relative to the vendor's base URL. */
 export interface UpstreamRequest {
@@ -29,12 +34,15 @@ export interface UpstreamRequest {
 export interface UpstreamPoolOptions {
   resilience: ResilienceConfig;
   devMode: boolean;
+  /** Where breaker transitions (warn/info) and retries (debug) are logged. */
+  logger?: GuardLogger;
 }
 
-/** The process-wide connection pool of one vendor. */
+/** The process-wide connection pool of one vendor, with its retry, breaker and bulkhead. */
 export class UpstreamPool {
   readonly pool: Pool;
   private readonly basePath: string;
+  private readonly guard: UpstreamGuard;
 
   constructor(
     readonly vendor: Vendor,
@@ -50,10 +58,34 @@ export class UpstreamPool {
       bodyTimeout: options.resilience.timeouts.bodyMs,
       keepAliveTimeout: 10_000,
     });
+    this.guard = new UpstreamGuard(vendor, options.resilience, options.logger);
   }
 
-  /** Sends one request with `credential` as its bearer token; see the file contract. */
-  async json(request: UpstreamRequest, credential: string, signal?: AbortSignal): Promise<unknown> {
+  /**
+   * Sends one read with `credential` as its bearer token, retried and guarded per the vendor's
+   * resilience configuration, within `budget`; see the file contract.
+   */
+  json(request: UpstreamRequest, credential: string, budget: RequestBudget): Promise<unknown> {
+    return this.guard.run(() => this.attempt(request, credential, budget), budget);
+  }
+
+  /** The state of this upstream's circuit breaker (for /readyz). */
+  breakerState(): BreakerState {
+    return this.guard.breakerState();
+  }
+
+  async close(): Promise<void> {
+    await this.pool.close();
+  }
+
+  /** One HTTP exchange; rejects with an UpstreamAttemptError saying why it failed. */
+  private async attempt(
+    request: UpstreamRequest,
+    credential: string,
+    budget: RequestBudget,
+  ): Promise<unknown> {
+    // A retry or a queued call that reaches here after the deadline is dropped unsent.
+    if (budget.signal.aborted) throw cutShort(this.vendor, budget);
     const search = new URLSearchParams();
     for (const [key, value] of Object.entries(request.query ?? {})) {
       if (value !== undefined) search.set(key, String(value));
@@ -69,76 +101,88 @@ export class UpstreamPool {
       body = JSON.stringify(request.body);
       headers['content-type'] = 'application/json';
     }
-    let response: Awaited<ReturnType<Pool['request']>>;
+    let status: number;
+    let text: string;
+    let retryAfterHeader: string | string[] | undefined;
     try {
-      response = await this.pool.request({
+      const response = await this.pool.request({
         method: request.method,
         path: `${this.basePath}${request.path}${qs ? `?${qs}` : ''}`,
         headers,
         body,
-        signal,
+        signal: budget.signal,
       });
-    } catch (error) {
-      throw this.failure(error);
-    }
-    let text: string;
-    try {
+      status = response.statusCode;
+      retryAfterHeader = response.headers['retry-after'];
+      // A body cut off by a reset or a stall rejects here, as a failed connection or a timeout.
       text = await response.body.text();
     } catch (error) {
-      throw this.failure(error);
+      throw this.failure(error, budget);
     }
+    if (status < 200 || status >= 300) {
+      let parsed: unknown;
+      try {
+        parsed = text === '' ? undefined : JSON.parse(text);
+      } catch {
+        parsed = undefined;
+      }
+      const answer = upstreamErrorFromAnswer(this.vendor, status, parsed, {
+        devMode: this.options.devMode,
+        retryAfterSeconds: retryAfter(retryAfterHeader),
+      });
+      throw new UpstreamAttemptError(answer, 'status');
+    }
+    // Every operation the gateway calls answers a JSON object; anything else (an empty body, a
+    // truncated one, `null`, an array) is a malformed answer, reported as such rather than
+    // handed to a client that would trip over it.
     let parsed: unknown;
     try {
-      parsed = text === '' ? undefined : JSON.parse(text);
+      parsed = JSON.parse(text);
     } catch {
-      if (response.statusCode >= 200 && response.statusCode < 300) {
-        throw upstreamFailure(
-          this.vendor,
-          ErrorCode.UPSTREAM_ERROR,
-          'answered a body that is not valid JSON.',
-        );
-      }
-      parsed = undefined;
+      throw this.malformed(
+        text === '' ? 'answered an empty body.' : 'answered a body that is not valid JSON.',
+      );
     }
-    if (response.statusCode < 200 || response.statusCode >= 300) {
-      throw upstreamErrorFromAnswer(this.vendor, response.statusCode, parsed, {
-        devMode: this.options.devMode,
-        retryAfterSeconds: retryAfter(response.headers['retry-after']),
-      });
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      throw this.malformed('answered JSON that is not an object.');
     }
     return parsed;
   }
 
-  async close(): Promise<void> {
-    await this.pool.close();
+  private malformed(what: string): UpstreamAttemptError {
+    return new UpstreamAttemptError(
+      upstreamFailure(this.vendor, ErrorCode.UPSTREAM_ERROR, what),
+      'malformed',
+    );
   }
 
-  private failure(error: unknown): UpstreamError {
-    if (
-      error instanceof undiciErrors.HeadersTimeoutError ||
-      error instanceof undiciErrors.BodyTimeoutError ||
-      error instanceof undiciErrors.ConnectTimeoutError
-    ) {
-      return upstreamFailure(
-        this.vendor,
-        ErrorCode.UPSTREAM_TIMEOUT,
-        'did not answer within the time budget.',
+  private failure(error: unknown, budget: RequestBudget): UpstreamAttemptError {
+    // undici rejects an aborted request with the signal's reason or its own abort error: either
+    // way the budget says whether the deadline or the client cut it.
+    if (budget.signal.aborted) return cutShort(this.vendor, budget);
+    if (error instanceof undiciErrors.ConnectTimeoutError) {
+      return new UpstreamAttemptError(
+        upstreamFailure(
+          this.vendor,
+          ErrorCode.UPSTREAM_TIMEOUT,
+          'could not be reached within the connect timeout.',
+        ),
+        'connect-timeout',
       );
     }
-    if (
-      (error as { name?: string }).name === 'AbortError' ||
-      error instanceof undiciErrors.RequestAbortedError
-    ) {
-      return upstreamFailure(
-        this.vendor,
-        ErrorCode.UPSTREAM_TIMEOUT,
-        'call was cancelled at the request deadline.',
+    if (error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError) {
+      return new UpstreamAttemptError(
+        upstreamFailure(this.vendor, ErrorCode.UPSTREAM_TIMEOUT, 'did not answer within the time budget.'),
+        'timeout',
       );
     }
-    return upstreamFailure(
-      this.vendor,
-      ErrorCode.UPSTREAM_UNAVAILABLE,
-      'could not be reached (connection failed).',
+    return new UpstreamAttemptError(
+      upstreamFailure(
+        this.vendor,
+        ErrorCode.UPSTREAM_UNAVAILABLE,
+        'could not be reached (connection failed).',
+      ),
+      'connection',
     );
   }
 }
@@ -154,7 +198,8 @@ function retryAfter(header: string | string[] | undefined): number | undefined {
 
 /**
  * The upstream access of one GraphQL request for one vendor: the credential in force for this
- * request, and a memo so that identical requests (same method, path, query and body) are sent once.
+ * request, the request's time budget, and a memo so that identical requests (same method, path,
+ * query and body) are sent once.
  */
 export class UpstreamSession {
   private readonly memo = new Map<string, Promise<unknown>>();
@@ -164,7 +209,8 @@ export class UpstreamSession {
   constructor(
     private readonly upstream: UpstreamPool,
     private readonly credential: string,
-    private readonly signal?: AbortSignal,
+    /** The GraphQL request's time budget, shared by the sessions of every vendor. */
+    private readonly budget: RequestBudget,
   ) {}
 
   /** Returns the parsed body of `request`, sending it at most once per session. */
@@ -173,9 +219,35 @@ export class UpstreamSession {
     let pending = this.memo.get(key);
     if (!pending) {
       this.sent.push(request);
-      pending = this.upstream.json(request, this.credential, this.signal);
+      pending = this.upstream.json(request, this.credential, this.budget);
       this.memo.set(key, pending);
     }
     return pending as Promise<T>;
   }
+}
+
+/** What /readyz answers: 200 while every breaker lets calls through, 503 listing the open ones. */
+export interface Readiness {
+  status: 200 | 503;
+  body: { status: 'ok' | 'degraded'; upstreams: Record<Vendor, BreakerState>; open?: Vendor[] };
+}
+
+/**
+ * Given the pools, returns the gateway's readiness: `degraded` (503) while a breaker is open, with
+ * the vendors it fails fast for. A breaker past its cooldown reports `half-open` and counts as
+ * ready, so a replica taken out of rotation gets traffic again and the trial call can close it.
+ */
+export function readiness(pools: Record<Vendor, UpstreamPool>): Readiness {
+  const upstreams = {
+    fireworks: pools.fireworks.breakerState(),
+    runai: pools.runai.breakerState(),
+    gitpod: pools.gitpod.breakerState(),
+  };
+  const open = (Object.keys(upstreams) as Vendor[]).filter((vendor) => upstreams[vendor] === 'open');
+  // Still ready while a breaker is open: every replica shares the same vendors, so a 503 here
+  // would take the whole fleet out of the load balancer for one vendor's outage, while the other
+  // vendors' fields still answer. Not ready (503) is reserved for a replica that is draining.
+  return open.length === 0
+    ? { status: 200, body: { status: 'ok', upstreams } }
+    : { status: 200, body: { status: 'degraded', upstreams, open } };
 }

@@ -23,10 +23,18 @@ export interface TestGateway {
   url: string;
   world: World;
   sims: Record<VendorName, SimulatorServer>;
-  /** POSTs a GraphQL request as a browser client would (JSON body). */
+  /**
+   * POSTs a GraphQL request as a browser client would (JSON body). `extensions.cost`, on every
+   * response, is left out so suites compare whole results; test/limits asserts it with `post`.
+   */
   query<T = Record<string, unknown>>(
     query: string,
     variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): Promise<GraphQLResponse<T>>;
+  /** POSTs `body` (JSON-encoded unless a string) and returns the whole response, `extensions.cost` included. */
+  post<T = Record<string, unknown>>(
+    body: unknown,
     headers?: Record<string, string>,
   ): Promise<GraphQLResponse<T>>;
   /** Operation counts per vendor since the last reset, without zero entries. */
@@ -73,34 +81,37 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
   const simulators = gateway.simulators;
   if (!simulators) throw new Error('test gateway expected demo-mode simulators');
   const sims = simulators.servers;
+  async function post<T>(payload: unknown, headers?: Record<string, string>): Promise<GraphQLResponse<T>> {
+    for (const [name, value] of Object.entries(headers ?? {})) {
+      if (
+        /^x-(fireworks-api-key|runai-token|gitpod-api-key|api-key)$|^authorization$/i.test(name) &&
+        value.length >= 8
+      ) {
+        secrets.add(value.replace(/^Bearer\s+/i, ''));
+      }
+    }
+    const res = await fetch(gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: typeof payload === 'string' ? payload : JSON.stringify(payload),
+    });
+    const text = await res.text();
+    const exposed = leaked(text);
+    if (exposed.length)
+      throw new Error(`a response exposed a credential: ${exposed.map((s) => `…${s.slice(-4)}`).join(', ')}`);
+    const body = JSON.parse(text) as Omit<GraphQLResponse, 'status'>;
+    return { status: res.status, ...body } as never;
+  }
+
   return {
     gateway,
     url: gateway.url,
     world: simulators.world,
     sims,
     async query(query, variables, headers) {
-      for (const [name, value] of Object.entries(headers ?? {})) {
-        if (
-          /^x-(fireworks-api-key|runai-token|gitpod-api-key|api-key)$|^authorization$/i.test(name) &&
-          value.length >= 8
-        ) {
-          secrets.add(value.replace(/^Bearer\s+/i, ''));
-        }
-      }
-      const res = await fetch(gateway.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers },
-        body: JSON.stringify({ query, variables }),
-      });
-      const text = await res.text();
-      const exposed = leaked(text);
-      if (exposed.length)
-        throw new Error(
-          `a response exposed a credential: ${exposed.map((s) => `…${s.slice(-4)}`).join(', ')}`,
-        );
-      const body = JSON.parse(text) as Omit<GraphQLResponse, 'status'>;
-      return { status: res.status, ...body } as never;
+      return withoutCost(await post({ query, variables }, headers)) as never;
     },
+    post,
     calls() {
       const out = {} as Record<VendorName, Record<string, number>>;
       for (const vendor of ['fireworks', 'runai', 'gitpod'] as const) {
@@ -124,4 +135,12 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
         );
     },
   };
+}
+
+/** Returns the response without `extensions.cost` (and without `extensions` when nothing else is left). */
+function withoutCost<T>(response: GraphQLResponse<T>): GraphQLResponse<T> {
+  if (!response.extensions || !('cost' in response.extensions)) return response;
+  const { cost: _cost, ...extensions } = response.extensions;
+  const { extensions: _extensions, ...rest } = response;
+  return Object.keys(extensions).length ? { ...rest, extensions } : rest;
 }

@@ -45,6 +45,18 @@ function totalCalls(gateway: Gateway): number {
 }
 
 const QUERY = JSON.stringify({ query: '{ clusters(first: 1) { totalCount } }' });
+/** The answer to QUERY (and to its GET form), with the cost report every response carries. */
+const ANSWER = {
+  data: { clusters: { totalCount: 4 } },
+  extensions: {
+    cost: {
+      requestedNodes: 1,
+      estimatedUpstreamCalls: 1,
+      actualUpstreamCalls: 1,
+      limits: { maxNodes: 50000, maxUpstreamCalls: 500 },
+    },
+  },
+};
 const KEY = 'fleetgraph-client-key-0123456789';
 
 describe('client authentication (GATEWAY_API_KEYS)', () => {
@@ -86,7 +98,7 @@ describe('client authentication (GATEWAY_API_KEYS)', () => {
       body: QUERY,
     });
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ data: { clusters: { totalCount: 4 } } });
+    expect(await res.json()).toEqual(ANSWER);
   });
 
   it('never writes a client key or a vendor credential into a log line', () => {
@@ -151,7 +163,7 @@ describe('GraphQL over HTTP with CSRF prevention', () => {
     const url = `${gw.gateway.url}?query=${encodeURIComponent('{ clusters(first: 1) { totalCount } }')}`;
     const res = await fetch(url, { headers: { 'apollo-require-preflight': 'true' } });
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ data: { clusters: { totalCount: 4 } } });
+    expect(await res.json()).toEqual(ANSWER);
   });
 
   it('refuses a simple (non-preflighted) GET as a possible CSRF, before any upstream call', async () => {
@@ -238,7 +250,7 @@ describe('graceful shutdown', () => {
       () => 'connection refused',
     );
     expect(['connection refused', 503]).toContain(refused);
-    expect(await inFlight).toEqual({ status: 200, body: { data: { clusters: { totalCount: 4 } } } });
+    expect(await inFlight).toEqual({ status: 200, body: ANSWER });
     await stopped;
   });
 });

@@ -1,0 +1,41 @@
+/**
+ * The time budget of one GraphQL request: one AbortSignal that fires at the request deadline
+ * (`REQUEST_DEADLINE_MS`) or when the client goes away, whichever comes first, and the deadline
+ * itself, so that a retry can tell whether its wait still fits. Every upstream attempt, every retry
+ * wait and every wait for a bulkhead slot honours it: no upstream call outlives it.
+ */
+import { setMaxListeners } from 'node:events';
+
+/** The time budget shared by every upstream call of one GraphQL request. */
+export class RequestBudget {
+  /** Aborts at the deadline or when the client disconnects, whichever comes first. */
+  readonly signal: AbortSignal;
+  /** When the deadline fires, in epoch milliseconds. */
+  readonly deadline: number;
+  // Node 20 lets an AbortSignal.timeout() be garbage-collected while the AbortSignal.any() built
+  // on it is still in use, and the combined signal then never fires: the budget holds it.
+  readonly #timeout: AbortSignal;
+
+  /** Starts the clock: `deadlineMs` from now, or earlier if `clientSignal` aborts. */
+  constructor(
+    readonly deadlineMs: number,
+    clientSignal?: AbortSignal,
+  ) {
+    this.#timeout = AbortSignal.timeout(deadlineMs);
+    this.deadline = Date.now() + deadlineMs;
+    this.signal = clientSignal ? AbortSignal.any([clientSignal, this.#timeout]) : this.#timeout;
+    // Each upstream call in flight listens on this one signal and removes its listener when done, so
+    // a query that fans out to many calls is not a listener leak.
+    setMaxListeners(0, this.signal);
+  }
+
+  /** Whether the deadline has passed (as opposed to the client leaving, or neither). */
+  get expired(): boolean {
+    return this.#timeout.aborted;
+  }
+
+  /** Milliseconds left before the deadline (0 once it has passed). */
+  remainingMs(): number {
+    return Math.max(0, this.deadline - Date.now());
+  }
+}

@@ -1,0 +1,355 @@
+/**
+ * How calls to one upstream are bounded, retried and shed, with cockatiel policies composed as
+ *
+ *   retry (per call) → circuit breaker (per upstream) → bulkhead (per upstream) → one attempt
+ *
+ * - The retry is outermost, so the breaker sees every attempt, and an attempt holds a bulkhead
+ *   slot only while it is on the wire, never while it waits to be retried.
+ * - The breaker is outside the bulkhead, so an open circuit fails fast instead of queueing.
+ * - Everything honours the request's budget: the whole call is raced against its signal, an attempt
+ *   never starts once it has aborted, and a retry whose wait would end past the deadline is not made.
+ *
+ * Contract: `UpstreamGuard.run` resolves with the attempt's value or rejects with an
+ * `UpstreamError` (an attempt's own, or UPSTREAM_UNAVAILABLE for an open circuit or a full
+ * bulkhead, or UPSTREAM_TIMEOUT at the request deadline).
+ *
+ * Only reads are retried, and every upstream call the gateway makes is a read: GETs, and Gitpod's
+ * ListWarmPools, a POST only because the Connect protocol sends unary RPCs as POSTs. It is a List
+ * method, which Connect marks `idempotency_level = NO_SIDE_EFFECTS` (and would serve as a GET), so
+ * repeating it changes nothing upstream. A write added later must not go through `run` unchanged.
+ */
+import {
+  BrokenCircuitError,
+  CircuitState,
+  ConsecutiveBreaker,
+  ExponentialBackoff,
+  circuitBreaker,
+  bulkhead,
+  fullJitterGenerator,
+  handleWhen,
+  isBrokenCircuitError,
+  isBulkheadRejectedError,
+  retry,
+  type BulkheadPolicy,
+  type CircuitBreakerPolicy,
+  type IBackoff,
+  type IBackoffFactory,
+  type IRetryBackoffContext,
+} from 'cockatiel';
+import type { ResilienceConfig } from '../config.js';
+import { ErrorCode, UpstreamError, upstreamFailure, type Vendor } from '../errors.js';
+import type { RequestBudget } from './budget.js';
+
+/** Why one attempt failed. */
+export type AttemptFailure =
+  /** The upstream answered a non-2xx status. */
+  | 'status'
+  /** The upstream answered 2xx with a body that is not the JSON object expected. */
+  | 'malformed'
+  /** No connection within the connect timeout (nothing was sent). */
+  | 'connect-timeout'
+  /** No response headers, or a stalled body, within the per-attempt timeouts. */
+  | 'timeout'
+  /** Refused, reset, or closed before the whole answer arrived. */
+  | 'connection'
+  /** Cut at the request deadline. */
+  | 'deadline'
+  /** Cut because the client disconnected. */
+  | 'cancelled';
+
+/** The error of one failed attempt: an UpstreamError that also says why, for the policies. */
+export class UpstreamAttemptError extends UpstreamError {
+  constructor(
+    error: UpstreamError,
+    readonly failure: AttemptFailure,
+  ) {
+    super(error.vendor, error.code, error.message, error.status, error.retryAfterSeconds);
+  }
+}
+
+/** Statuses worth repeating a read for: rate limited, or a gateway/server that is briefly unavailable. */
+const RETRYABLE_STATUSES = new Set([429, 502, 503, 504]);
+
+/**
+ * Given a failed attempt, returns whether repeating it may succeed: 429, 502, 503, 504 and failed
+ * connections. Not a 500 (the upstream broke on this request), another 4xx (it will answer the
+ * same), a malformed body (ditto), or a timeout (a slow upstream is not helped by more load).
+ */
+export function isRetryable(error: unknown): boolean {
+  if (!(error instanceof UpstreamAttemptError)) return false;
+  switch (error.failure) {
+    case 'status':
+      return error.status !== undefined && RETRYABLE_STATUSES.has(error.status);
+    case 'connection':
+    case 'connect-timeout':
+      return true;
+    case 'malformed':
+    case 'timeout':
+    case 'deadline':
+    case 'cancelled':
+      return false;
+  }
+}
+
+/**
+ * Given a failed attempt, returns whether it counts against the upstream's circuit breaker: a 5xx,
+ * a timeout or a failed connection. A 429 does not (the upstream is up and asks this caller, whose
+ * credential may be its own, to slow down; opening the circuit would fail every caller and lose
+ * the Retry-After), nor another 4xx or a malformed body (answers), nor a call cut by the request's
+ * own deadline or by its client leaving (neither says anything about the upstream).
+ */
+export function isUpstreamFault(error: unknown): boolean {
+  if (!(error instanceof UpstreamAttemptError)) return false;
+  switch (error.failure) {
+    case 'status':
+      return error.status !== undefined && error.status >= 500;
+    case 'connection':
+    case 'connect-timeout':
+    case 'timeout':
+      return true;
+    case 'malformed':
+    case 'deadline':
+    case 'cancelled':
+      return false;
+  }
+}
+
+/** Given a failed attempt, returns whether the upstream did answer (the breaker counts it a success). */
+function isAnswer(error: unknown): error is UpstreamAttemptError {
+  return (
+    error instanceof UpstreamAttemptError &&
+    (error.failure === 'malformed' || (error.failure === 'status' && !isUpstreamFault(error)))
+  );
+}
+
+/** Given a budget that has aborted, returns the error of a call it cut short. */
+export function cutShort(vendor: Vendor, budget: RequestBudget): UpstreamAttemptError {
+  return budget.expired
+    ? new UpstreamAttemptError(
+        upstreamFailure(
+          vendor,
+          ErrorCode.UPSTREAM_TIMEOUT,
+          `did not answer before the request deadline (${budget.deadlineMs} ms).`,
+        ),
+        'deadline',
+      )
+    : new UpstreamAttemptError(
+        upstreamFailure(vendor, ErrorCode.UPSTREAM_ERROR, 'call was cancelled: the client disconnected.'),
+        'cancelled',
+      );
+}
+
+/** A circuit breaker's state as /readyz reports it. */
+export type BreakerState = 'closed' | 'open' | 'half-open';
+
+/** Where the guard reports breaker transitions and retries (the gateway's logger). */
+export interface GuardLogger {
+  warn(fields: object, message: string): void;
+  info(fields: object, message: string): void;
+  debug(fields: object, message: string): void;
+}
+
+/** The process-wide resilience policies of one upstream (created once, with its UpstreamPool). */
+export class UpstreamGuard {
+  private readonly breaker: CircuitBreakerPolicy;
+  private readonly bulkhead: BulkheadPolicy;
+  private readonly backoff: IBackoffFactory<unknown>;
+  private openedAt = 0;
+
+  constructor(
+    readonly vendor: Vendor,
+    private readonly resilience: ResilienceConfig,
+    private readonly logger?: GuardLogger,
+  ) {
+    this.breaker = circuitBreaker(handleWhen(isUpstreamFault), {
+      halfOpenAfter: resilience.breakerCooldownMs,
+      breaker: new ConsecutiveBreaker(resilience.breakerThreshold),
+    });
+    this.breaker.onBreak(() => {
+      this.openedAt = Date.now();
+      logger?.warn(
+        { upstream: vendor, cooldownMs: resilience.breakerCooldownMs },
+        'circuit breaker opened: calls fail fast until a trial call',
+      );
+    });
+    this.breaker.onHalfOpen(() =>
+      logger?.info({ upstream: vendor }, 'circuit breaker half-open: trial call'),
+    );
+    this.breaker.onReset(() => logger?.info({ upstream: vendor }, 'circuit breaker closed'));
+    this.bulkhead = bulkhead(resilience.maxConcurrent, resilience.maxQueue);
+    this.backoff = new ExponentialBackoff({
+      generator: fullJitterGenerator,
+      initialDelay: resilience.retryBaseDelayMs,
+      maxDelay: resilience.retryMaxDelayMs,
+    });
+  }
+
+  /**
+   * Runs `attempt` (one upstream request that rejects with an UpstreamAttemptError) under the
+   * policies and within `budget`; see the file contract.
+   */
+  async run<T>(attempt: () => Promise<T>, budget: RequestBudget): Promise<T> {
+    if (budget.signal.aborted) throw cutShort(this.vendor, budget);
+    const schedule = new RetrySchedule(this.backoff, this.resilience.retryMaxDelayMs, budget);
+    // cockatiel's maxAttempts counts the retries after the first attempt.
+    const policy = retry(
+      handleWhen((error) => schedule.shouldRetry(error)),
+      { maxAttempts: this.resilience.maxAttempts - 1, backoff: schedule },
+    );
+    if (this.logger) {
+      policy.onRetry(({ delay, attempt: n }) =>
+        this.logger?.debug(
+          { upstream: this.vendor, attempt: n, delayMs: delay },
+          'retrying an upstream read',
+        ),
+      );
+    }
+    try {
+      return await untilAborted(
+        policy.execute(() => this.once(attempt), budget.signal),
+        budget.signal,
+      );
+    } catch (error) {
+      throw this.toUpstreamError(error, budget);
+    }
+  }
+
+  /**
+   * The breaker's state: `open` while it fails fast, `half-open` once its cooldown is over (the next
+   * call is a trial) or while that trial is in flight, `closed` otherwise.
+   */
+  breakerState(): BreakerState {
+    switch (this.breaker.state) {
+      case CircuitState.Closed:
+        return 'closed';
+      case CircuitState.HalfOpen:
+        return 'half-open';
+      case CircuitState.Open:
+      case CircuitState.Isolated:
+        // cockatiel only leaves Open on the next call; past the cooldown that call is a trial, so
+        // report half-open, or a replica taken out of rotation for an open breaker would never
+        // get the call that closes it.
+        return this.cooldownLeftMs() > 0 ? 'open' : 'half-open';
+    }
+  }
+
+  /** One attempt through the breaker and the bulkhead. */
+  private async once<T>(attempt: () => Promise<T>): Promise<T> {
+    // cockatiel queues calls behind a half-open trial; fail them fast instead, so a hanging
+    // upstream cannot pile calls up behind its trial.
+    if (this.breaker.state === CircuitState.HalfOpen) throw new BrokenCircuitError();
+    const outcome = await this.breaker.execute(async () => {
+      try {
+        // The bulkhead gets no signal on purpose: cockatiel's queue stops draining when it drops a
+        // cancelled entry, so a cut entry runs instead, and the attempt returns at once unsent.
+        return { value: await this.bulkhead.execute(attempt) };
+      } catch (error) {
+        // An answer (4xx, 429, malformed) shows the upstream is up: a success for the breaker.
+        if (isAnswer(error)) return { error };
+        throw error;
+      }
+    });
+    if ('error' in outcome) throw outcome.error;
+    return outcome.value;
+  }
+
+  private toUpstreamError(error: unknown, budget: RequestBudget): unknown {
+    if (error instanceof UpstreamError) return error;
+    if (isBrokenCircuitError(error)) return this.circuitOpen();
+    if (isBulkheadRejectedError(error)) {
+      return upstreamFailure(
+        this.vendor,
+        ErrorCode.UPSTREAM_UNAVAILABLE,
+        `call refused: too many concurrent calls to this upstream (${this.resilience.maxConcurrent} in ` +
+          `flight, ${this.resilience.maxQueue} waiting). Retry shortly.`,
+      );
+    }
+    if (budget.signal.aborted) return cutShort(this.vendor, budget);
+    return error;
+  }
+
+  private circuitOpen(): UpstreamError {
+    const leftMs = this.cooldownLeftMs();
+    if (this.breaker.state === CircuitState.HalfOpen || leftMs <= 0) {
+      return upstreamFailure(
+        this.vendor,
+        ErrorCode.UPSTREAM_UNAVAILABLE,
+        'is failing: its circuit breaker is half-open and a trial call is in flight; ' +
+          'calls fail fast until it succeeds.',
+      );
+    }
+    const at = new Date(Date.now() + leftMs).toISOString();
+    const failure = upstreamFailure(
+      this.vendor,
+      ErrorCode.UPSTREAM_UNAVAILABLE,
+      `is failing: its circuit breaker is open, so calls fail fast until a trial call at ${at} ` +
+        `(in ${leftMs} ms).`,
+    );
+    return new UpstreamError(this.vendor, failure.code, failure.message, undefined, Math.ceil(leftMs / 1000));
+  }
+
+  private cooldownLeftMs(): number {
+    return Math.max(0, this.openedAt + this.resilience.breakerCooldownMs - Date.now());
+  }
+}
+
+/**
+ * The waits between the attempts of one call: exponential backoff with full jitter (cockatiel's
+ * `fullJitterGenerator`: uniform in [0, min(cap, base·2ⁿ))), or the upstream's Retry-After when it
+ * sends one. `shouldRetry` decides and plans the wait before cockatiel asks for it, because only
+ * then can it refuse a wait that would end past the deadline, or a Retry-After above the cap (the
+ * caller then gets RATE_LIMITED with `retryAfter` at once).
+ */
+class RetrySchedule implements IBackoffFactory<IRetryBackoffContext<unknown>> {
+  private exponential: IBackoff<unknown> | undefined;
+  private plannedMs = 0;
+
+  constructor(
+    private readonly backoff: IBackoffFactory<unknown>,
+    private readonly capMs: number,
+    private readonly budget: RequestBudget,
+  ) {}
+
+  /** Given a failed attempt, returns whether to retry it, having planned the wait if so. */
+  shouldRetry(error: unknown): boolean {
+    if (!isRetryable(error)) return false;
+    const retryAfter = (error as UpstreamAttemptError).retryAfterSeconds;
+    let waitMs: number;
+    if (retryAfter !== undefined) {
+      waitMs = retryAfter * 1000;
+      if (waitMs > this.capMs) return false;
+    } else {
+      this.exponential = this.exponential ? this.exponential.next(undefined) : this.backoff.next(undefined);
+      waitMs = this.exponential.duration;
+    }
+    if (waitMs >= this.budget.remainingMs()) return false;
+    this.plannedMs = waitMs;
+    return true;
+  }
+
+  next(): IBackoff<IRetryBackoffContext<unknown>> {
+    return { duration: this.plannedMs, next: () => this.next() };
+  }
+}
+
+/**
+ * Given a promise and a signal, settles with the promise, or rejects with the signal's reason as
+ * soon as it aborts (the promise is left to settle on its own: every step under it gives up on
+ * the same signal).
+ */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
