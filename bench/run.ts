@@ -154,6 +154,8 @@ interface QueryReport {
   minimum: Minimum;
   count: Record<Target['name'], CountResult>;
   sameAnswers: boolean;
+  /** Fleetgraph's upstream calls for one request (the walk: one page), as the simulators recorded them. */
+  perRequest: RecordedCall[];
   chain: { nominalMs: number; replayP50Ms: number; shallowerP50Ms: number | undefined };
   /** The CPU floor, and the bench's own CPU to send the same upstream calls (its HTTP I/O alone). */
   floor: CpuFloor & { upstreamIoMs: number };
@@ -297,37 +299,17 @@ async function main(): Promise<void> {
     const firstData = (JSON.parse(fg.responses[0] as string) as { data: unknown }).data;
     const minimum = query.minimum(firstData, variables, fleet);
 
-    // The chain and the floor, per request: for the walk, per page (its first page's calls).
+    // The floor per request: for the walk, per page (its first page's calls).
     const perRequest = query.walk ? fg.recorded.slice(0, 1) : fg.recorded;
-    const samples: number[] = [];
-    const shallower: number[] = [];
-    let bodies: string[] = [];
-    let replayCpuMs = 0;
-    for (let i = 0; i < (s.quick ? 10 : 30); i++) {
-      const cpu = process.cpuUsage();
-      const replay = await replayChain(perRequest, query.levels, upstreams);
-      const used = process.cpuUsage(cpu);
-      replayCpuMs += (used.user + used.system) / 1000;
-      samples.push(replay.ms);
-      bodies = replay.bodies;
-      if (query.shallower)
-        shallower.push((await replayChain(perRequest, query.shallower.levels, upstreams)).ms);
-    }
-    const floor = {
-      ...cpuFloor(bodies, fg.responses[0] as string),
-      upstreamIoMs: replayCpuMs / samples.length,
-    };
+    const chain = await replayChain(perRequest, query.levels, upstreams);
     reports.push({
       query,
       minimum,
       count,
       sameAnswers,
-      chain: {
-        nominalMs: query.depth * s.latencyMs,
-        replayP50Ms: percentile(samples, 0.5),
-        shallowerP50Ms: query.shallower ? percentile(shallower, 0.5) : undefined,
-      },
-      floor,
+      perRequest,
+      chain: { nominalMs: query.depth * s.latencyMs, replayP50Ms: NaN, shallowerP50Ms: undefined },
+      floor: { ...cpuFloor(chain.bodies, fg.responses[0] as string), upstreamIoMs: NaN },
       load: { Fleetgraph: [], baseline: [] },
     });
   }
@@ -339,6 +321,8 @@ async function main(): Promise<void> {
       const pages = query.walk ? report.count[t.name].requests : 1;
       const requests = loadRequests(query, variables, pages);
       if (s.warmupSeconds > 0) await load(t, requests, Math.max(...s.connections), s.warmupSeconds);
+      // The chain is timed right before Fleetgraph's runs, so both see the same machine.
+      if (t.name === 'Fleetgraph') await timeChain(report, upstreams, s.quick ? 10 : 30);
       for (const c of s.connections) {
         log(`load: ${query.name} on ${t.name} at ${c} connection${c > 1 ? 's' : ''}`);
         await simControl.reset();
@@ -432,6 +416,7 @@ async function main(): Promise<void> {
           reports: reports.map((r) => ({
             ...r,
             query: r.query.name,
+            perRequest: r.perRequest.length,
             count: Object.fromEntries(
               Object.entries(r.count).map(([k, v]) => [k, { calls: v.calls, requests: v.requests }]),
             ),
@@ -443,6 +428,29 @@ async function main(): Promise<void> {
       ),
     );
   }
+}
+
+/**
+ * Replays Fleetgraph's upstream calls for one request `times` times, level by level, and records
+ * the chain's p50 (and the shallower plan's), and the bench's own CPU per replay: the cost of
+ * that HTTP I/O with nothing else.
+ */
+async function timeChain(report: QueryReport, upstreams: Upstreams, times: number): Promise<void> {
+  const { query, perRequest } = report;
+  const samples: number[] = [];
+  const shallower: number[] = [];
+  let cpuMs = 0;
+  for (let i = 0; i < times; i++) {
+    const cpu = process.cpuUsage();
+    samples.push((await replayChain(perRequest, query.levels, upstreams)).ms);
+    const used = process.cpuUsage(cpu);
+    cpuMs += (used.user + used.system) / 1000;
+    if (query.shallower)
+      shallower.push((await replayChain(perRequest, query.shallower.levels, upstreams)).ms);
+  }
+  report.chain.replayP50Ms = percentile(samples, 0.5);
+  report.chain.shallowerP50Ms = query.shallower ? percentile(shallower, 0.5) : undefined;
+  report.floor.upstreamIoMs = cpuMs / times;
 }
 
 /** Runs a query once (the walk: every page) and returns the answers' JSON texts. */

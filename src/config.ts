@@ -134,7 +134,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxTokens: int(env, 'MAX_QUERY_TOKENS', 5_000, 10, 1_000_000),
       maxBodyBytes: int(env, 'MAX_BODY_BYTES', 256 * 1024, 1024, 64 * 1024 * 1024),
       maxNodes: int(env, 'MAX_QUERY_NODES', 50_000, 1, 10_000_000),
-      maxUpstreamCalls: int(env, 'MAX_UPSTREAM_CALLS', 500, 1, 100_000),
+      maxUpstreamCalls: int(env, 'MAX_UPSTREAM_CALLS', 1_000, 1, 100_000),
     },
     auth: { apiKeys: list(env, 'GATEWAY_API_KEYS') },
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),

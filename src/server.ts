@@ -170,7 +170,7 @@ export async function startGateway(config: Config, logger: Logger = createLogger
       sendJson(res, 413, {
         errors: [
           {
-            message: `Request body exceeds ${config.limits.maxBodyBytes} bytes.`,
+            message: `Request body exceeds the limit of ${config.limits.maxBodyBytes} bytes (MAX_BODY_BYTES).`,
             extensions: { code: 'BAD_REQUEST' },
           },
         ],

@@ -53,7 +53,7 @@ const ANSWER = {
       requestedNodes: 1,
       estimatedUpstreamCalls: 1,
       actualUpstreamCalls: 1,
-      limits: { maxNodes: 50000, maxUpstreamCalls: 500 },
+      limits: { maxNodes: 50000, maxUpstreamCalls: 1000 },
     },
   },
 };
