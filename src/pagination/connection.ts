@@ -276,6 +276,31 @@ export function isOffsetPosition(value: unknown): value is OffsetPosition {
   return typeof v === 'object' && v !== null && Number.isInteger(v.o) && v.o >= 0 && v.o < 1e9;
 }
 
+/** A page request of the offset adapter, its cursor decoded. */
+export type OffsetRequest =
+  | { direction: 'forward'; count: number; after?: OffsetPosition }
+  | { direction: 'backward'; count: number; before?: OffsetPosition };
+
+/** Given a page request and its connection's binding, returns it with its cursor decoded. */
+export function decodeOffsetRequest(page: PageRequest, binding: string): OffsetRequest {
+  if (page.direction === 'forward') {
+    return page.after === undefined
+      ? { direction: 'forward', count: page.count }
+      : {
+          direction: 'forward',
+          count: page.count,
+          after: decodeCursor(page.after, binding, isOffsetPosition, 'after'),
+        };
+  }
+  return page.before === undefined
+    ? { direction: 'backward', count: page.count }
+    : {
+        direction: 'backward',
+        count: page.count,
+        before: decodeCursor(page.before, binding, isOffsetPosition, 'before'),
+      };
+}
+
 /** One upstream slice: the items from the requested offset, at most the requested limit. */
 export interface OffsetSlice<T> {
   items: T[];
@@ -288,9 +313,7 @@ export interface OffsetSlice<T> {
 export async function paginateByOffset<T>(
   fetchSlice: (offset: number, limit: number) => Promise<OffsetSlice<T>>,
   count: () => Promise<number>,
-  request:
-    | { direction: 'forward'; count: number; after?: OffsetPosition }
-    | { direction: 'backward'; count: number; before?: OffsetPosition },
+  request: OffsetRequest,
 ): Promise<Page<T, OffsetPosition>> {
   if (request.direction === 'forward') {
     const start = request.after ? request.after.o + 1 : 0;

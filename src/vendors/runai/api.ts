@@ -8,8 +8,7 @@ import { badUserInput } from '../../errors.js';
 import type { SelectedFields } from '../../graphql/selection.js';
 import {
   connectionBinding,
-  decodeCursor,
-  isOffsetPosition,
+  decodeOffsetRequest,
   paginateByOffset,
   parseConnectionArgs,
   toConnection,
@@ -68,14 +67,7 @@ export function createRunaiApi(session: UpstreamSession, selected: () => Selecte
     const page = parseConnectionArgs(request.args, { backward: true, what });
     const { filter, order } = request;
     const binding = connectionBinding(identity, { filter, order });
-    const position =
-      page.direction === 'forward'
-        ? page.after !== undefined
-          ? { after: decodeCursor(page.after, binding, isOffsetPosition, 'after') }
-          : {}
-        : page.before !== undefined
-          ? { before: decodeCursor(page.before, binding, isOffsetPosition, 'before') }
-          : {};
+    const offsetRequest = decodeOffsetRequest(page, binding);
     let total: Promise<number> | undefined;
     const totalCount = () => (total ??= count(filter));
     const result = await paginateByOffset(
@@ -94,7 +86,7 @@ export function createRunaiApi(session: UpstreamSession, selected: () => Selecte
         return { items: upstream.pods };
       },
       totalCount,
-      { direction: page.direction, count: page.count, ...position } as Parameters<typeof paginateByOffset>[2],
+      offsetRequest,
     );
     return { ...toConnection(result, binding), totalCount };
   }
@@ -147,19 +139,12 @@ export function createRunaiApi(session: UpstreamSession, selected: () => Selecte
       throw badUserInput(`\`${argument}\` must be a UUID, got "${id.slice(0, 80)}".`, { argument });
     }
     const binding = connectionBinding(`Query.${field}:${id.toLowerCase()}`, null);
-    const position =
-      page.direction === 'forward'
-        ? page.after !== undefined
-          ? { after: decodeCursor(page.after, binding, isOffsetPosition, 'after') }
-          : {}
-        : page.before !== undefined
-          ? { before: decodeCursor(page.before, binding, isOffsetPosition, 'before') }
-          : {};
+    const offsetRequest = decodeOffsetRequest(page, binding);
     const all = () => load(id.toLowerCase());
     const result = await paginateByOffset(
       async (offset, limit) => ({ items: (await all()).slice(offset, offset + limit) }),
       async () => (await all()).length,
-      { direction: page.direction, count: page.count, ...position } as Parameters<typeof paginateByOffset>[2],
+      offsetRequest,
     );
     return { ...toConnection(result, binding), totalCount: async () => (await all()).length };
   }
