@@ -102,7 +102,10 @@ type Env = Record<string, string | undefined>;
 
 /** Given an environment, returns the validated configuration or throws a ConfigError. */
 export function loadConfig(env: Env = process.env): Config {
-  const nodeEnv = env.NODE_ENV ?? '';
+  const nodeEnv = env.NODE_ENV?.trim() ?? '';
+  if (!['', 'development', 'production', 'test'].includes(nodeEnv)) {
+    throw new ConfigError(`NODE_ENV must be development, production or test (or unset), got "${nodeEnv}"`);
+  }
   const production = nodeEnv === 'production';
   const seed = int(env, 'SIM_SEED', DEMO_DEFAULTS.SIM_SEED, 0, 2 ** 31 - 1);
   const scale = number(env, 'SIM_SCALE', DEMO_DEFAULTS.SIM_SCALE, 0.01, 1000);
@@ -163,7 +166,7 @@ function resilience(env: Env, vendor: Vendor): ResilienceConfig {
     breakerThreshold: knob('BREAKER_THRESHOLD', 5, 1, 10_000),
     breakerCooldownMs: knob('BREAKER_COOLDOWN_MS', 10_000, 1, 3_600_000),
     maxConcurrent: knob('MAX_CONCURRENT', 32, 1, 1024),
-    maxQueue: knob('MAX_QUEUE', 256, 0, 100_000),
+    maxQueue: knob('MAX_QUEUE', 4_096, 0, 100_000),
     timeouts: {
       connectMs: knob('CONNECT_TIMEOUT_MS', 2_000, 1, 600_000),
       headersMs: knob('HEADERS_TIMEOUT_MS', 10_000, 1, 600_000),

@@ -182,8 +182,22 @@ export function formatError(
   error: unknown,
   options: { devMode: boolean; log?: (error: unknown) => void },
 ): GraphQLFormattedError {
-  const code = formatted.extensions?.code;
   const original = unwrapResolverError(error);
+  // graphql-js's own request errors (an operation type the schema lacks, e.g. a mutation) carry no
+  // code and wrap nothing: they are the caller's to fix, not bugs to mask.
+  const uncoded =
+    formatted.extensions?.code === undefined || formatted.extensions.code === ErrorCode.INTERNAL_SERVER_ERROR;
+  if (uncoded && original instanceof GraphQLError && !original.originalError && !original.extensions.code) {
+    formatted = { ...formatted, extensions: { ...formatted.extensions, code: ErrorCode.BAD_USER_INPUT } };
+  }
+  if (formatted.message.startsWith('GraphQL introspection is not allowed')) {
+    formatted = {
+      ...formatted,
+      message:
+        'Introspection is off on this gateway (production default); set INTROSPECTION=true to enable it.',
+    };
+  }
+  const code = formatted.extensions?.code;
   const known =
     typeof code === 'string' &&
     KNOWN_CODES.has(code) &&

@@ -6,6 +6,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, HeaderMap, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import {
   ApolloServerPluginLandingPageLocalDefault,
   ApolloServerPluginLandingPageProductionDefault,
@@ -68,8 +69,8 @@ export async function startGateway(config: Config, logger: Logger = createLogger
   const selectionPlugin: ApolloServerPlugin<GatewayContext> = {
     async requestDidStart() {
       return {
-        async didResolveOperation({ document, contextValue }) {
-          contextValue.selection.current = collectSelectedFields(schema, document);
+        async didResolveOperation({ document, contextValue, request }) {
+          contextValue.selection.current = collectSelectedFields(schema, document, request.variables ?? {});
         },
       };
     },
@@ -96,6 +97,8 @@ export async function startGateway(config: Config, logger: Logger = createLogger
           ),
       }),
     plugins: [
+      // No cache hints are used; the default cache-control plugin would wrap every resolver.
+      ApolloServerPluginCacheControlDisabled(),
       selectionPlugin,
       createLimitsPlugin(schema, config.limits),
       config.production
@@ -152,7 +155,9 @@ export async function startGateway(config: Config, logger: Logger = createLogger
       res.writeHead(204).end();
       return;
     }
-    if (!isAuthorized(config.auth.apiKeys, req.headers)) {
+    // The landing page (Sandbox) is static HTML; the key is then set in Sandbox's own headers.
+    const landingPage = req.method === 'GET' && !url.search && /text\/html/.test(req.headers.accept ?? '');
+    if (!landingPage && !isAuthorized(config.auth.apiKeys, req.headers)) {
       res.setHeader('www-authenticate', 'Bearer realm="fleetgraph"');
       sendJson(res, 401, {
         errors: [
@@ -276,6 +281,8 @@ export async function startGateway(config: Config, logger: Logger = createLogger
 
 const ALLOWED_HEADERS = [
   'content-type',
+  'x-api-key',
+  'x-request-id',
   'apollo-require-preflight',
   'x-apollo-operation-name',
   'apollographql-client-name',
@@ -290,6 +297,7 @@ const ALLOWED_HEADERS = [
 function cors(req: IncomingMessage, res: ServerResponse): void {
   const origin = req.headers.origin;
   res.setHeader('access-control-allow-origin', origin ?? '*');
+  res.setHeader('access-control-expose-headers', 'x-request-id');
   res.setHeader('vary', 'origin');
   if (req.method === 'OPTIONS') {
     res.setHeader('access-control-allow-methods', 'GET, POST, OPTIONS');

@@ -638,7 +638,7 @@ export type Pod = Node & {
   /** The pod's IP address. */
   ip?: Maybe<Scalars['String']['output']>;
   /** Measurements of the pod over a time range, one series per metric type (and per GPU for per-GPU types). */
-  metrics: Array<MetricSeries>;
+  metrics?: Maybe<Array<MetricSeries>>;
   /** The pod's Kubernetes name. */
   name: Scalars['String']['output'];
   /** The node the pod is scheduled on. */
@@ -1627,7 +1627,7 @@ export type PodResolvers<ContextType = GatewayContext, ParentType extends Resolv
   deletedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   ip?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  metrics?: Resolver<Array<ResolversTypes['MetricSeries']>, ParentType, ContextType, RequireFields<PodMetricsArgs, 'end' | 'samples' | 'start' | 'types'>>;
+  metrics?: Resolver<Maybe<Array<ResolversTypes['MetricSeries']>>, ParentType, ContextType, RequireFields<PodMetricsArgs, 'end' | 'samples' | 'start' | 'types'>>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   nodeName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   nodePool?: Resolver<Maybe<ResolversTypes['NodePool']>, ParentType, ContextType>;

@@ -18,6 +18,7 @@
  * `__typename` cost nothing: they are answered from the schema in memory.
  */
 import {
+  GraphQLError,
   GraphQLIncludeDirective,
   GraphQLSkipDirective,
   Kind,
@@ -38,7 +39,14 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { badUserInput } from '../errors.js';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../pagination/connection.js';
+import {
+  DEFAULT_PAGE_SIZE,
+  MAX_PAGE_SIZE,
+  assertCursorShape,
+  parseConnectionArgs,
+  type ConnectionArgs,
+} from '../pagination/connection.js';
+import { MAX_WARM_POOL_COUNT_PAGES } from '../vendors/gitpod/api.js';
 import { GITPOD_MAX_PAGE_SIZE } from '../vendors/gitpod/client.js';
 import { decodeGlobalId, type NodeType } from './global-id.js';
 import { MAX_NODE_IDS } from './schema.js';
@@ -112,10 +120,10 @@ export const CONNECTION_CALLS: Readonly<Record<string, (call: ConnectionCall) =>
   // The whole workload (or revision) is fetched once and paged in memory; totalCount is free.
   'Query.workloadPods': () => 1,
   'Query.revisionPods': () => 1,
-  // Gitpod pages hold at most 100 warm pools and a page asks for one more than it returns; with no
-  // count, totalCount walks the list again (at least one more call).
+  // Gitpod pages hold at most 100 warm pools and a page asks for exactly its size; with no count,
+  // totalCount walks the list again, at most MAX_WARM_POOL_COUNT_PAGES calls (it refuses more).
   'Query.warmPools': ({ pageSize, totalCount }) =>
-    Math.ceil((pageSize + 1) / GITPOD_MAX_PAGE_SIZE) + (totalCount ? 1 : 0),
+    Math.ceil(Math.max(pageSize, 1) / GITPOD_MAX_PAGE_SIZE) + (totalCount ? MAX_WARM_POOL_COUNT_PAGES : 0),
 };
 
 /**
@@ -133,6 +141,32 @@ export const FIELD_CALLS: Readonly<
   // One get_workload_pod_metrics per pod, all asked types in one call; none for an empty `types`.
   'Pod.metrics': ({ args, parents }) => (Array.isArray(args.types) && args.types.length > 0 ? parents : 0),
 };
+
+/**
+ * Nested connections are resolved once their parents arrive, after upstream calls: their Relay
+ * arguments (bounds, direction, cursor shape) are checked here, before any call, so a bad nested
+ * `first` refuses the whole operation instead of failing once per parent after the parent's call.
+ */
+function checkNestedConnectionArgs(
+  coordinate: string,
+  connectionType: string,
+  args: Record<string, unknown>,
+): void {
+  try {
+    parseConnectionArgs(args as ConnectionArgs, {
+      backward: connectionType === 'PodConnection',
+      what: coordinate,
+    });
+    for (const argument of ['after', 'before'] as const) {
+      const cursor = args[argument];
+      if (typeof cursor === 'string') assertCursorShape(cursor, argument);
+    }
+  } catch (error) {
+    if (!(error instanceof GraphQLError)) throw error;
+    const message = error.message.startsWith(coordinate) ? error.message : `${coordinate}: ${error.message}`;
+    throw badUserInput(message, { ...error.extensions, http: { status: 400 } });
+  }
+}
 
 /** How many names one Fireworks OR-filter lookup carries (as fireworks/api.ts chunks them). */
 const NAMES_PER_LOOKUP = 50;
@@ -253,6 +287,7 @@ class CostWalker {
     if (isLeafType(returnType)) return cost;
 
     if (isConnectionType(returnType)) {
+      if (parent !== this.schema.getQueryType()) checkNestedConnectionArgs(coordinate, returnType.name, args);
       const pageSize = pageSizeOf(args);
       const selected = this.collectFields(returnType, subSelections);
       const totalCount = [...selected.values()].some((nodes) => nodes[0]?.name.value === 'totalCount');

@@ -6,37 +6,82 @@
  * identical calls still coincide.
  */
 import {
+  GraphQLIncludeDirective,
+  GraphQLSkipDirective,
   TypeInfo,
+  getDirectiveValues,
   getNamedType,
   isObjectType,
   visit,
   visitWithTypeInfo,
+  Kind,
+  type ASTNode,
   type DocumentNode,
+  type FragmentDefinitionNode,
   type GraphQLSchema,
 } from 'graphql';
 
 /** Object type name → names of the fields selected on it. */
 export type SelectedFields = ReadonlyMap<string, ReadonlySet<string>>;
 
-/** Given a schema and a parsed operation, returns the fields selected per object type. */
-export function collectSelectedFields(schema: GraphQLSchema, document: DocumentNode): SelectedFields {
+/**
+ * Given a schema, a parsed operation and its variables, returns the fields selected per object
+ * type; fields, fragments and spreads excluded by `@skip`/`@include` are left out with their
+ * subtrees, so a skipped field never widens an upstream request.
+ */
+export function collectSelectedFields(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Record<string, unknown> = {},
+): SelectedFields {
   const selected = new Map<string, Set<string>>();
-  const typeInfo = new TypeInfo(schema);
-  visit(
-    document,
-    visitWithTypeInfo(typeInfo, {
-      Field(node) {
-        const parent = typeInfo.getParentType();
-        if (!parent) return;
-        const targets = isObjectType(parent) ? [parent.name] : possibleTypeNames(schema, parent.name);
-        for (const name of targets) {
-          let fields = selected.get(name);
-          if (!fields) selected.set(name, (fields = new Set()));
-          fields.add(node.name.value);
-        }
-      },
-    }),
-  );
+  const excluded = (node: ASTNode): boolean => {
+    try {
+      const skip = getDirectiveValues(GraphQLSkipDirective, node as never, variables);
+      const include = getDirectiveValues(GraphQLIncludeDirective, node as never, variables);
+      return skip?.if === true || include?.if === false;
+    } catch {
+      return false; // an invalid directive argument is reported by validation, not here
+    }
+  };
+  // Walk the operations, then only the fragments a non-excluded spread reaches (each once).
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  }
+  const queue: ASTNode[] = document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION);
+  const reached = new Set<string>();
+  for (let node = queue.shift(); node; node = queue.shift()) {
+    const typeInfo = new TypeInfo(schema);
+    visit(
+      node,
+      visitWithTypeInfo(typeInfo, {
+        InlineFragment(inline) {
+          if (excluded(inline)) return false;
+        },
+        FragmentSpread(spread) {
+          if (excluded(spread)) return false;
+          const name = spread.name.value;
+          const fragment = fragments.get(name);
+          if (fragment && !reached.has(name)) {
+            reached.add(name);
+            queue.push(fragment);
+          }
+        },
+        Field(field) {
+          if (excluded(field)) return false;
+          const parent = typeInfo.getParentType();
+          if (!parent) return;
+          const targets = isObjectType(parent) ? [parent.name] : possibleTypeNames(schema, parent.name);
+          for (const name of targets) {
+            let fields = selected.get(name);
+            if (!fields) selected.set(name, (fields = new Set()));
+            fields.add(field.name.value);
+          }
+        },
+      }),
+    );
+  }
   return selected;
 }
 

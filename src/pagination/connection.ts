@@ -10,8 +10,9 @@
  *   the upstream position (page token + index inside that page, or an offset) and a binding, a
  *   digest of the connection and its filter/order. A cursor presented to another connection, or
  *   with another filter or order, or malformed, is refused before any upstream call.
- * - Pages are exact: each fetch asks for one item more than it returns, so `hasNextPage` is
- *   known without a second round trip, whatever the upstream page size.
+ * - Pages are exact, with one upstream call per page in the usual case: offset pages ask for one
+ *   item more than they return; token pages ask for exactly the page and read `hasNextPage` from
+ *   the presence of the next-page token, which the vendors omit exactly on the last page.
  */
 import { createHash } from 'node:crypto';
 import { badUserInput } from '../errors.js';
@@ -65,7 +66,7 @@ export interface Connection<T> {
  */
 export function parseConnectionArgs(
   args: ConnectionArgs,
-  options: { backward: boolean; what: string },
+  options: { backward: boolean; what: string; orderable?: boolean },
 ): PageRequest {
   const { first, after, last, before } = args;
   for (const [name, value] of [
@@ -91,7 +92,9 @@ export function parseConnectionArgs(
   if (backwardAsked && !options.backward) {
     throw badUserInput(
       `${options.what} can only be paged forwards (the upstream's page tokens do not go back): ` +
-        'use `first` and `after`, and reverse `orderBy.direction` to start from the other end.',
+        (options.orderable === false
+          ? 'use `first` and `after`.'
+          : 'use `first` and `after`, and reverse `orderBy.direction` to start from the other end.'),
       { argument: hasLast ? 'last' : 'before' },
     );
   }
@@ -152,6 +155,27 @@ export function decodeCursor<P>(
   isPosition: (value: unknown) => value is P,
   argument: 'after' | 'before',
 ): P {
+  const payload = assertCursorShape(cursor, argument);
+  if (payload.b !== binding) {
+    throw badUserInput(
+      `\`${argument}\` belongs to another connection, or to this one with another filter or orderBy. ` +
+        'Cursors only resume the connection and arguments that issued them: restart from the first page.',
+      { argument },
+    );
+  }
+  if (!isPosition(payload.p)) {
+    throw badUserInput(`\`${argument}\` is not a valid cursor. Use a cursor from this connection's edges.`, {
+      argument,
+    });
+  }
+  return payload.p;
+}
+
+/**
+ * Given a cursor, returns its payload when it is one `encodeCursor` could have made (whatever its
+ * binding), or throws BAD_USER_INPUT; lets nested connections be checked before their parents load.
+ */
+export function assertCursorShape(cursor: string, argument: 'after' | 'before'): { b: string; p: unknown } {
   let decoded: unknown;
   try {
     if (cursor.length > 4096 || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw new Error('not base64url');
@@ -169,19 +193,7 @@ export function decodeCursor<P>(
       { argument },
     );
   }
-  if (payload.b !== binding) {
-    throw badUserInput(
-      `\`${argument}\` belongs to another connection, or to this one with another filter or orderBy. ` +
-        'Cursors only resume the connection and arguments that issued them: restart from the first page.',
-      { argument },
-    );
-  }
-  if (!isPosition(payload.p)) {
-    throw badUserInput(`\`${argument}\` is not a valid cursor. Use a cursor from this connection's edges.`, {
-      argument,
-    });
-  }
-  return payload.p;
+  return { b: payload.b, p: payload.p };
 }
 
 /** Turns an adapter's page into a Relay connection, giving every edge its cursor. */
@@ -202,7 +214,10 @@ export function toConnection<T, P>(page: Page<T, P>, binding: string): Connectio
 // ---------------------------------------------------------------------------------------------
 // Page-token style (Fireworks AIP-158, Gitpod Connect): forward only.
 
-/** Where an item sits upstream: the token of the page it came in (`''` = first page) and its index. */
+/**
+ * Where an item sits upstream: the token of the page it came in (`''` = first page) and its index;
+ * index -1 with the next page's token marks the last item of a page (resume at that token).
+ */
 export interface TokenPosition {
   t: string;
   i: number;
@@ -216,7 +231,7 @@ export function isTokenPosition(value: unknown): value is TokenPosition {
     v !== null &&
     typeof v.t === 'string' &&
     Number.isInteger(v.i) &&
-    v.i >= 0 &&
+    v.i >= -1 &&
     v.i < 1e6
   );
 }
@@ -231,35 +246,43 @@ export interface TokenPage<T> {
  * Returns the `count` items after `after` (or from the start), fetching pages by token.
  *
  * A page token marks where a page starts, independent of the page size (AIP-158 lets the size
- * change between calls), so resuming re-requests the cursor's page with a size that reaches one
- * item past the wanted ones, and usually needs a single upstream call.
+ * change between calls), so each call asks for exactly the items still wanted. `hasNextPage`
+ * comes from the vendors' contract that the next-page token is omitted exactly on the last page
+ * (Fireworks' ListX documentation, Gitpod's pagination): no look-ahead item is needed. When the
+ * page ends with the last edge, that edge's cursor points at the next page's start (index -1), so
+ * walking a connection reads every upstream item once: one call per page.
  */
 export async function paginateByToken<T>(
   fetchPage: (token: string | undefined, pageSize: number) => Promise<TokenPage<T>>,
   options: { count: number; after?: TokenPosition; maxPageSize: number },
 ): Promise<Page<T, TokenPosition>> {
-  const want = options.count + 1;
   const collected: PositionedNode<T, TokenPosition>[] = [];
   let token = options.after?.t;
   let skip = options.after ? options.after.i + 1 : 0;
+  let hasNextPage = false;
   for (;;) {
-    const pageSize = Math.max(1, Math.min(options.maxPageSize, skip + want - collected.length));
+    const pageSize = Math.max(1, Math.min(options.maxPageSize, skip + options.count - collected.length));
     const page = await fetchPage(token === '' ? undefined : token, pageSize);
-    for (let j = skip; j < page.items.length && collected.length < want; j++) {
+    let j = skip;
+    for (; j < page.items.length && collected.length < options.count; j++) {
       collected.push({ node: page.items[j] as T, position: { t: token ?? '', i: j } });
     }
-    if (collected.length >= want || !page.nextToken) break;
-    if (page.nextToken === token) break; // a token that does not advance would loop forever
-    token = page.nextToken;
+    const next = page.nextToken !== undefined && page.nextToken !== token ? page.nextToken : undefined;
+    if (collected.length >= options.count) {
+      hasNextPage = j < page.items.length || next !== undefined;
+      const last = collected[collected.length - 1];
+      if (last && next !== undefined && j >= page.items.length && last.position.t === (token ?? '')) {
+        last.position = { t: next, i: -1 };
+      }
+      break;
+    }
+    if (next === undefined) break; // the last page (or a token that does not advance)
+    token = next;
     // AIP-158 lets a page come back shorter than asked even when more items follow, so the
     // cursor's page may now end before the cursor: skip the rest on the next page, not nothing.
     skip = Math.max(0, skip - page.items.length);
   }
-  return {
-    items: collected.slice(0, options.count),
-    hasNextPage: collected.length > options.count,
-    hasPreviousPage: options.after !== undefined,
-  };
+  return { items: collected, hasNextPage, hasPreviousPage: options.after !== undefined };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -224,6 +224,9 @@ describe('production mode', () => {
       );
     const introspection = await post('{ __schema { types { name } } }');
     expect(introspection.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(introspection.errors?.[0]?.message).toBe(
+      'Introspection is off on this gateway (production default); set INTROSPECTION=true to enable it.',
+    );
     const typo = await post('{ clustrs(first: 1) { totalCount } }');
     expect(typo.errors?.[0]?.message).toBe('Cannot query field "clustrs" on type "Query".');
     expect(JSON.stringify(typo)).not.toContain('stacktrace');

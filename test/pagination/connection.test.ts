@@ -231,6 +231,7 @@ describe('encodeCursor / decodeCursor', () => {
       ['first page', { t: '', i: 0 }],
       ['later page', { t: 'CiQ0Zj+/=', i: 41 }],
       ['non-ASCII token', { t: 'pågé-✓', i: 999_999 }],
+      ["last item of a page: index -1 with the next page's token", { t: 'CiQ0Zj+/=', i: -1 }],
     ])('token position, %s', (_, position) => {
       const cursor = encodeCursor(BINDING, position);
       expect(cursor).toMatch(/^[A-Za-z0-9_-]+$/);
@@ -311,7 +312,7 @@ describe('encodeCursor / decodeCursor', () => {
       ['no position', undefined],
       ['null', null],
       ['token not a string', { t: 3, i: 0 }],
-      ['negative index', { t: '', i: -1 }],
+      ['index below -1', { t: '', i: -2 }],
       ['fractional index', { t: '', i: 1.5 }],
       ['index too large', { t: '', i: 1e6 }],
       ['index as a string', { t: '', i: '0' }],
@@ -419,6 +420,8 @@ interface TokenUpstreamOptions {
  */
 function tokenUpstream<T>(items: readonly T[], options: TokenUpstreamOptions) {
   const calls: [string | undefined, number][] = [];
+  /** Every item served, in the order served. */
+  const served: T[] = [];
   async function fetchPage(token: string | undefined, pageSize: number): Promise<TokenPage<T>> {
     calls.push([token, pageSize]);
     const start = token === undefined ? 0 : Number(token);
@@ -428,9 +431,10 @@ function tokenUpstream<T>(items: readonly T[], options: TokenUpstreamOptions) {
     const size = Math.min(pageSize, options.maxPageSize, options.cap?.(calls.length - 1) ?? Infinity);
     const end = Math.min(items.length, start + size);
     const next = options.tokenOnFullPage ? end - start === size : end < items.length;
+    served.push(...items.slice(start, end));
     return { items: items.slice(start, end), ...(next ? { nextToken: String(end) } : {}) };
   }
-  return { fetchPage, calls };
+  return { fetchPage, calls, served };
 }
 
 /** The offset in the upstream list of the item a token position names. */
@@ -442,52 +446,71 @@ describe('paginateByToken', () => {
   describe('pages of A..E from an upstream serving the size asked', () => {
     it.each<[string, { count: number; after?: TokenPosition; maxPageSize?: number }, unknown, unknown]>([
       [
-        'first 2',
+        "first 2: asks for 2, and B's cursor resumes at the next page's token",
         { count: 2 },
         {
           items: [
             { node: 'A', position: { t: '', i: 0 } },
-            { node: 'B', position: { t: '', i: 1 } },
+            { node: 'B', position: { t: '2', i: -1 } },
           ],
           hasNextPage: true,
           hasPreviousPage: false,
         },
-        [[undefined, 3]],
+        [[undefined, 2]],
       ],
       [
-        'first 2 after B',
-        { count: 2, after: { t: '', i: 1 } },
+        'first 2 after B as the first page issued it: reads the next page only',
+        { count: 2, after: { t: '2', i: -1 } },
         {
           items: [
-            { node: 'C', position: { t: '', i: 2 } },
-            { node: 'D', position: { t: '', i: 3 } },
+            { node: 'C', position: { t: '2', i: 0 } },
+            { node: 'D', position: { t: '4', i: -1 } },
           ],
           hasNextPage: true,
           hasPreviousPage: true,
         },
-        [[undefined, 5]],
+        [['2', 2]],
+      ],
+      [
+        'first 2 after B inside its page: re-reads the page up to D',
+        { count: 2, after: { t: '', i: 1 } },
+        {
+          items: [
+            { node: 'C', position: { t: '', i: 2 } },
+            { node: 'D', position: { t: '4', i: -1 } },
+          ],
+          hasNextPage: true,
+          hasPreviousPage: true,
+        },
+        [[undefined, 4]],
       ],
       [
         'first 2 after D',
         { count: 2, after: { t: '', i: 3 } },
         { items: [{ node: 'E', position: { t: '', i: 4 } }], hasNextPage: false, hasPreviousPage: true },
-        [[undefined, 7]],
+        [[undefined, 6]],
+      ],
+      [
+        'first 2 after D as a page ending on D issued it',
+        { count: 2, after: { t: '4', i: -1 } },
+        { items: [{ node: 'E', position: { t: '4', i: 0 } }], hasNextPage: false, hasPreviousPage: true },
+        [['4', 2]],
       ],
       [
         'first 2 after E',
         { count: 2, after: { t: '', i: 4 } },
         { items: [], hasNextPage: false, hasPreviousPage: true },
-        [[undefined, 8]],
+        [[undefined, 7]],
       ],
       [
-        'first 5: exactly the list, no next page',
+        'first 5: exactly the list, no next token, so no next page',
         { count: 5 },
         {
           items: ABCDE.map((node, i) => ({ node, position: { t: '', i } })),
           hasNextPage: false,
           hasPreviousPage: false,
         },
-        [[undefined, 6]],
+        [[undefined, 5]],
       ],
       [
         'first 10',
@@ -497,46 +520,43 @@ describe('paginateByToken', () => {
           hasNextPage: false,
           hasPreviousPage: false,
         },
-        [[undefined, 11]],
+        [[undefined, 10]],
       ],
       ['first 0', { count: 0 }, { items: [], hasNextPage: true, hasPreviousPage: false }, [[undefined, 1]]],
       [
-        'first 0 after D',
+        'first 0 after D: the next token says E follows',
         { count: 0, after: { t: '', i: 3 } },
         { items: [], hasNextPage: true, hasPreviousPage: true },
-        [[undefined, 5]],
+        [[undefined, 4]],
       ],
       [
         'first 0 after E',
         { count: 0, after: { t: '', i: 4 } },
         { items: [], hasNextPage: false, hasPreviousPage: true },
-        [[undefined, 6]],
+        [[undefined, 5]],
       ],
       [
-        'first 3 with a max page size of 2: follows the token',
+        'first 3 with a max page size of 2: follows the token, asking only for the rest',
         { count: 3, maxPageSize: 2 },
         {
           items: [
             { node: 'A', position: { t: '', i: 0 } },
             { node: 'B', position: { t: '', i: 1 } },
-            { node: 'C', position: { t: '2', i: 0 } },
+            { node: 'C', position: { t: '3', i: -1 } },
           ],
           hasNextPage: true,
           hasPreviousPage: false,
         },
         [
           [undefined, 2],
-          ['2', 2],
+          ['2', 1],
         ],
       ],
       [
         'first 1 after C, a cursor of a later page: resumes that page',
         { count: 1, after: { t: '2', i: 0 }, maxPageSize: 2 },
-        { items: [{ node: 'D', position: { t: '2', i: 1 } }], hasNextPage: true, hasPreviousPage: true },
-        [
-          ['2', 2],
-          ['4', 1],
-        ],
+        { items: [{ node: 'D', position: { t: '4', i: -1 } }], hasNextPage: true, hasPreviousPage: true },
+        [['2', 2]],
       ],
     ])('%s', async (_, { maxPageSize = 100, ...options }, expected, calls) => {
       const upstream = tokenUpstream(ABCDE, { maxPageSize });
@@ -547,6 +567,24 @@ describe('paginateByToken', () => {
 
   describe('pages of A..E from an upstream serving at most 3 items a page', () => {
     const cap3 = { maxPageSize: 100, cap: () => 3 };
+
+    /** Walks A..E by `count` from an upstream capped at 3, resuming from each page's last edge. */
+    async function walkCap3(count: number) {
+      const upstream = tokenUpstream(ABCDE, cap3);
+      const pages = [];
+      let after: TokenPosition | undefined;
+      for (;;) {
+        const page = await paginateByToken(upstream.fetchPage, {
+          count,
+          ...(after ? { after } : {}),
+          maxPageSize: 100,
+        });
+        pages.push(page);
+        if (!page.hasNextPage || pages.length > ABCDE.length) break;
+        after = page.items.at(-1)?.position;
+      }
+      return { pages, calls: upstream.calls };
+    }
 
     it('first 4 after A: continues on the next token', async () => {
       const upstream = tokenUpstream(ABCDE, cap3);
@@ -563,66 +601,84 @@ describe('paginateByToken', () => {
         hasPreviousPage: true,
       });
       expect(upstream.calls).toEqual([
-        [undefined, 6],
-        ['3', 3],
+        [undefined, 5],
+        ['3', 2],
       ]);
     });
 
-    it('walks first 2 in three pages, each exact', async () => {
-      const upstream = tokenUpstream(ABCDE, cap3);
-      const first = await paginateByToken(upstream.fetchPage, { count: 2, maxPageSize: 100 });
-      const second = await paginateByToken(upstream.fetchPage, {
-        count: 2,
-        after: { t: '', i: 1 },
-        maxPageSize: 100,
+    it('walks first 2 in three pages, each exact, one call each (the cap never bites)', async () => {
+      expect(await walkCap3(2)).toEqual({
+        pages: [
+          {
+            items: [
+              { node: 'A', position: { t: '', i: 0 } },
+              { node: 'B', position: { t: '2', i: -1 } },
+            ],
+            hasNextPage: true,
+            hasPreviousPage: false,
+          },
+          {
+            items: [
+              { node: 'C', position: { t: '2', i: 0 } },
+              { node: 'D', position: { t: '4', i: -1 } },
+            ],
+            hasNextPage: true,
+            hasPreviousPage: true,
+          },
+          { items: [{ node: 'E', position: { t: '4', i: 0 } }], hasNextPage: false, hasPreviousPage: true },
+        ],
+        calls: [
+          [undefined, 2],
+          ['2', 2],
+          ['4', 2],
+        ],
       });
-      const third = await paginateByToken(upstream.fetchPage, {
-        count: 2,
-        after: { t: '3', i: 0 },
-        maxPageSize: 100,
+    });
+
+    it('walks first 4 in two pages, each exact, the cap splitting the first', async () => {
+      expect(await walkCap3(4)).toEqual({
+        pages: [
+          {
+            items: [
+              { node: 'A', position: { t: '', i: 0 } },
+              { node: 'B', position: { t: '', i: 1 } },
+              { node: 'C', position: { t: '', i: 2 } },
+              { node: 'D', position: { t: '4', i: -1 } },
+            ],
+            hasNextPage: true,
+            hasPreviousPage: false,
+          },
+          { items: [{ node: 'E', position: { t: '4', i: 0 } }], hasNextPage: false, hasPreviousPage: true },
+        ],
+        calls: [
+          [undefined, 4],
+          ['3', 1],
+          ['4', 4],
+        ],
       });
-      expect([first, second, third]).toEqual([
-        {
-          items: [
-            { node: 'A', position: { t: '', i: 0 } },
-            { node: 'B', position: { t: '', i: 1 } },
-          ],
-          hasNextPage: true,
-          hasPreviousPage: false,
-        },
-        {
-          items: [
-            { node: 'C', position: { t: '', i: 2 } },
-            { node: 'D', position: { t: '3', i: 0 } },
-          ],
-          hasNextPage: true,
-          hasPreviousPage: true,
-        },
-        { items: [{ node: 'E', position: { t: '3', i: 1 } }], hasNextPage: false, hasPreviousPage: true },
-      ]);
-      expect(upstream.calls).toEqual([
-        [undefined, 3],
-        [undefined, 5],
-        ['3', 2],
-        ['3', 4],
-      ]);
     });
   });
 
   it('resumes exactly when the upstream now serves a shorter page than the one the cursor came from', async () => {
     // AIP-158 lets a server return fewer items than asked even when more exist: the cursor's
-    // page (token '') had 6 items when E was served, and has 3 now.
+    // page (token '') had 6 items when item-4 was served, and has 3 now. The cursor is a middle edge's
+    // (item-4's), the only kind that names an index inside a page that has a next token.
     const items = letters(10);
     const upstream = tokenUpstream(items, { maxPageSize: 100, cap: (call) => (call === 0 ? 100 : 3) });
-    const first = await paginateByToken(upstream.fetchPage, { count: 5, maxPageSize: 100 });
+    const first = await paginateByToken(upstream.fetchPage, { count: 6, maxPageSize: 100 });
+    const after = first.items[4]?.position;
+    expect(after).toEqual({ t: '', i: 4 });
     const second = await paginateByToken(upstream.fetchPage, {
       count: 5,
-      after: { t: '', i: 4 },
+      ...(after ? { after } : {}),
       maxPageSize: 100,
     });
     expect([first, second]).toEqual([
       {
-        items: items.slice(0, 5).map((node, i) => ({ node, position: { t: '', i } })),
+        items: [
+          ...items.slice(0, 5).map((node, i) => ({ node, position: { t: '', i } })),
+          { node: 'item-5', position: { t: '6', i: -1 } },
+        ],
         hasNextPage: true,
         hasPreviousPage: false,
       },
@@ -640,10 +696,10 @@ describe('paginateByToken', () => {
     ]);
     expect(upstream.calls).toEqual([
       [undefined, 6],
-      [undefined, 11],
-      ['3', 8],
-      ['6', 5],
-      ['9', 2],
+      [undefined, 10],
+      ['3', 7],
+      ['6', 4],
+      ['9', 1],
     ]);
   });
 
@@ -659,8 +715,8 @@ describe('paginateByToken', () => {
       hasPreviousPage: false,
     });
     expect(calls).toEqual([
-      [undefined, 4],
-      ['x', 3],
+      [undefined, 3],
+      ['x', 2],
     ]);
   });
 
@@ -668,13 +724,9 @@ describe('paginateByToken', () => {
     const upstream = tokenUpstream(letters(250), { maxPageSize: 100 });
     const pages = await walkByToken(letters(250), 100, upstream, 100);
     expect(pages.map((page) => page.nodes.length)).toEqual([100, 100, 50]);
-    // A cursor at the end of a full page cannot skip its page: the page is re-read for its token.
+    // The last edge of a full page resumes at the next page's token: one call per page, no re-read.
     expect(upstream.calls).toEqual([
       [undefined, 100],
-      ['100', 1],
-      [undefined, 100],
-      ['100', 100],
-      ['200', 1],
       ['100', 100],
       ['200', 100],
     ]);
@@ -695,39 +747,94 @@ describe('paginateByToken', () => {
   });
 
   describe('walks the whole list with after = endCursor, every item once, flags exact', () => {
-    const upstreams: [string, TokenUpstreamOptions][] = [
-      ['serving the size asked', { maxPageSize: 100 }],
-      ['serving at most 10', { maxPageSize: 10 }],
-      ['serving at most 3 whatever is asked', { maxPageSize: 100, cap: () => 3 }],
+    // Each upstream with the largest page it always serves whole when asked for it: a walk by a
+    // `first` no larger makes exactly one upstream call per page.
+    const upstreams: [string, TokenUpstreamOptions, number][] = [
+      ['serving the size asked', { maxPageSize: 100 }, 100],
+      ['serving at most 10', { maxPageSize: 10 }, 10],
+      ['serving at most 3 whatever is asked', { maxPageSize: 100, cap: () => 3 }, 3],
       [
         'serving pages of varying length',
         { maxPageSize: 100, cap: (call) => [5, 1, 3, 2, 8][call % 5] ?? 1 },
+        1,
       ],
-      ['ending on an empty page', { maxPageSize: 100, tokenOnFullPage: true }],
     ];
-    const cases = upstreams.flatMap(([upstream, options]) =>
-      [0, 1, 5, 37, 250].flatMap((n) => [1, 2, 7, 50, 100].map((first) => ({ upstream, options, n, first }))),
+    const cases = upstreams.flatMap(([upstream, options, whole]) =>
+      [0, 1, 5, 37, 250].flatMap((n) =>
+        [1, 2, 7, 50, 100].map((first) => ({ upstream, options, whole, n, first })),
+      ),
     );
-    it.each(cases)('upstream $upstream, N=$n, first=$first', async ({ options, n, first }) => {
+    it.each(cases)('upstream $upstream, N=$n, first=$first', async ({ options, whole, n, first }) => {
       const items = letters(n);
       const upstream = tokenUpstream(items, options);
       const pages = await walkByToken(items, first, upstream, options.maxPageSize);
       expect(pages.length).toBe(Math.max(1, Math.ceil(n / first)));
       expect(pages.flatMap((page) => page.nodes)).toEqual(items);
+      // every upstream item is read once: no page is re-read for its token
+      expect(upstream.served).toEqual(items);
       expect(upstream.calls.filter(([, size]) => !(size >= 1 && size <= options.maxPageSize))).toEqual([]);
+      if (first <= whole) {
+        expect(upstream.calls).toEqual(pagesOfOneCall(pages.length, first));
+      }
     });
   });
+
+  describe('walks an upstream sending a next token on a full last page (AIP-158 allows it)', () => {
+    const options: TokenUpstreamOptions = { maxPageSize: 100, tokenOnFullPage: true };
+    const cases = [0, 1, 5, 37, 250].flatMap((n) => [1, 2, 7, 50, 100].map((first) => ({ n, first })));
+    const multiple = ({ n, first }: { n: number; first: number }) => n > 0 && n % first === 0;
+
+    it.each(cases.filter((c) => !multiple(c)))(
+      'N=$n, first=$first: exact, N not being a positive multiple of first; one call per page',
+      async ({ n, first }) => {
+        const items = letters(n);
+        const upstream = tokenUpstream(items, options);
+        const pages = await walkByToken(items, first, upstream, 100);
+        expect(pages.length).toBe(Math.max(1, Math.ceil(n / first)));
+        expect(pages.flatMap((page) => page.nodes)).toEqual(items);
+        expect(upstream.served).toEqual(items);
+        expect(upstream.calls).toEqual(pagesOfOneCall(pages.length, first));
+      },
+    );
+
+    it.each(cases.filter(multiple))(
+      'N=$n, first=$first: the documented trade-off, N being a multiple of first: the last full page ' +
+        'claims hasNextPage, and the walk ends on one extra empty page without it; every item once',
+      async ({ n, first }) => {
+        const items = letters(n);
+        const upstream = tokenUpstream(items, options);
+        const pages = await walkByToken(items, first, upstream, 100, { fullLastPageClaimsNext: true });
+        expect(pages.length).toBe(n / first + 1);
+        expect(pages.flatMap((page) => page.nodes)).toEqual(items);
+        expect(pages.at(-2)?.pageInfo.hasNextPage).toBe(true);
+        expect(pages.at(-1)).toEqual({
+          edges: [],
+          nodes: [],
+          pageInfo: { hasNextPage: false, hasPreviousPage: true, startCursor: null, endCursor: null },
+        });
+        expect(upstream.served).toEqual(items);
+        // one call per page, the extra page's included: it reads the empty page the token names
+        expect(upstream.calls).toEqual(pagesOfOneCall(pages.length, first));
+      },
+    );
+  });
+
+  /** The calls of a walk by `first` over `pages` pages when each page takes one call: by offset. */
+  const pagesOfOneCall = (pages: number, first: number) =>
+    Array.from({ length: pages }, (_, k) => [k === 0 ? undefined : String(k * first), first]);
 
   /**
    * Pages through `items` by `first`, resuming from each page's endCursor, and asserts each page
    * whole: the next `first` items, every edge's cursor naming its node's place upstream, and exact
-   * flags. Returns the connections.
+   * flags, except that with `fullLastPageClaimsNext` a page ending on the last item claims a next
+   * page (the next one being empty). Returns the connections.
    */
   async function walkByToken(
     items: readonly string[],
     first: number,
     upstream: ReturnType<typeof tokenUpstream<string>>,
     maxPageSize: number,
+    { fullLastPageClaimsNext = false } = {},
   ) {
     const pages = [];
     let after: TokenPosition | undefined;
@@ -741,7 +848,9 @@ describe('paginateByToken', () => {
         edges: expected.map((node) => ({ cursor: expect.any(String), node })),
         nodes: expected,
         pageInfo: {
-          hasNextPage: start + first < items.length,
+          hasNextPage:
+            start + first < items.length ||
+            (fullLastPageClaimsNext && items.length > 0 && start + first === items.length),
           hasPreviousPage: start > 0,
           startCursor: connection.edges[0]?.cursor ?? null,
           endCursor: connection.edges.at(-1)?.cursor ?? null,

@@ -92,6 +92,9 @@ export function compileNodePoolFilter(filter: NodePoolFilter | null | undefined)
       argument: 'filter.annotationValue',
     });
   }
+  if (filter.annotationKey === '') {
+    throw badUserInput('filter.annotationKey cannot be empty.', { argument: 'filter.annotationKey' });
+  }
   let annotation: string | undefined;
   if (filter.annotationKey) {
     const key = annotationKey(filter.annotationKey);

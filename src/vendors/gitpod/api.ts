@@ -25,6 +25,12 @@ import {
   type GitpodWarmPoolFilter,
 } from './client.js';
 
+/**
+ * Gitpod has no count, so `totalCount` walks the list: at most this many pages of 100 (the cost
+ * estimate counts them), past which the count is refused rather than left to grow with the fleet.
+ */
+export const MAX_WARM_POOL_COUNT_PAGES = 10;
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The key of a warm pool's global ID: what a filtered list needs to find it again. */
@@ -65,10 +71,22 @@ export type GitpodApi = ReturnType<typeof createGitpodApi>;
 export function createGitpodApi(session: UpstreamSession) {
   const client = new GitpodClient(session);
 
-  async function walk(filter: GitpodWarmPoolFilter | undefined): Promise<GitpodWarmPool[]> {
+  async function walk(
+    filter: GitpodWarmPoolFilter | undefined,
+    maxPages = Infinity,
+  ): Promise<GitpodWarmPool[]> {
     const all: GitpodWarmPool[] = [];
     let token: string | undefined;
+    let pages = 0;
     do {
+      if (++pages > maxPages) {
+        throw badUserInput(
+          `Gitpod has no count, and Fleetgraph counts at most ${maxPages * GITPOD_MAX_PAGE_SIZE} warm pools ` +
+            '(one call per 100): this filter matches more. Narrow filter.projectIds or ' +
+            'filter.environmentClassIds, or leave totalCount out.',
+          { argument: 'totalCount' },
+        );
+      }
       const page = await client.listWarmPools({ token, pageSize: GITPOD_MAX_PAGE_SIZE, filter });
       all.push(...page.warmPools);
       token = page.nextToken;
@@ -93,7 +111,7 @@ export function createGitpodApi(session: UpstreamSession) {
       args: ConnectionArgs,
       filter: GitpodWarmPoolFilter | undefined,
     ): Promise<ConnectionResult<GitpodWarmPool>> {
-      const page = parseConnectionArgs(args, { backward: false, what: 'warmPools' });
+      const page = parseConnectionArgs(args, { backward: false, orderable: false, what: 'warmPools' });
       if (page.direction !== 'forward') throw new Error('unreachable: backward paging is refused above');
       const binding = connectionBinding('Query.warmPools', filter ?? null);
       const after =
@@ -111,7 +129,8 @@ export function createGitpodApi(session: UpstreamSession) {
       let total: Promise<number> | undefined;
       return {
         ...toConnection(result, binding),
-        totalCount: () => wholeList ?? (total ??= walk(filter).then((all) => all.length)),
+        totalCount: () =>
+          wholeList ?? (total ??= walk(filter, MAX_WARM_POOL_COUNT_PAGES).then((all) => all.length)),
       };
     },
     /** A warm pool by the key of its global ID, or null when it no longer exists. */

@@ -88,6 +88,11 @@ export function createRunaiApi(session: UpstreamSession, selected: () => Selecte
       totalCount,
       offsetRequest,
     );
+    // A forward page that reaches the end proves the total: no count_pods call needed.
+    if (offsetRequest.direction === 'forward' && !result.hasNextPage) {
+      const start = offsetRequest.after ? offsetRequest.after.o + 1 : 0;
+      if (start === 0 || result.items.length > 0) total ??= Promise.resolve(start + result.items.length);
+    }
     return { ...toConnection(result, binding), totalCount };
   }
 
@@ -96,7 +101,7 @@ export function createRunaiApi(session: UpstreamSession, selected: () => Selecte
   // read from list_pods with `workloadId==` and full verbosity. Deleted pods come from a second
   // walk with `deleted=true`, made only when a lookup misses among the live ones.
   const podsByWorkload = new DataLoader<string, RunaiPod[]>((keys) =>
-    Promise.all(
+    settleEach(
       keys.map(async (key) => {
         const [workloadId = '', flag] = key.split('|');
         const deleted = flag === 'deleted';
@@ -123,7 +128,7 @@ export function createRunaiApi(session: UpstreamSession, selected: () => Selecte
   );
 
   const podsByRevision = new DataLoader<string, RunaiPod[]>((revisionIds) =>
-    Promise.all(revisionIds.map((revisionId) => client.revisionPods(revisionId))),
+    settleEach(revisionIds.map((revisionId) => client.revisionPods(revisionId))),
   );
 
   /** A connection over a list the upstream serves whole; offsets index into it, both directions. */
@@ -197,4 +202,15 @@ export function createRunaiApi(session: UpstreamSession, selected: () => Selecte
       });
     },
   };
+}
+
+/**
+ * Waits for every key's promise and returns a value or an Error per key, so one failing key
+ * (an unknown workload's 404) fails that key's field alone, never its batch neighbours.
+ */
+async function settleEach<T>(promises: Promise<T>[]): Promise<(T | Error)[]> {
+  const settled = await Promise.allSettled(promises);
+  return settled.map((s) =>
+    s.status === 'fulfilled' ? s.value : s.reason instanceof Error ? s.reason : new Error(String(s.reason)),
+  );
 }

@@ -7,6 +7,7 @@ import { encodeGlobalId } from '../../graphql/global-id.js';
 import { keyValues } from '../../graphql/shared.js';
 import { clusterName } from '../fireworks/names.js';
 import { isResourceId } from '../fireworks/names.js';
+import { prefetchCluster } from '../fireworks/resolvers.js';
 import { compilePodFilter, compilePodOrder } from './filter.js';
 
 type RunaiResolvers = Pick<
@@ -53,6 +54,7 @@ export const runaiResolvers: RunaiResolvers = {
     nodePool: (p, _args, ctx) => {
       const id = ctx.join.clusterIdOf(p.clusterId);
       if (!id || !p.currentNodePool || !isResourceId(p.currentNodePool)) return null;
+      prefetchCluster(ctx, clusterName(ctx.fireworks.accountId, id));
       return ctx.fireworks.nodePoolByName.load(
         `${clusterName(ctx.fireworks.accountId, id)}/nodePools/${p.currentNodePool}`,
       );

@@ -1,0 +1,75 @@
+/**
+ * Configuration is validated once: every bad value stops the start with a message naming its
+ * variable; good values land typed, per vendor where the knob is per vendor.
+ */
+import { describe, expect, it } from 'vitest';
+import { ConfigError, DEMO_DEFAULTS, loadConfig } from '../../src/config.js';
+
+describe('loadConfig', () => {
+  it('gives a demo configuration on an empty environment', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(4000);
+    expect(config.fireworks).toMatchObject({
+      demo: true,
+      credential: DEMO_DEFAULTS.FIREWORKS_API_KEY,
+      accountId: 'fleetgraph-demo',
+      baseUrl: 'http://127.0.0.1:4011',
+    });
+    expect(config.runai).toMatchObject({ demo: true, baseUrl: 'http://127.0.0.1:4012' });
+    expect(config.gitpod).toMatchObject({ demo: true, baseUrl: 'http://127.0.0.1:4013' });
+    expect(config.production).toBe(false);
+    expect(config.introspection).toBe(true);
+  });
+
+  it('reads a vendor-specific knob before the UPSTREAM_ one', () => {
+    const config = loadConfig({ UPSTREAM_HEADERS_TIMEOUT_MS: '5000', RUNAI_HEADERS_TIMEOUT_MS: '30000' });
+    expect(config.fireworks.resilience.timeouts.headersMs).toBe(5000);
+    expect(config.runai.resilience.timeouts.headersMs).toBe(30000);
+  });
+
+  it('turns introspection off in production unless asked', () => {
+    expect(loadConfig({ NODE_ENV: 'production' }).introspection).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', INTROSPECTION: 'true' }).introspection).toBe(true);
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, 'PORT must be an integer, got "abc"'],
+    [{ PORT: '70000' }, 'PORT must be between 0 and 65535, got 70000'],
+    [{ NODE_ENV: 'prod' }, 'NODE_ENV must be development, production or test (or unset), got "prod"'],
+    [{ FIREWORKS_BASE_URL: 'ftp://x' }, 'FIREWORKS_BASE_URL must use http or https, got "ftp:"'],
+    [
+      { FIREWORKS_BASE_URL: 'not a url' },
+      'FIREWORKS_BASE_URL must be an absolute http(s) URL, got "not a url"',
+    ],
+    [
+      { RUNAI_BASE_URL: 'https://x.run.ai' },
+      'RUNAI_TOKEN is required when RUNAI_BASE_URL is set (the runai credential)',
+    ],
+    [
+      { GITPOD_BASE_URL: 'https://u:p@x', GITPOD_API_KEY: 'k' },
+      'GITPOD_BASE_URL must not contain credentials, a query or a fragment',
+    ],
+    [
+      { RUNAI_CLUSTER_MAP: '{bad' },
+      'RUNAI_CLUSTER_MAP must be a JSON object {"<fireworks cluster id>": "<run:ai cluster uuid>"}',
+    ],
+    [{ RUNAI_CLUSTER_MAP: '{"a": "nope"}' }, 'RUNAI_CLUSTER_MAP["a"] must be a UUID, got "nope"'],
+    [{ SIM_SCALE: '0' }, 'SIM_SCALE must be between 0.01 and 1000, got 0'],
+    [{ INTROSPECTION: 'yes' }, 'INTROSPECTION must be true or false, got "yes"'],
+    [
+      { LOG_LEVEL: 'loud' },
+      'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"',
+    ],
+    [
+      { GATEWAY_API_KEYS: 'short' },
+      'GATEWAY_API_KEYS must be a comma-separated list of keys of 16+ printable characters',
+    ],
+    [
+      { FIREWORKS_ACCOUNT_ID: 'Bad Account' },
+      'FIREWORKS_ACCOUNT_ID must be a Fireworks account id (a-z, 0-9, -), got "Bad Account"',
+    ],
+    [{ RUNAI_MAX_ATTEMPTS: '0' }, 'RUNAI_MAX_ATTEMPTS must be between 1 and 10, got 0'],
+  ])('refuses %j: %s', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(new ConfigError(message));
+  });
+});
