@@ -9,6 +9,8 @@
  */
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
+import { rpcCodeName, type RpcCodeName } from './vendors/fireworks/rpc-status.js';
+import { isConnectCode, type ConnectCode } from './vendors/gitpod/connect-errors.js';
 
 /** The closed set of error codes. */
 export const ErrorCode = {
@@ -82,28 +84,29 @@ export class UpstreamError extends GraphQLError {
   }
 }
 
-// google.rpc.Code numbers (seed 000) → gateway code.
-const GRPC_CODES: Record<number, ErrorCode> = {
-  1: ErrorCode.UPSTREAM_ERROR, // CANCELLED
-  2: ErrorCode.UPSTREAM_ERROR, // UNKNOWN
-  3: ErrorCode.BAD_USER_INPUT, // INVALID_ARGUMENT
-  4: ErrorCode.UPSTREAM_TIMEOUT, // DEADLINE_EXCEEDED
-  5: ErrorCode.NOT_FOUND,
-  6: ErrorCode.UPSTREAM_ERROR, // ALREADY_EXISTS
-  7: ErrorCode.FORBIDDEN, // PERMISSION_DENIED
-  8: ErrorCode.RATE_LIMITED, // RESOURCE_EXHAUSTED
-  9: ErrorCode.BAD_USER_INPUT, // FAILED_PRECONDITION
-  10: ErrorCode.UPSTREAM_ERROR, // ABORTED
-  11: ErrorCode.BAD_USER_INPUT, // OUT_OF_RANGE
-  12: ErrorCode.UPSTREAM_ERROR, // UNIMPLEMENTED
-  13: ErrorCode.UPSTREAM_ERROR, // INTERNAL
-  14: ErrorCode.UPSTREAM_UNAVAILABLE, // UNAVAILABLE
-  15: ErrorCode.UPSTREAM_ERROR, // DATA_LOSS
-  16: ErrorCode.UNAUTHENTICATED,
+// google.rpc codes (seed 000) → gateway code; the body carries the code's number.
+const GRPC_CODES: Record<RpcCodeName, ErrorCode | undefined> = {
+  OK: undefined,
+  CANCELLED: ErrorCode.UPSTREAM_ERROR,
+  UNKNOWN: ErrorCode.UPSTREAM_ERROR,
+  INVALID_ARGUMENT: ErrorCode.BAD_USER_INPUT,
+  DEADLINE_EXCEEDED: ErrorCode.UPSTREAM_TIMEOUT,
+  NOT_FOUND: ErrorCode.NOT_FOUND,
+  ALREADY_EXISTS: ErrorCode.UPSTREAM_ERROR,
+  PERMISSION_DENIED: ErrorCode.FORBIDDEN,
+  RESOURCE_EXHAUSTED: ErrorCode.RATE_LIMITED,
+  FAILED_PRECONDITION: ErrorCode.BAD_USER_INPUT,
+  ABORTED: ErrorCode.UPSTREAM_ERROR,
+  OUT_OF_RANGE: ErrorCode.BAD_USER_INPUT,
+  UNIMPLEMENTED: ErrorCode.UPSTREAM_ERROR,
+  INTERNAL: ErrorCode.UPSTREAM_ERROR,
+  UNAVAILABLE: ErrorCode.UPSTREAM_UNAVAILABLE,
+  DATA_LOSS: ErrorCode.UPSTREAM_ERROR,
+  UNAUTHENTICATED: ErrorCode.UNAUTHENTICATED,
 };
 
 // Connect protocol codes → gateway code.
-const CONNECT_CODES: Record<string, ErrorCode> = {
+const CONNECT_CODES: Record<ConnectCode, ErrorCode> = {
   canceled: ErrorCode.UPSTREAM_ERROR,
   unknown: ErrorCode.UPSTREAM_ERROR,
   invalid_argument: ErrorCode.BAD_USER_INPUT,
@@ -141,8 +144,12 @@ export function codeForStatus(status: number): ErrorCode {
  */
 export function codeForUpstreamAnswer(vendor: Vendor, status: number, body: unknown): ErrorCode {
   const code = (body as { code?: unknown } | null)?.code;
-  if (vendor === 'fireworks' && typeof code === 'number' && GRPC_CODES[code]) return GRPC_CODES[code];
-  if (vendor === 'gitpod' && typeof code === 'string' && CONNECT_CODES[code]) return CONNECT_CODES[code];
+  if (vendor === 'fireworks' && typeof code === 'number') {
+    const name = rpcCodeName(code);
+    const mapped = name && GRPC_CODES[name];
+    if (mapped) return mapped;
+  }
+  if (vendor === 'gitpod' && isConnectCode(code)) return CONNECT_CODES[code];
   return codeForStatus(status);
 }
 

@@ -5,14 +5,14 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApolloServer, HeaderMap, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
+import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import {
   ApolloServerPluginLandingPageLocalDefault,
   ApolloServerPluginLandingPageProductionDefault,
 } from '@apollo/server/plugin/landingPage/default';
 import type { Config } from './config.js';
-import { formatError } from './errors.js';
+import { formatError, type ErrorCode } from './errors.js';
 import { createLogger, requestId, scrub } from './logging.js';
 import { isAuthorized } from './auth.js';
 import type { Logger } from 'pino';
@@ -110,10 +110,7 @@ export async function startGateway(config: Config, logger: Logger = createLogger
 
   const server = createServer((req, res) => {
     handle(req, res).catch(() => {
-      if (!res.headersSent)
-        sendJson(res, 500, {
-          errors: [{ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
-        });
+      if (!res.headersSent) sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'Unexpected error.');
     });
   });
 
@@ -124,14 +121,7 @@ export async function startGateway(config: Config, logger: Logger = createLogger
     cors(req, res);
     if (stopping) {
       res.setHeader('connection', 'close');
-      sendJson(res, 503, {
-        errors: [
-          {
-            message: 'The gateway is shutting down; retry on another replica.',
-            extensions: { code: 'UPSTREAM_UNAVAILABLE' },
-          },
-        ],
-      });
+      sendError(res, 503, 'UPSTREAM_UNAVAILABLE', 'The gateway is shutting down; retry on another replica.');
       return;
     }
     if (url.pathname === '/healthz') {
@@ -144,11 +134,7 @@ export async function startGateway(config: Config, logger: Logger = createLogger
       return;
     }
     if (url.pathname !== '/graphql' && url.pathname !== '/') {
-      sendJson(res, 404, {
-        errors: [
-          { message: `Not found: the GraphQL endpoint is /graphql.`, extensions: { code: 'NOT_FOUND' } },
-        ],
-      });
+      sendError(res, 404, 'NOT_FOUND', `Not found: the GraphQL endpoint is /graphql.`);
       return;
     }
     if (req.method === 'OPTIONS') {
@@ -159,27 +145,23 @@ export async function startGateway(config: Config, logger: Logger = createLogger
     const landingPage = req.method === 'GET' && !url.search && /text\/html/.test(req.headers.accept ?? '');
     if (!landingPage && !isAuthorized(config.auth.apiKeys, req.headers)) {
       res.setHeader('www-authenticate', 'Bearer realm="fleetgraph"');
-      sendJson(res, 401, {
-        errors: [
-          {
-            message: 'This gateway requires an API key: send Authorization: Bearer <key> or x-api-key.',
-            extensions: { code: 'UNAUTHENTICATED' },
-          },
-        ],
-      });
+      sendError(
+        res,
+        401,
+        'UNAUTHENTICATED',
+        'This gateway requires an API key: send Authorization: Bearer <key> or x-api-key.',
+      );
       return;
     }
     const started = process.hrtime.bigint();
     const body = await readBody(req, config.limits.maxBodyBytes);
     if (body === undefined) {
-      sendJson(res, 413, {
-        errors: [
-          {
-            message: `Request body exceeds the limit of ${config.limits.maxBodyBytes} bytes (MAX_BODY_BYTES).`,
-            extensions: { code: 'BAD_REQUEST' },
-          },
-        ],
-      });
+      sendError(
+        res,
+        413,
+        'BAD_REQUEST',
+        `Request body exceeds the limit of ${config.limits.maxBodyBytes} bytes (MAX_BODY_BYTES).`,
+      );
       return;
     }
     const headers = new HeaderMap();
@@ -196,9 +178,7 @@ export async function startGateway(config: Config, logger: Logger = createLogger
       try {
         parsedBody = JSON.parse(body);
       } catch {
-        sendJson(res, 400, {
-          errors: [{ message: 'The request body is not valid JSON.', extensions: { code: 'BAD_REQUEST' } }],
-        });
+        sendError(res, 400, 'BAD_REQUEST', 'The request body is not valid JSON.');
         return;
       }
     } else if (req.method === 'POST' && body.length > 0) {
@@ -320,6 +300,11 @@ async function readBody(req: IncomingMessage, maxBytes: number): Promise<string 
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** Answers a request-level error in the GraphQL response shape, with a code from the closed set. */
+function sendError(res: ServerResponse, status: number, code: ErrorCode, message: string): void {
+  sendJson(res, status, { errors: [{ message, extensions: { code } }] });
+}
+
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
@@ -328,5 +313,3 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   });
   res.end(text);
 }
-
-export type { BaseContext };

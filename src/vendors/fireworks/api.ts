@@ -28,7 +28,7 @@ import {
   type ListParams,
 } from './client.js';
 import { and, namePrefixPattern, or } from './filter.js';
-import { clusterName, parentClusterName } from './names.js';
+import { parentClusterName } from './names.js';
 import { readMaskFor } from './read-mask.js';
 
 /** How many names one OR-filter lookup carries (keeps the filter well under URL limits). */
@@ -291,6 +291,5 @@ export function createFireworksApi(
         'NodePool.batchJobs',
       );
     },
-    clusterNameOf: (id: string) => clusterName(accountId, id),
   };
 }

@@ -23,6 +23,7 @@ export type FireworksPythonExecutor = Schemas['gatewayPythonExecutor'];
 export type FireworksNotebookExecutor = Schemas['gatewayNotebookExecutor'];
 export type FireworksShellExecutor = Schemas['gatewayShellExecutor'];
 export type FireworksStatus = Schemas['gatewayStatus'];
+export type FireworksBatchJobState = Schemas['gatewayBatchJobState'];
 
 /** AIP-158 list parameters. */
 export interface ListParams {

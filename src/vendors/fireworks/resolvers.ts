@@ -6,6 +6,7 @@
 import { notFound } from '../../errors.js';
 import type { Resolvers } from '../../generated/graphql.js';
 import type { GatewayContext } from '../../graphql/context.js';
+import type { FireworksBatchJobState } from './client.js';
 import { encodeGlobalId } from '../../graphql/global-id.js';
 import { emptyConnection, keyValues } from '../../graphql/shared.js';
 import {
@@ -224,18 +225,21 @@ function stateCounts(map: Record<string, number> | undefined) {
     .map(([state, count]) => ({ state: state as never, count }));
 }
 
-const BATCH_JOB_STATES = new Set([
-  'STATE_UNSPECIFIED',
-  'CREATING',
-  'QUEUED',
-  'PENDING',
-  'RUNNING',
-  'COMPLETED',
-  'FAILED',
-  'CANCELLING',
-  'CANCELLED',
-  'DELETING',
-]);
+// Keyed by the wire enum, so the compiler keeps it complete when the OpenAPI document changes.
+const BATCH_JOB_STATES = new Set(
+  Object.keys({
+    STATE_UNSPECIFIED: true,
+    CREATING: true,
+    QUEUED: true,
+    PENDING: true,
+    RUNNING: true,
+    COMPLETED: true,
+    FAILED: true,
+    CANCELLING: true,
+    CANCELLED: true,
+    DELETING: true,
+  } satisfies Record<FireworksBatchJobState, true>),
+);
 
 /**
  * When the operation will ask a node pool for its cluster, the cluster's name is already known
