@@ -79,6 +79,11 @@ export interface Config {
   gitpod: UpstreamConfig;
   /** Fireworks cluster id → Run:ai cluster UUID (`RUNAI_CLUSTER_MAP`); empty = demo mapping. */
   runaiClusterMap: Record<string, string>;
+  /**
+   * How a Fireworks node pool is named on the Run:ai side (`RUNAI_NODE_POOL_KEY`): its short id
+   * (`id`, the default), or the value of one of its annotations (`annotation:<key>`).
+   */
+  runaiNodePoolKey: NodePoolKey;
   /** Whether callers may pass their own vendor credentials in request headers. */
   allowCredentialHeaders: boolean;
   /** Overall budget of one GraphQL request; no upstream call outlives it. */
@@ -128,6 +133,7 @@ export function loadConfig(env: Env = process.env): Config {
     runai: upstream(env, 'runai', 'RUNAI_BASE_URL', 'RUNAI_TOKEN', 'SIM_RUNAI_PORT'),
     gitpod: upstream(env, 'gitpod', 'GITPOD_BASE_URL', 'GITPOD_API_KEY', 'SIM_GITPOD_PORT'),
     runaiClusterMap: clusterMap(env),
+    runaiNodePoolKey: nodePoolKey(env),
     allowCredentialHeaders: bool(env, 'ALLOW_CREDENTIAL_HEADERS', true),
     requestDeadlineMs: int(env, 'REQUEST_DEADLINE_MS', 15_000, 100, 600_000),
     limits: {
@@ -249,6 +255,21 @@ function clusterMap(env: Env): Record<string, string> {
     map[cluster] = uuid.toLowerCase();
   }
   return map;
+}
+
+/** The node pool join key: the short id, or an annotation's value. */
+export type NodePoolKey = { kind: 'id' } | { kind: 'annotation'; key: string };
+
+function nodePoolKey(env: Env): NodePoolKey {
+  const raw = env.RUNAI_NODE_POOL_KEY?.trim();
+  if (!raw || raw === 'id') return { kind: 'id' };
+  const key = /^annotation:(.+)$/.exec(raw)?.[1];
+  if (!key || !/^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(key)) {
+    throw new ConfigError(
+      `RUNAI_NODE_POOL_KEY must be "id" or "annotation:<kubernetes annotation key>", got "${raw}"`,
+    );
+  }
+  return { kind: 'annotation', key };
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -56,7 +56,11 @@ export async function startGateway(config: Config, logger: Logger = createLogger
     Object.keys(config.runaiClusterMap).length > 0 || !simulators
       ? config.runaiClusterMap
       : simulators.clusterMap;
-  const makeContext = createContextFactory(config, pools, createClusterJoin(clusterMap));
+  const makeContext = createContextFactory(
+    config,
+    pools,
+    createClusterJoin(clusterMap, config.runaiNodePoolKey),
+  );
   const schema = createSchema();
   const secrets = [
     config.fireworks.credential,

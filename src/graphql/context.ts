@@ -4,7 +4,7 @@
  * vendors.
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Config } from '../config.js';
+import type { Config, NodePoolKey } from '../config.js';
 import { badUserInput } from '../errors.js';
 import { RequestBudget } from '../upstream/budget.js';
 import { UpstreamSession, type UpstreamPool } from '../upstream/http.js';
@@ -20,10 +20,14 @@ export const CREDENTIAL_HEADERS = {
   gitpod: 'x-gitpod-api-key',
 } as const;
 
-/** The joins between Fireworks clusters and Run:ai cluster UUIDs, both ways. */
+/**
+ * The joins between the vendors: Fireworks cluster ids and Run:ai cluster UUIDs, both ways, and
+ * how a node pool is named on the Run:ai side.
+ */
 export interface ClusterJoin {
   uuidOf(clusterId: string): string | undefined;
   clusterIdOf(uuid: string): string | undefined;
+  nodePoolKey: NodePoolKey;
 }
 
 export interface GatewayContext {
@@ -43,9 +47,13 @@ export interface UpstreamPools {
 }
 
 /** Returns the join over a Fireworks cluster id → Run:ai UUID map. */
-export function createClusterJoin(map: Record<string, string>): ClusterJoin {
+export function createClusterJoin(
+  map: Record<string, string>,
+  nodePoolKey: NodePoolKey = { kind: 'id' },
+): ClusterJoin {
   const reverse = new Map(Object.entries(map).map(([id, uuid]) => [uuid.toLowerCase(), id]));
   return {
+    nodePoolKey,
     uuidOf: (clusterId) => (Object.hasOwn(map, clusterId) ? map[clusterId] : undefined),
     clusterIdOf: (uuid) => reverse.get(uuid.toLowerCase()),
   };
@@ -84,7 +92,12 @@ export function createContextFactory(config: Config, pools: UpstreamPools, join:
       gitpod: new UpstreamSession(pools.gitpod, credential('gitpod', config.gitpod.credential), budget),
     };
     return {
-      fireworks: createFireworksApi(sessions.fireworks, config.fireworks.accountId, selected),
+      fireworks: createFireworksApi(
+        sessions.fireworks,
+        config.fireworks.accountId,
+        selected,
+        join.nodePoolKey,
+      ),
       runai: createRunaiApi(sessions.runai, selected),
       gitpod: createGitpodApi(sessions.gitpod),
       join,

@@ -73,3 +73,21 @@ describe('loadConfig', () => {
     expect(() => loadConfig(env)).toThrow(new ConfigError(message));
   });
 });
+
+describe('RUNAI_NODE_POOL_KEY', () => {
+  it('defaults to the short id and reads an annotation key', () => {
+    expect(loadConfig({}).runaiNodePoolKey).toEqual({ kind: 'id' });
+    expect(loadConfig({ RUNAI_NODE_POOL_KEY: 'annotation:run.ai/node-pool' }).runaiNodePoolKey).toEqual({
+      kind: 'annotation',
+      key: 'run.ai/node-pool',
+    });
+  });
+
+  it.each(['name', 'annotation:', 'annotation:bad key', 'annotation:a"b'])('refuses %j', (value) => {
+    expect(() => loadConfig({ RUNAI_NODE_POOL_KEY: value })).toThrow(
+      new ConfigError(
+        `RUNAI_NODE_POOL_KEY must be "id" or "annotation:<kubernetes annotation key>", got "${value}"`,
+      ),
+    );
+  });
+});

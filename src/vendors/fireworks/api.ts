@@ -7,6 +7,7 @@ import DataLoader from 'dataloader';
 import type { GraphQLError } from 'graphql';
 import { ErrorCode, notFound, UpstreamError } from '../../errors.js';
 import type { SelectedFields } from '../../graphql/selection.js';
+import type { NodePoolKey } from '../../config.js';
 import {
   connectionBinding,
   decodeCursor,
@@ -27,8 +28,8 @@ import {
   type ListPage,
   type ListParams,
 } from './client.js';
-import { and, namePrefixPattern, or } from './filter.js';
-import { parentClusterName } from './names.js';
+import { and, namePrefixPattern, or, quoteAip160 } from './filter.js';
+import { isResourceId, parentClusterName, shortId } from './names.js';
 import { readMaskFor } from './read-mask.js';
 
 /** How many names one OR-filter lookup carries (keeps the filter well under URL limits). */
@@ -52,9 +53,12 @@ export function createFireworksApi(
   session: UpstreamSession,
   accountId: string,
   selected: () => SelectedFields,
+  nodePoolKey: NodePoolKey = { kind: 'id' },
 ) {
   const client = new FireworksClient(session, accountId);
-  const mask = (kind: Kind) => readMaskFor(kind, selected());
+  // When an annotation names node pools on Run:ai, every node pool carries it: joins read it.
+  const poolExtras = nodePoolKey.kind === 'annotation' ? ['annotations'] : [];
+  const mask = (kind: Kind) => readMaskFor(kind, selected(), kind === 'NodePool' ? poolExtras : []);
 
   const lists: Record<Kind, (params: ListParams) => Promise<ListPage<{ name: string }>>> = {
     Cluster: (p) => client.listClusters(p),
@@ -122,6 +126,37 @@ export function createFireworksApi(
 
   const nodePoolByName = byName<FireworksNodePool>('NodePool', 'Node pool');
   const batchJobByName = byName<FireworksBatchJob>('BatchJob', 'Batch job');
+
+  // Node pools by their Run:ai name when an annotation carries it (RUNAI_NODE_POOL_KEY): one
+  // ListNodePools with an OR of (cluster, annotation value) pairs, matched back by that pair.
+  const nodePoolByRunaiName = new DataLoader<string, FireworksNodePool | null>(async (keys) => {
+    if (nodePoolKey.kind !== 'annotation') return keys.map(() => null);
+    const annotation = nodePoolKey.key;
+    const pairs = keys.map((k) => JSON.parse(k) as [cluster: string, value: string]);
+    const conditions = pairs.map(
+      ([cluster, value]) =>
+        `(name = ${namePrefixPattern(`${cluster}/nodePools`)}) AND (annotations."${annotation}" = ${quoteAip160(value, 'runaiNodePool')})`,
+    );
+    const found = new Map<string, FireworksNodePool>();
+    for (let i = 0; i < conditions.length; i += NAMES_PER_LOOKUP) {
+      let pageToken: string | undefined;
+      do {
+        const page = await client.listNodePools({
+          pageSize: FIREWORKS_MAX_PAGE_SIZE,
+          pageToken,
+          filter: or(conditions.slice(i, i + NAMES_PER_LOOKUP)),
+          readMask: mask('NodePool'),
+        });
+        prime('NodePool', page.items);
+        for (const pool of page.items) {
+          const value = pool.annotations?.[annotation];
+          if (value !== undefined) found.set(JSON.stringify([parentClusterName(pool.name), value]), pool);
+        }
+        pageToken = page.nextPageToken;
+      } while (pageToken);
+    }
+    return keys.map((k) => found.get(k) ?? null);
+  });
   const loaders: Record<Kind, DataLoader<string, { name: string }>> = {
     Cluster: clusterByName,
     NodePool: nodePoolByName,
@@ -262,6 +297,23 @@ export function createFireworksApi(
     accountId,
     clusterByName,
     nodePoolByName,
+    /**
+     * The node pool a Run:ai pod names, in the cluster the pod runs on: by short id, or by the
+     * configured annotation; null when none carries that name (or the name cannot be a filter value).
+     */
+    nodePoolOnRunai(cluster: string, runaiName: string): Promise<FireworksNodePool | null> {
+      if (nodePoolKey.kind === 'id') {
+        return isResourceId(runaiName)
+          ? nodePoolByName.load(`${cluster}/nodePools/${runaiName}`)
+          : Promise.resolve(null);
+      }
+      if (runaiName.includes('*') || runaiName.length > 1024) return Promise.resolve(null);
+      return nodePoolByRunaiName.load(JSON.stringify([cluster, runaiName]));
+    },
+    /** How a node pool is named on Run:ai (its short id, or its annotation); undefined when it is not. */
+    runaiNameOf(pool: FireworksNodePool): string | undefined {
+      return nodePoolKey.kind === 'id' ? shortId(pool.name) : pool.annotations?.[nodePoolKey.key];
+    },
     batchJobByName,
     /** Query.clusters. */
     clusters: (request: ListRequest) =>

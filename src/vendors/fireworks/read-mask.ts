@@ -53,10 +53,17 @@ const BATCH_JOB: MaskTable = {
 
 const TABLES = { Cluster: CLUSTER, NodePool: NODE_POOL, BatchJob: BATCH_JOB } as const;
 
-/** Given the operation's selections, returns the readMask for a Fireworks type. */
-export function readMaskFor(type: keyof typeof TABLES, selected: SelectedFields): string {
+/**
+ * Given the operation's selections, returns the readMask for a Fireworks type; `always` adds
+ * paths a join needs whatever is selected (a node pool's annotations when they name it on Run:ai).
+ */
+export function readMaskFor(
+  type: keyof typeof TABLES,
+  selected: SelectedFields,
+  always: string[] = [],
+): string {
   const table = TABLES[type];
-  const paths = new Set<string>(['name']);
+  const paths = new Set<string>(['name', ...always]);
   for (const field of selected.get(type) ?? []) {
     for (const path of table[field] ?? []) paths.add(path);
   }

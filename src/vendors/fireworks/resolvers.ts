@@ -151,11 +151,13 @@ export const fireworksResolvers: FireworksResolvers = {
     pods: (p, args, ctx) => {
       const request = { args, filter: compilePodFilter(args.filter), order: compilePodOrder(args.orderBy) };
       const uuid = ctx.join.uuidOf(shortId(parentClusterName(p.name)));
-      if (!uuid) return emptyConnection(args, 'NodePool.pods');
+      const runaiName = ctx.fireworks.runaiNameOf(p);
+      // A name Run:ai's filterBy cannot carry (a comma) names no Run:ai node pool either.
+      if (!uuid || !runaiName || runaiName.includes(',')) return emptyConnection(args, 'NodePool.pods');
       return ctx.runai.pods(
         `NodePool.pods:${p.name}`,
         request,
-        [`clusterId==${uuid}`, `currentNodepool==${shortId(p.name)}`],
+        [`clusterId==${uuid}`, `currentNodepool==${runaiName}`],
         'NodePool.pods',
       );
     },

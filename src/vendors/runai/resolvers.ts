@@ -6,7 +6,6 @@ import type { Resolvers } from '../../generated/graphql.js';
 import { encodeGlobalId } from '../../graphql/global-id.js';
 import { keyValues } from '../../graphql/shared.js';
 import { clusterName } from '../fireworks/names.js';
-import { isResourceId } from '../fireworks/names.js';
 import { prefetchCluster } from '../fireworks/resolvers.js';
 import { compilePodFilter, compilePodOrder } from './filter.js';
 
@@ -53,11 +52,10 @@ export const runaiResolvers: RunaiResolvers = {
     currentNodePoolId: (p) => p.currentNodePool ?? null,
     nodePool: (p, _args, ctx) => {
       const id = ctx.join.clusterIdOf(p.clusterId);
-      if (!id || !p.currentNodePool || !isResourceId(p.currentNodePool)) return null;
-      prefetchCluster(ctx, clusterName(ctx.fireworks.accountId, id));
-      return ctx.fireworks.nodePoolByName.load(
-        `${clusterName(ctx.fireworks.accountId, id)}/nodePools/${p.currentNodePool}`,
-      );
+      if (!id || !p.currentNodePool) return null;
+      const cluster = clusterName(ctx.fireworks.accountId, id);
+      prefetchCluster(ctx, cluster);
+      return ctx.fireworks.nodePoolOnRunai(cluster, p.currentNodePool);
     },
     requestedNodePoolIds: (p) => p.requestedNodePools ?? [],
     requestedResources: (p) => p.requestedResources ?? null,

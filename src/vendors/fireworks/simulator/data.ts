@@ -208,6 +208,9 @@ function renderNodePool(
   const annotations: Record<string, string> = {
     'fleetgraph.dev/team': prng.pick(TEAMS),
     'fleetgraph.dev/cost-center': `cc-${prng.int(1000, 9999)}`,
+    // The node pool's name on the Run:ai side, for a gateway joining by annotation
+    // (RUNAI_NODE_POOL_KEY=annotation:run.ai/node-pool); in the demo fleet it equals the id.
+    'run.ai/node-pool': pool.id,
   };
   if (index % 3 === 0)
     annotations['kubernetes.io/description'] =
