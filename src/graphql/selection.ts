@@ -5,6 +5,7 @@
  * `verbosity`), computed once per request so every call for a type uses the same field set and
  * identical calls still coincide.
  */
+import type { ApolloServerPlugin } from '@apollo/server';
 import {
   GraphQLIncludeDirective,
   GraphQLSkipDirective,
@@ -94,4 +95,22 @@ function possibleTypeNames(schema: GraphQLSchema, abstractName: string): string[
       .map((t) => t.name);
   }
   return [];
+}
+
+/**
+ * The Apollo plugin that records, once per operation, the fields it selects per type in the
+ * request's context (`selection.current`), where the vendor loaders read them for pushdown.
+ */
+export function createSelectionPlugin(
+  schema: GraphQLSchema,
+): ApolloServerPlugin<{ selection: { current: SelectedFields } }> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ document, contextValue, request }) {
+          contextValue.selection.current = collectSelectedFields(schema, document, request.variables ?? {});
+        },
+      };
+    },
+  };
 }

@@ -1,0 +1,205 @@
+/**
+ * The gateway's HTTP handler: health and readiness, CORS, client authentication, the body limit,
+ * and the hand-off of `/graphql` to Apollo Server with a fresh per-request context; one log line
+ * per GraphQL request.
+ *
+ * Contract: every answer the handler makes itself has the GraphQL response shape with a code from
+ * the closed set (`sendError`); it never throws (a bug becomes a masked 500).
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HeaderMap, type ApolloServer } from '@apollo/server';
+import type { Logger } from 'pino';
+import { isAuthorized } from '../auth.js';
+import type { Config } from '../config.js';
+import type { ErrorCode } from '../errors.js';
+import type { GatewayContext } from '../graphql/context.js';
+import { requestId } from '../logging.js';
+import type { Readiness } from '../upstream/http.js';
+
+/** What the handler needs from the gateway's wiring. */
+export interface HttpHandlerOptions {
+  config: Config;
+  apollo: ApolloServer<GatewayContext>;
+  logger: Logger;
+  /** Makes the context of one GraphQL request (throws a GraphQLError for bad credential headers). */
+  makeContext(headers: IncomingMessage['headers'], signal: AbortSignal): GatewayContext;
+  /** The readiness report of /readyz. */
+  readiness(): Readiness;
+  /** Headers a browser may send cross-origin besides the standard ones (vendor credential headers). */
+  extraAllowedHeaders: readonly string[];
+  /** True once the gateway drains: every new request is refused with 503. */
+  stopping(): boolean;
+}
+
+/** Returns the Node `request` listener of the gateway. */
+export function createHttpHandler(options: HttpHandlerOptions) {
+  const { config, apollo, logger } = options;
+  const allowedHeaders = [...BASE_ALLOWED_HEADERS, ...options.extraAllowedHeaders].join(', ');
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://gateway');
+    const id = requestId(req.headers['x-request-id']);
+    res.setHeader('x-request-id', id);
+    cors(req, res, allowedHeaders);
+    if (options.stopping()) {
+      res.setHeader('connection', 'close');
+      sendError(res, 503, 'UPSTREAM_UNAVAILABLE', 'The gateway is shutting down; retry on another replica.');
+      return;
+    }
+    if (url.pathname === '/healthz') {
+      sendJson(res, 200, { status: 'ok' });
+      return;
+    }
+    if (url.pathname === '/readyz') {
+      const ready = options.readiness();
+      sendJson(res, ready.status, ready.body);
+      return;
+    }
+    if (url.pathname !== '/graphql' && url.pathname !== '/') {
+      sendError(res, 404, 'NOT_FOUND', `Not found: the GraphQL endpoint is /graphql.`);
+      return;
+    }
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204).end();
+      return;
+    }
+    // The landing page (Sandbox) is static HTML; the key is then set in Sandbox's own headers.
+    const landingPage = req.method === 'GET' && !url.search && /text\/html/.test(req.headers.accept ?? '');
+    if (!landingPage && !isAuthorized(config.auth.apiKeys, req.headers)) {
+      res.setHeader('www-authenticate', 'Bearer realm="fleetgraph"');
+      sendError(
+        res,
+        401,
+        'UNAUTHENTICATED',
+        'This gateway requires an API key: send Authorization: Bearer <key> or x-api-key.',
+      );
+      return;
+    }
+    const started = process.hrtime.bigint();
+    const body = await readBody(req, config.limits.maxBodyBytes);
+    if (body === undefined) {
+      sendError(
+        res,
+        413,
+        'BAD_REQUEST',
+        `Request body exceeds the limit of ${config.limits.maxBodyBytes} bytes (MAX_BODY_BYTES).`,
+      );
+      return;
+    }
+    const headers = new HeaderMap();
+    for (const [key, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+    }
+    let parsedBody: unknown = undefined;
+    const contentType = headers.get('content-type') ?? '';
+    if (
+      req.method === 'POST' &&
+      body.length > 0 &&
+      /^application\/(graphql-response\+)?json\b/i.test(contentType)
+    ) {
+      try {
+        parsedBody = JSON.parse(body);
+      } catch {
+        sendError(res, 400, 'BAD_REQUEST', 'The request body is not valid JSON.');
+        return;
+      }
+    } else if (req.method === 'POST' && body.length > 0) {
+      parsedBody = body;
+    }
+    const abort = new AbortController();
+    let context: GatewayContext | undefined;
+    res.on('close', () => abort.abort());
+    const response = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body: parsedBody },
+      context: async () => (context = options.makeContext(req.headers, abort.signal)),
+    });
+    res.on('finish', () => {
+      logger.info(
+        {
+          reqId: id,
+          method: req.method,
+          status: res.statusCode,
+          durationMs: Number(process.hrtime.bigint() - started) / 1e6,
+          upstreamCalls: context ? upstreamCallsOf(context) : undefined,
+        },
+        'graphql request',
+      );
+    });
+    for (const [key, value] of response.headers) res.setHeader(key, value);
+    // Shutting down: this socket must not carry another request, so the drain can complete.
+    if (options.stopping()) res.setHeader('connection', 'close');
+    res.statusCode = response.status ?? 200;
+    if (response.body.kind === 'complete') {
+      res.end(response.body.string);
+      return;
+    }
+    for await (const chunk of response.body.asyncIterator) res.write(chunk);
+    res.end();
+  }
+
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    handle(req, res).catch(() => {
+      if (!res.headersSent) sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'Unexpected error.');
+    });
+  };
+}
+
+/** Requests sent upstream per vendor, for the request log line. */
+function upstreamCallsOf(context: GatewayContext): Record<string, number> {
+  return Object.fromEntries(Object.entries(context.sessions).map(([vendor, s]) => [vendor, s.sent.length]));
+}
+
+const BASE_ALLOWED_HEADERS = [
+  'content-type',
+  'x-api-key',
+  'x-request-id',
+  'apollo-require-preflight',
+  'x-apollo-operation-name',
+  'apollographql-client-name',
+  'apollographql-client-version',
+  'authorization',
+];
+
+// Any origin may call the gateway (Apollo Sandbox, dashboards on other hosts); credentials travel
+// in explicit headers, never cookies, so no Allow-Credentials. CSRF prevention still requires a
+// preflighted request (JSON content type or apollo-require-preflight) for every operation.
+function cors(req: IncomingMessage, res: ServerResponse, allowedHeaders: string): void {
+  const origin = req.headers.origin;
+  res.setHeader('access-control-allow-origin', origin ?? '*');
+  res.setHeader('access-control-expose-headers', 'x-request-id');
+  res.setHeader('vary', 'origin');
+  if (req.method === 'OPTIONS') {
+    res.setHeader('access-control-allow-methods', 'GET, POST, OPTIONS');
+    res.setHeader('access-control-allow-headers', allowedHeaders);
+    res.setHeader('access-control-max-age', '600');
+  }
+}
+
+async function readBody(req: IncomingMessage, maxBytes: number): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > maxBytes) {
+      req.resume();
+      return undefined;
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Answers a request-level error in the GraphQL response shape, with a code from the closed set. */
+export function sendError(res: ServerResponse, status: number, code: ErrorCode, message: string): void {
+  sendJson(res, status, { errors: [{ message, extensions: { code } }] });
+}
+
+/** Answers a JSON body with its length. */
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+  });
+  res.end(text);
+}
