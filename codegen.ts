@@ -1,9 +1,9 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
 /**
- * Typed resolvers from the SDL in schema/*.graphql. Object types map to the upstream wire types
- * (generated from schema/upstream/ by scripts/gen-upstream.mjs), so a resolver's parent is what the
- * vendor sent, and connections map to the pagination module's result.
+ * Typed resolvers from the SDL in schema/*.graphql. The Node types map to the domain models each
+ * vendor folder maps its wire format into (`vendors/<vendor>/model.ts`), so a resolver's parent is
+ * a domain object, never a vendor's wire shape; connections map to the pagination module's result.
  */
 const config: CodegenConfig = {
   schema: 'schema/*.graphql',
@@ -25,37 +25,21 @@ const config: CodegenConfig = {
         contextType: '../graphql/context.js#GatewayContext',
         scalars: { DateTime: 'string' },
         mappers: {
-          Cluster: '../vendors/fireworks/client.js#FireworksCluster',
-          NodePool: '../vendors/fireworks/client.js#FireworksNodePool',
-          BatchJob: '../vendors/fireworks/client.js#FireworksBatchJob',
-          EksCluster: '../vendors/fireworks/client.js#FireworksEksCluster',
-          FakeCluster: '../vendors/fireworks/client.js#FireworksFakeCluster',
-          EksNodePool: '../vendors/fireworks/client.js#FireworksEksNodePool',
-          FakeNodePool: '../vendors/fireworks/client.js#FireworksFakeNodePool',
-          NodePoolStats: '../vendors/fireworks/client.js#FireworksNodePoolStats',
-          PythonExecutor: '../vendors/fireworks/client.js#FireworksPythonExecutor',
-          NotebookExecutor: '../vendors/fireworks/client.js#FireworksNotebookExecutor',
-          ShellExecutor: '../vendors/fireworks/client.js#FireworksShellExecutor',
-          Status: '../vendors/fireworks/client.js#FireworksStatus',
-          Pod: '../vendors/runai/client.js#RunaiPod',
-          Container: '../vendors/runai/client.js#RunaiContainer',
-          PodRequestedResources: '../vendors/runai/client.js#RunaiRequestedResources',
-          PodAllocatedResources: '../vendors/runai/client.js#RunaiAllocatedResources',
-          MetricSeries: '../vendors/runai/client.js#RunaiMeasurement',
-          MetricSample: '../vendors/runai/client.js#RunaiSample',
-          WarmPool: '../vendors/gitpod/client.js#GitpodWarmPool',
-          WarmPoolSpec: '../vendors/gitpod/client.js#GitpodWarmPoolSpec',
-          WarmPoolStatus: '../vendors/gitpod/client.js#GitpodWarmPoolStatus',
-          ClusterConnection: '../pagination/connection.js#ConnectionResult<FireworksCluster>',
-          NodePoolConnection: '../pagination/connection.js#ConnectionResult<FireworksNodePool>',
-          BatchJobConnection: '../pagination/connection.js#ConnectionResult<FireworksBatchJob>',
-          PodConnection: '../pagination/connection.js#ConnectionResult<RunaiPod>',
-          WarmPoolConnection: '../pagination/connection.js#ConnectionResult<GitpodWarmPool>',
-          ClusterEdge: '../pagination/connection.js#Edge<FireworksCluster>',
-          NodePoolEdge: '../pagination/connection.js#Edge<FireworksNodePool>',
-          BatchJobEdge: '../pagination/connection.js#Edge<FireworksBatchJob>',
-          PodEdge: '../pagination/connection.js#Edge<RunaiPod>',
-          WarmPoolEdge: '../pagination/connection.js#Edge<GitpodWarmPool>',
+          Cluster: '../vendors/fireworks/model.js#ClusterModel',
+          NodePool: '../vendors/fireworks/model.js#NodePoolModel',
+          BatchJob: '../vendors/fireworks/model.js#BatchJobModel',
+          Pod: '../vendors/runai/model.js#PodModel',
+          WarmPool: '../vendors/gitpod/model.js#WarmPoolModel',
+          ClusterConnection: '../pagination/connection.js#ConnectionResult<ClusterModel>',
+          NodePoolConnection: '../pagination/connection.js#ConnectionResult<NodePoolModel>',
+          BatchJobConnection: '../pagination/connection.js#ConnectionResult<BatchJobModel>',
+          PodConnection: '../pagination/connection.js#ConnectionResult<PodModel>',
+          WarmPoolConnection: '../pagination/connection.js#ConnectionResult<WarmPoolModel>',
+          ClusterEdge: '../pagination/connection.js#Edge<ClusterModel>',
+          NodePoolEdge: '../pagination/connection.js#Edge<NodePoolModel>',
+          BatchJobEdge: '../pagination/connection.js#Edge<BatchJobModel>',
+          PodEdge: '../pagination/connection.js#Edge<PodModel>',
+          WarmPoolEdge: '../pagination/connection.js#Edge<WarmPoolModel>',
         },
       },
     },

@@ -4,8 +4,8 @@
  * object that needs one, no DataLoader, no request memo, no pushdown (no `readMask`, Run:ai pods
  * always at full verbosity). It exists only to be measured against; it is not shipped.
  *
- * Leaf fields reuse the gateway's own type resolvers (wire → GraphQL mapping, global IDs), so the
- * two servers answer the same data and differ only in how they fetch it. The baseline supports
+ * Leaf fields reuse the gateway's own domain mapping (each vendor's model.ts: wire → GraphQL
+ * shape, global IDs), so the two servers answer the same data and differ only in how they fetch it. The baseline supports
  * what the bench asks: first pages, pods paged forward with `after`, and every Node type by ID.
  *
  * Run alone with the gateway's environment (PORT, HOST, *_BASE_URL, credentials,
@@ -18,9 +18,16 @@ import { makeExecutableSchema } from '@graphql-tools/schema';
 import { GraphQLError } from 'graphql';
 import { loadConfig } from '../src/config.js';
 import { loadTypeDefs } from '../src/graphql/schema.js';
-import { fireworksResolvers } from '../src/vendors/fireworks/resolvers.js';
-import { gitpodResolvers } from '../src/vendors/gitpod/resolvers.js';
-import { runaiResolvers } from '../src/vendors/runai/resolvers.js';
+import type {
+  FireworksBatchJob,
+  FireworksCluster,
+  FireworksNodePool,
+} from '../src/vendors/fireworks/client.js';
+import { toBatchJob, toCluster, toNodePool } from '../src/vendors/fireworks/model.js';
+import type { GitpodWarmPool } from '../src/vendors/gitpod/client.js';
+import { toWarmPool } from '../src/vendors/gitpod/model.js';
+import type { RunaiPod } from '../src/vendors/runai/client.js';
+import { toPod } from '../src/vendors/runai/model.js';
 
 /** Where the baseline finds each vendor. */
 export interface BaselineOptions {
@@ -85,6 +92,14 @@ function baselineResolvers(options: BaselineOptions) {
     return body;
   }
 
+  const toModel: Record<string, (wire: Json) => Json> = {
+    clusters: (c) => toCluster(c as FireworksCluster) as unknown as Json,
+    nodePools: (p) => toNodePool(p as FireworksNodePool) as unknown as Json,
+    batchJobs: (j) => toBatchJob(j as FireworksBatchJob) as unknown as Json,
+  };
+  const pod = (p: Json) => toPod(p as unknown as RunaiPod) as unknown as Json;
+  const warmPool = (w: Json) => toWarmPool(w as unknown as GitpodWarmPool) as unknown as Json;
+
   const query = (params: Record<string, string | number | undefined>) => {
     const search = new URLSearchParams();
     for (const [k, v] of Object.entries(params)) if (v !== undefined) search.set(k, String(v));
@@ -104,7 +119,9 @@ function baselineResolvers(options: BaselineOptions) {
       'fireworks',
       `/v1/accounts/${account}/${collection}${query({ pageSize: first + 1, filter, orderBy })}`,
     );
-    const items = (body[collection] as Json[] | undefined) ?? [];
+    const items = ((body[collection] as Json[] | undefined) ?? []).map(
+      toModel[collection] as (w: Json) => Json,
+    );
     return {
       items: items.slice(0, first),
       hasNextPage: items.length > first,
@@ -116,11 +133,17 @@ function baselineResolvers(options: BaselineOptions) {
   async function fireworksByName(collection: string, name: string): Promise<Json | null> {
     const filter = `name = ${JSON.stringify(name)}`;
     const body = await call('fireworks', `/v1/accounts/${account}/${collection}${query({ filter })}`);
-    return ((body[collection] as Json[] | undefined) ?? [])[0] ?? null;
+    const found = ((body[collection] as Json[] | undefined) ?? [])[0];
+    return found ? (toModel[collection] as (w: Json) => Json)(found) : null;
   }
 
-  const getCluster = (clusterId: string) =>
-    call('fireworks', `/v1/accounts/${account}/clusters/${encodeURIComponent(clusterId)}`);
+  const getCluster = async (clusterId: string) =>
+    toCluster(
+      (await call(
+        'fireworks',
+        `/v1/accounts/${account}/clusters/${encodeURIComponent(clusterId)}`,
+      )) as FireworksCluster,
+    );
 
   /** One page of Run:ai pods, forward, offsets in the cursor. */
   async function podList(args: Args, filterBy: string[]): Promise<Page<Json>> {
@@ -133,7 +156,7 @@ function baselineResolvers(options: BaselineOptions) {
       'runai',
       `/api/v1/workloads/pods${query({ offset, limit: first + 1, filterBy: filter, verbosity: 'full' })}`,
     );
-    const pods = (body.pods as Json[]) ?? [];
+    const pods = ((body.pods as Json[]) ?? []).map(pod);
     return {
       items: pods.slice(0, first),
       hasNextPage: pods.length > first,
@@ -152,7 +175,7 @@ function baselineResolvers(options: BaselineOptions) {
         `/api/v1/workloads/${workloadId}/pods${query({ offset, limit: 500 })}`,
       );
       const found = (body.pods as Json[]).find((p) => p.id === podId);
-      if (found || body.next === undefined) return found ?? null;
+      if (found || body.next === undefined) return found ? pod(found) : null;
     }
   }
 
@@ -167,7 +190,8 @@ function baselineResolvers(options: BaselineOptions) {
         filter: { projectIds: [projectId], environmentClassIds: [environmentClassId] },
       },
     });
-    return ((body.warmPools as Json[] | undefined) ?? []).find((w) => w.id === id) ?? null;
+    const found = ((body.warmPools as Json[] | undefined) ?? []).find((w) => w.id === id);
+    return found ? warmPool(found) : null;
   }
 
   const clusterIdOf = (name: string) => name.split('/')[3] as string;
@@ -177,21 +201,20 @@ function baselineResolvers(options: BaselineOptions) {
     const text = Buffer.from(id, 'base64url').toString('utf8');
     const type = text.slice(0, text.indexOf(':'));
     const key = text.slice(text.indexOf(':') + 1);
-    const tag = (value: Json | null) => (value ? { ...value, __typename: type } : null);
     switch (type) {
       case 'Cluster':
-        return tag(await getCluster(clusterIdOf(key)));
+        return (await getCluster(clusterIdOf(key))) as unknown as Json;
       case 'NodePool':
-        return tag(await fireworksByName('nodePools', key));
+        return fireworksByName('nodePools', key);
       case 'BatchJob':
-        return tag(await fireworksByName('batchJobs', key));
+        return fireworksByName('batchJobs', key);
       case 'Pod': {
         const [workloadId = '', podId = ''] = key.split('/');
-        return tag(await podById(workloadId, podId));
+        return podById(workloadId, podId);
       }
       case 'WarmPool': {
         const [warmPoolId = '', projectId = '', classId = ''] = key.split('/');
-        return tag(await warmPoolById(warmPoolId, projectId, classId));
+        return warmPoolById(warmPoolId, projectId, classId);
       }
       default:
         throw new GraphQLError(`not a Fleetgraph ID: ${id}`);
@@ -210,43 +233,14 @@ function baselineResolvers(options: BaselineOptions) {
     totalCount: (page: Page<Json>) => (typeof page.total === 'number' ? page.total : page.total()),
   };
 
-  const {
-    nodePools: _np,
-    pods: _cp,
-    ...clusterLeaves
-  } = fireworksResolvers.Cluster as Record<string, unknown>;
-  const {
-    cluster: _pc,
-    batchJobs: _pb,
-    pods: _pp,
-    ...poolLeaves
-  } = fireworksResolvers.NodePool as Record<string, unknown>;
-  const {
-    cluster: _jc,
-    nodePool: _jp,
-    ...jobLeaves
-  } = fireworksResolvers.BatchJob as Record<string, unknown>;
-  const {
-    cluster: _oc,
-    nodePool: _op,
-    metrics: _om,
-    ...podLeaves
-  } = runaiResolvers.Pod as Record<string, unknown>;
-  const { Query: _fq, ...fireworksTypes } = fireworksResolvers;
-  const { Query: _rq, ...runaiTypes } = runaiResolvers;
-  const { Query: _gq, ...gitpodTypes } = gitpodResolvers;
-
   const poolOfPod = (p: Json) => {
-    const clusterId = uuidToCluster.get(p.clusterId as string);
-    return clusterId && p.currentNodePool
-      ? fireworksByName('nodePools', `${clusterNameOf(clusterId)}/nodePools/${p.currentNodePool as string}`)
+    const clusterId = uuidToCluster.get(p.clusterUuid as string);
+    return clusterId && p.currentNodePoolId
+      ? fireworksByName('nodePools', `${clusterNameOf(clusterId)}/nodePools/${p.currentNodePoolId as string}`)
       : null;
   };
 
   return {
-    ...fireworksTypes,
-    ...runaiTypes,
-    ...gitpodTypes,
     Query: {
       clusters: (_: unknown, args: Args) => fireworksList('clusters', args, undefined, 'name'),
       nodePools: (_: unknown, args: Args) => fireworksList('nodePools', args, undefined, 'name'),
@@ -257,7 +251,7 @@ function baselineResolvers(options: BaselineOptions) {
         const body = await call('gitpod', '/gitpod.v1.PrebuildService/ListWarmPools', {
           body: { pagination: { pageSize: first + 1 } },
         });
-        const pools = (body.warmPools as Json[]) ?? [];
+        const pools = ((body.warmPools as Json[]) ?? []).map(warmPool);
         return {
           items: pools.slice(0, first),
           hasNextPage: pools.length > first,
@@ -278,7 +272,6 @@ function baselineResolvers(options: BaselineOptions) {
     PodConnection: connection,
     WarmPoolConnection: connection,
     Cluster: {
-      ...clusterLeaves,
       nodePools: (c: Json, args: Args) =>
         fireworksList('nodePools', args, `name = ${JSON.stringify(`${c.name}/nodePools/*`)}`, 'name'),
       pods: (c: Json, args: Args) => {
@@ -289,7 +282,6 @@ function baselineResolvers(options: BaselineOptions) {
       },
     },
     NodePool: {
-      ...poolLeaves,
       cluster: (p: Json) => getCluster(clusterIdOf(p.name as string)),
       batchJobs: (p: Json, args: Args) => {
         const poolId = (p.name as string).split('/')[5] as string;
@@ -306,7 +298,6 @@ function baselineResolvers(options: BaselineOptions) {
       },
     },
     BatchJob: {
-      ...jobLeaves,
       cluster: (j: Json) => getCluster(clusterIdOf(j.name as string)),
       nodePool: (j: Json) =>
         j.nodePoolId
@@ -317,9 +308,8 @@ function baselineResolvers(options: BaselineOptions) {
           : null,
     },
     Pod: {
-      ...podLeaves,
       cluster: (p: Json) => {
-        const clusterId = uuidToCluster.get(p.clusterId as string);
+        const clusterId = uuidToCluster.get(p.clusterUuid as string);
         return clusterId ? getCluster(clusterId) : null;
       },
       nodePool: (p: Json) => poolOfPod(p),

@@ -28,7 +28,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import autocannon, { type AutocannonRequest } from 'autocannon';
-import { DEMO_DEFAULTS } from '../src/config.js';
+import { DEMO_ACCOUNT_ID, DEMO_CREDENTIALS } from '../test/helpers/demo.js';
 import { createWorld } from '../src/simulators/world.js';
 import { cpuFloor, replayChain, type CpuFloor, type RecordedCall, type Upstreams } from './floor.js';
 import {
@@ -209,9 +209,9 @@ async function main(): Promise<void> {
       gitpod: `http://127.0.0.1:${ports.gitpod}`,
     },
     credentials: {
-      fireworks: DEMO_DEFAULTS.FIREWORKS_API_KEY,
-      runai: DEMO_DEFAULTS.RUNAI_TOKEN,
-      gitpod: DEMO_DEFAULTS.GITPOD_API_KEY,
+      fireworks: DEMO_CREDENTIALS.fireworks,
+      runai: DEMO_CREDENTIALS.runai,
+      gitpod: DEMO_CREDENTIALS.gitpod,
     },
   };
   await waitUntil(sims, async () => {
@@ -219,7 +219,7 @@ async function main(): Promise<void> {
     return true;
   });
 
-  const world = createWorld({ seed: s.seed, scale: s.scale, accountId: DEMO_DEFAULTS.FIREWORKS_ACCOUNT_ID });
+  const world = createWorld({ seed: s.seed, scale: s.scale, accountId: DEMO_ACCOUNT_ID });
   const serverEnv = {
     NODE_ENV: 'production',
     HOST: '127.0.0.1',

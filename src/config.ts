@@ -5,20 +5,11 @@
  * A vendor without a base URL is served by its embedded simulator (demo mode), with the demo
  * credential unless one is configured; a vendor with a base URL must have its credential.
  */
-import type { Vendor } from './errors.js';
+import { readJoinSettings, type JoinSettings } from './joins/settings.js';
+import { VENDORS, type VendorId, type VendorSettings } from './vendors/registry.js';
 
-/** Demo defaults, documented in the README; they only ever reach the embedded simulators. */
-export const DEMO_DEFAULTS = {
-  FIREWORKS_API_KEY: 'fw-demo-key-4011',
-  RUNAI_TOKEN: 'runai-demo-token-4012',
-  GITPOD_API_KEY: 'gitpod-demo-key-4013',
-  FIREWORKS_ACCOUNT_ID: 'fleetgraph-demo',
-  SIM_FIREWORKS_PORT: 4011,
-  SIM_RUNAI_PORT: 4012,
-  SIM_GITPOD_PORT: 4013,
-  SIM_SEED: 42,
-  SIM_SCALE: 1,
-} as const;
+/** Demo defaults of the simulated data set, documented in the README. */
+const SIMULATOR_DEFAULTS = { SIM_SEED: 42, SIM_SCALE: 1 } as const;
 
 /** How calls to one vendor are bounded, retried and shed (per vendor; see the README). */
 export interface ResilienceConfig {
@@ -66,7 +57,14 @@ export interface UpstreamConfig {
   resilience: ResilienceConfig;
 }
 
-export interface Config {
+/** The configuration of one vendor: how it is reached, and its own settings. */
+export type VendorConfig<Id extends VendorId> = UpstreamConfig & VendorSettings[Id];
+
+/** The validated configuration: the gateway's own settings, each vendor's, and the joins'. */
+export type Config = GatewayConfig & { [Id in VendorId]: VendorConfig<Id> } & JoinSettings;
+
+/** The settings of the gateway itself. */
+export interface GatewayConfig {
   port: number;
   host: string;
   /** `NODE_ENV=development`: upstream error texts in errors, stack traces. */
@@ -74,16 +72,6 @@ export interface Config {
   /** `NODE_ENV=production`: introspection and landing page off unless enabled. */
   production: boolean;
   introspection: boolean;
-  fireworks: UpstreamConfig & { accountId: string };
-  runai: UpstreamConfig;
-  gitpod: UpstreamConfig;
-  /** Fireworks cluster id → Run:ai cluster UUID (`RUNAI_CLUSTER_MAP`); empty = demo mapping. */
-  runaiClusterMap: Record<string, string>;
-  /**
-   * How a Fireworks node pool is named on the Run:ai side (`RUNAI_NODE_POOL_KEY`): its short id
-   * (`id`, the default), or the value of one of its annotations (`annotation:<key>`).
-   */
-  runaiNodePoolKey: NodePoolKey;
   /** Whether callers may pass their own vendor credentials in request headers. */
   allowCredentialHeaders: boolean;
   /** Overall budget of one GraphQL request; no upstream call outlives it. */
@@ -112,28 +100,19 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError(`NODE_ENV must be development, production or test (or unset), got "${nodeEnv}"`);
   }
   const production = nodeEnv === 'production';
-  const seed = int(env, 'SIM_SEED', DEMO_DEFAULTS.SIM_SEED, 0, 2 ** 31 - 1);
-  const scale = number(env, 'SIM_SCALE', DEMO_DEFAULTS.SIM_SCALE, 0.01, 1000);
-  const accountId = env.FIREWORKS_ACCOUNT_ID?.trim() || DEMO_DEFAULTS.FIREWORKS_ACCOUNT_ID;
-  if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(accountId)) {
-    throw new ConfigError(
-      `FIREWORKS_ACCOUNT_ID must be a Fireworks account id (a-z, 0-9, -), got "${accountId}"`,
-    );
-  }
+  const seed = int(env, 'SIM_SEED', SIMULATOR_DEFAULTS.SIM_SEED, 0, 2 ** 31 - 1);
+  const scale = number(env, 'SIM_SCALE', SIMULATOR_DEFAULTS.SIM_SCALE, 0.01, 1000);
+  const vendors = Object.fromEntries(
+    VENDORS.map((vendor) => [vendor.id, { ...upstream(env, vendor), ...vendor.readSettings(env, fail) }]),
+  ) as { [Id in VendorId]: VendorConfig<Id> };
   return {
     port: int(env, 'PORT', 4000, 0, 65535),
     host: env.HOST?.trim() || '0.0.0.0',
     devMode: nodeEnv === 'development',
     production,
     introspection: bool(env, 'INTROSPECTION', !production),
-    fireworks: {
-      ...upstream(env, 'fireworks', 'FIREWORKS_BASE_URL', 'FIREWORKS_API_KEY', 'SIM_FIREWORKS_PORT'),
-      accountId,
-    },
-    runai: upstream(env, 'runai', 'RUNAI_BASE_URL', 'RUNAI_TOKEN', 'SIM_RUNAI_PORT'),
-    gitpod: upstream(env, 'gitpod', 'GITPOD_BASE_URL', 'GITPOD_API_KEY', 'SIM_GITPOD_PORT'),
-    runaiClusterMap: clusterMap(env),
-    runaiNodePoolKey: nodePoolKey(env),
+    ...vendors,
+    ...readJoinSettings(env, fail),
     allowCredentialHeaders: bool(env, 'ALLOW_CREDENTIAL_HEADERS', true),
     requestDeadlineMs: int(env, 'REQUEST_DEADLINE_MS', 15_000, 100, 600_000),
     limits: {
@@ -152,15 +131,18 @@ export function loadConfig(env: Env = process.env): Config {
   };
 }
 
-const VENDOR_PREFIX: Record<Vendor, string> = { fireworks: 'FIREWORKS', runai: 'RUNAI', gitpod: 'GITPOD' };
+/** Stops the start: a ConfigError whose message names the variable. */
+function fail(message: string): never {
+  throw new ConfigError(message);
+}
 
 /**
  * Each knob reads `<VENDOR>_<KNOB>` first, then `UPSTREAM_<KNOB>`, then its default, so one
  * vendor can be given a longer timeout or a smaller pool without touching the others.
  */
-function resilience(env: Env, vendor: Vendor): ResilienceConfig {
+function resilience(env: Env, prefix: string): ResilienceConfig {
   const knob = (name: string, fallback: number, min: number, max: number): number => {
-    const specific = `${VENDOR_PREFIX[vendor]}_${name}`;
+    const specific = `${prefix}_${name}`;
     return env[specific]?.trim()
       ? int(env, specific, fallback, min, max)
       : int(env, `UPSTREAM_${name}`, fallback, min, max);
@@ -181,15 +163,23 @@ function resilience(env: Env, vendor: Vendor): ResilienceConfig {
   };
 }
 
+/**
+ * How one vendor is reached: `<PREFIX>_BASE_URL` with its credential variable, or, without a base
+ * URL, its embedded simulator on `SIM_<PREFIX>_PORT` with the demo credential.
+ */
 function upstream(
   env: Env,
-  vendor: Vendor,
-  baseVar: string,
-  credentialVar: keyof typeof DEMO_DEFAULTS,
-  portVar: keyof typeof DEMO_DEFAULTS,
+  vendor: {
+    id: string;
+    configPrefix: string;
+    credentialVariable: string;
+    demo: { credential: string; simulatorPort: number };
+  },
 ): UpstreamConfig {
-  const simulatorPort = int(env, portVar, DEMO_DEFAULTS[portVar] as number, 0, 65535);
-  const resilienceConfig = resilience(env, vendor);
+  const baseVar = `${vendor.configPrefix}_BASE_URL`;
+  const credentialVar = vendor.credentialVariable;
+  const simulatorPort = int(env, `SIM_${vendor.configPrefix}_PORT`, vendor.demo.simulatorPort, 0, 65535);
+  const resilienceConfig = resilience(env, vendor.configPrefix);
   const rawBase = env[baseVar]?.trim();
   const credential = env[credentialVar]?.trim();
   if (credential !== undefined && credential !== '' && !/^[\x21-\x7e]+$/.test(credential)) {
@@ -198,7 +188,7 @@ function upstream(
   if (!rawBase) {
     return {
       baseUrl: `http://127.0.0.1:${simulatorPort}`,
-      credential: credential || (DEMO_DEFAULTS[credentialVar] as string),
+      credential: credential || vendor.demo.credential,
       demo: true,
       simulatorPort,
       resilience: resilienceConfig,
@@ -217,7 +207,9 @@ function upstream(
     throw new ConfigError(`${baseVar} must not contain credentials, a query or a fragment`);
   }
   if (!credential) {
-    throw new ConfigError(`${credentialVar} is required when ${baseVar} is set (the ${vendor} credential)`);
+    throw new ConfigError(
+      `${credentialVar} is required when ${baseVar} is set (the ${vendor.id} credential)`,
+    );
   }
   return {
     baseUrl: url.toString().replace(/\/$/, ''),
@@ -227,52 +219,6 @@ function upstream(
     resilience: resilienceConfig,
   };
 }
-
-function clusterMap(env: Env): Record<string, string> {
-  const raw = env.RUNAI_CLUSTER_MAP?.trim();
-  if (!raw) return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    throw new ConfigError(
-      'RUNAI_CLUSTER_MAP must be a JSON object {"<fireworks cluster id>": "<run:ai cluster uuid>"}',
-    );
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new ConfigError(
-      'RUNAI_CLUSTER_MAP must be a JSON object {"<fireworks cluster id>": "<run:ai cluster uuid>"}',
-    );
-  }
-  const map: Record<string, string> = {};
-  const seen = new Set<string>();
-  for (const [cluster, uuid] of Object.entries(parsed)) {
-    if (typeof uuid !== 'string' || !UUID.test(uuid)) {
-      throw new ConfigError(`RUNAI_CLUSTER_MAP["${cluster}"] must be a UUID, got ${JSON.stringify(uuid)}`);
-    }
-    if (seen.has(uuid.toLowerCase())) throw new ConfigError(`RUNAI_CLUSTER_MAP maps two clusters to ${uuid}`);
-    seen.add(uuid.toLowerCase());
-    map[cluster] = uuid.toLowerCase();
-  }
-  return map;
-}
-
-/** The node pool join key: the short id, or an annotation's value. */
-export type NodePoolKey = { kind: 'id' } | { kind: 'annotation'; key: string };
-
-function nodePoolKey(env: Env): NodePoolKey {
-  const raw = env.RUNAI_NODE_POOL_KEY?.trim();
-  if (!raw || raw === 'id') return { kind: 'id' };
-  const key = /^annotation:(.+)$/.exec(raw)?.[1];
-  if (!key || !/^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(key)) {
-    throw new ConfigError(
-      `RUNAI_NODE_POOL_KEY must be "id" or "annotation:<kubernetes annotation key>", got "${raw}"`,
-    );
-  }
-  return { kind: 'annotation', key };
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function int(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name]?.trim();

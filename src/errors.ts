@@ -1,7 +1,8 @@
 /**
  * The one error module: the closed set of codes a client can see in `extensions.code`, the
- * mapping from each vendor's error (HTTP status and error body) to one of them, and the formatter
- * that masks anything unexpected before it leaves the gateway.
+ * mapping from an upstream's answer (HTTP status, refined by the vendor's own error-body table that
+ * each vendor folder hands over through its contract) to one of them, and the formatter that masks
+ * anything unexpected before it leaves the gateway.
  *
  * Contract: every error in a response has `extensions.code` from `ErrorCode`; errors caused by an
  * upstream also carry `extensions.upstream` (the vendor). No credential and, outside development
@@ -9,8 +10,6 @@
  */
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { rpcCodeName, type RpcCodeName } from './vendors/fireworks/rpc-status.js';
-import { isConnectCode, type ConnectCode } from './vendors/gitpod/connect-errors.js';
 
 /** The closed set of error codes. */
 export const ErrorCode = {
@@ -47,10 +46,16 @@ export const ErrorCode = {
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
-/** The three upstream vendors. */
-export type Vendor = 'fireworks' | 'runai' | 'gitpod';
-
-const VENDOR_NAMES: Record<Vendor, string> = { fireworks: 'Fireworks', runai: 'Run:ai', gitpod: 'Gitpod' };
+/**
+ * An upstream as errors name it: its id (in `extensions.upstream`), its name in messages, and,
+ * when its error bodies carry a code of their own, the table from that body to a gateway code.
+ */
+export interface Upstream {
+  readonly id: string;
+  readonly label: string;
+  /** Given a non-2xx answer's status and parsed body, returns the code its body names, if any. */
+  readonly errorCode?: (status: number, body: unknown) => ErrorCode | undefined;
+}
 
 /** Returns a BAD_USER_INPUT error with an actionable message. */
 export function badUserInput(message: string, extensions: Record<string, unknown> = {}): GraphQLError {
@@ -58,7 +63,7 @@ export function badUserInput(message: string, extensions: Record<string, unknown
 }
 
 /** Returns a NOT_FOUND error for a missing object. */
-export function notFound(message: string, upstream?: Vendor): GraphQLError {
+export function notFound(message: string, upstream?: string): GraphQLError {
   return new GraphQLError(message, {
     extensions: { code: ErrorCode.NOT_FOUND, ...(upstream ? { upstream } : {}) },
   });
@@ -67,7 +72,8 @@ export function notFound(message: string, upstream?: Vendor): GraphQLError {
 /** An error an upstream answered with, or that happened on the way to it. */
 export class UpstreamError extends GraphQLError {
   constructor(
-    readonly vendor: Vendor,
+    /** The upstream's id. */
+    readonly vendor: string,
     readonly code: ErrorCode,
     message: string,
     readonly status?: number,
@@ -84,47 +90,6 @@ export class UpstreamError extends GraphQLError {
   }
 }
 
-// google.rpc codes (seed 000) → gateway code; the body carries the code's number.
-const GRPC_CODES: Record<RpcCodeName, ErrorCode | undefined> = {
-  OK: undefined,
-  CANCELLED: ErrorCode.UPSTREAM_ERROR,
-  UNKNOWN: ErrorCode.UPSTREAM_ERROR,
-  INVALID_ARGUMENT: ErrorCode.BAD_USER_INPUT,
-  DEADLINE_EXCEEDED: ErrorCode.UPSTREAM_TIMEOUT,
-  NOT_FOUND: ErrorCode.NOT_FOUND,
-  ALREADY_EXISTS: ErrorCode.UPSTREAM_ERROR,
-  PERMISSION_DENIED: ErrorCode.FORBIDDEN,
-  RESOURCE_EXHAUSTED: ErrorCode.RATE_LIMITED,
-  FAILED_PRECONDITION: ErrorCode.BAD_USER_INPUT,
-  ABORTED: ErrorCode.UPSTREAM_ERROR,
-  OUT_OF_RANGE: ErrorCode.BAD_USER_INPUT,
-  UNIMPLEMENTED: ErrorCode.UPSTREAM_ERROR,
-  INTERNAL: ErrorCode.UPSTREAM_ERROR,
-  UNAVAILABLE: ErrorCode.UPSTREAM_UNAVAILABLE,
-  DATA_LOSS: ErrorCode.UPSTREAM_ERROR,
-  UNAUTHENTICATED: ErrorCode.UNAUTHENTICATED,
-};
-
-// Connect protocol codes → gateway code.
-const CONNECT_CODES: Record<ConnectCode, ErrorCode> = {
-  canceled: ErrorCode.UPSTREAM_ERROR,
-  unknown: ErrorCode.UPSTREAM_ERROR,
-  invalid_argument: ErrorCode.BAD_USER_INPUT,
-  deadline_exceeded: ErrorCode.UPSTREAM_TIMEOUT,
-  not_found: ErrorCode.NOT_FOUND,
-  already_exists: ErrorCode.UPSTREAM_ERROR,
-  permission_denied: ErrorCode.FORBIDDEN,
-  resource_exhausted: ErrorCode.RATE_LIMITED,
-  failed_precondition: ErrorCode.BAD_USER_INPUT,
-  aborted: ErrorCode.UPSTREAM_ERROR,
-  out_of_range: ErrorCode.BAD_USER_INPUT,
-  unimplemented: ErrorCode.UPSTREAM_ERROR,
-  internal: ErrorCode.UPSTREAM_ERROR,
-  unavailable: ErrorCode.UPSTREAM_UNAVAILABLE,
-  data_loss: ErrorCode.UPSTREAM_ERROR,
-  unauthenticated: ErrorCode.UNAUTHENTICATED,
-};
-
 /** Given an HTTP status alone, returns the gateway code (the fallback for every vendor). */
 export function codeForStatus(status: number): ErrorCode {
   if (status === 400 || status === 422) return ErrorCode.BAD_USER_INPUT;
@@ -139,43 +104,36 @@ export function codeForStatus(status: number): ErrorCode {
 
 /**
  * Given a vendor's non-2xx answer, returns the gateway code: from the error body's own code when
- * the vendor's format has one the gateway knows (google.rpc for Fireworks, Connect for Gitpod),
- * otherwise from the HTTP status (Run:ai's body repeats the status).
+ * the vendor's table knows it (google.rpc for Fireworks, Connect for Gitpod), otherwise from the
+ * HTTP status (Run:ai's body repeats the status).
  */
-export function codeForUpstreamAnswer(vendor: Vendor, status: number, body: unknown): ErrorCode {
-  const code = (body as { code?: unknown } | null)?.code;
-  if (vendor === 'fireworks' && typeof code === 'number') {
-    const name = rpcCodeName(code);
-    const mapped = name && GRPC_CODES[name];
-    if (mapped) return mapped;
-  }
-  if (vendor === 'gitpod' && isConnectCode(code)) return CONNECT_CODES[code];
-  return codeForStatus(status);
+export function codeForUpstreamAnswer(upstream: Upstream, status: number, body: unknown): ErrorCode {
+  return upstream.errorCode?.(status, body) ?? codeForStatus(status);
 }
 
 /** Given a vendor's non-2xx answer, returns the GraphQL error for the field that needed it. */
 export function upstreamErrorFromAnswer(
-  vendor: Vendor,
+  upstream: Upstream,
   status: number,
   body: unknown,
   options: { devMode: boolean; retryAfterSeconds?: number | undefined },
 ): UpstreamError {
-  const code = codeForUpstreamAnswer(vendor, status, body);
+  const code = codeForUpstreamAnswer(upstream, status, body);
   const upstreamMessage = (body as { message?: unknown } | null)?.message;
   const detail =
     options.devMode && typeof upstreamMessage === 'string' ? `: ${truncate(upstreamMessage, 300)}` : '.';
   return new UpstreamError(
-    vendor,
+    upstream.id,
     code,
-    `${VENDOR_NAMES[vendor]} answered HTTP ${status} (${code})${detail}`,
+    `${upstream.label} answered HTTP ${status} (${code})${detail}`,
     status,
     options.retryAfterSeconds,
   );
 }
 
 /** Returns the error for a call that never got an answer (timeout, refused, reset, bad body). */
-export function upstreamFailure(vendor: Vendor, code: ErrorCode, what: string): UpstreamError {
-  return new UpstreamError(vendor, code, `${VENDOR_NAMES[vendor]} ${what}`);
+export function upstreamFailure(upstream: Upstream, code: ErrorCode, what: string): UpstreamError {
+  return new UpstreamError(upstream.id, code, `${upstream.label} ${what}`);
 }
 
 const KNOWN_CODES = new Set<string>(Object.values(ErrorCode));

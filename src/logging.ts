@@ -5,18 +5,18 @@
 import { randomUUID } from 'node:crypto';
 import { pino, type Logger } from 'pino';
 import type { Config } from './config.js';
+import { VENDORS } from './vendors/registry.js';
 
 /** Header paths that may carry a credential; pino replaces their values with "[redacted]". */
 const REDACT = [
   'req.headers.authorization',
   'req.headers["x-api-key"]',
-  'req.headers["x-fireworks-api-key"]',
-  'req.headers["x-runai-token"]',
-  'req.headers["x-gitpod-api-key"]',
   'headers.authorization',
-  'headers["x-fireworks-api-key"]',
-  'headers["x-runai-token"]',
-  'headers["x-gitpod-api-key"]',
+  'headers["x-api-key"]',
+  ...VENDORS.flatMap((vendor) => [
+    `req.headers["${vendor.credentialHeader}"]`,
+    `headers["${vendor.credentialHeader}"]`,
+  ]),
 ];
 
 /** Returns the process logger; `destination` lets tests capture every line. */

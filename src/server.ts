@@ -15,18 +15,15 @@ import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { formatError } from './errors.js';
 import { createLogger, scrub } from './logging.js';
-import {
-  CREDENTIAL_HEADERS,
-  createClusterJoin,
-  createContextFactory,
-  type GatewayContext,
-} from './graphql/context.js';
+import { createContextFactory, type GatewayContext, type UpstreamPools } from './graphql/context.js';
 import { createLimitsPlugin } from './graphql/limits.js';
-import { createSchema } from './graphql/schema.js';
+import { createCostModel, createSchema } from './graphql/schema.js';
 import { createSelectionPlugin } from './graphql/selection.js';
 import { createHttpHandler } from './http/handler.js';
 import { startSimulators, type RunningSimulators } from './simulators/index.js';
+import { createClusterJoin } from './joins/index.js';
 import { UpstreamPool, readiness } from './upstream/http.js';
+import { VENDORS } from './vendors/registry.js';
 
 export interface Gateway {
   url: string;
@@ -37,21 +34,24 @@ export interface Gateway {
 
 /** Starts the gateway (and the simulators of demo-mode vendors); resolves once it listens. */
 export async function startGateway(config: Config, logger: Logger = createLogger(config)): Promise<Gateway> {
-  const demo = [config.fireworks, config.runai, config.gitpod].some((u) => u.demo);
+  const demo = VENDORS.some((vendor) => config[vendor.id].demo);
   const simulators = demo ? await startSimulators(config) : undefined;
   if (simulators) {
     for (const [vendor, url] of Object.entries(simulators.urls))
       logger.info({ vendor, url }, `demo mode: ${vendor} is served by the embedded simulator at ${url}`);
   }
-  const baseUrl = (vendor: 'fireworks' | 'runai' | 'gitpod') =>
-    config[vendor].demo && simulators ? simulators.urls[vendor] : config[vendor].baseUrl;
-  const pool = (vendor: 'fireworks' | 'runai' | 'gitpod') =>
-    new UpstreamPool(vendor, baseUrl(vendor), {
-      resilience: config[vendor].resilience,
-      devMode: config.devMode,
-      logger,
-    });
-  const pools = { fireworks: pool('fireworks'), runai: pool('runai'), gitpod: pool('gitpod') };
+  const pools = Object.fromEntries(
+    VENDORS.map((vendor) => {
+      const vendorConfig = config[vendor.id];
+      const baseUrl = vendorConfig.demo && simulators ? simulators.urls[vendor.id] : vendorConfig.baseUrl;
+      const pool = new UpstreamPool(vendor, baseUrl, {
+        resilience: vendorConfig.resilience,
+        devMode: config.devMode,
+        logger,
+      });
+      return [vendor.id, pool];
+    }),
+  ) as UpstreamPools;
   const clusterMap =
     Object.keys(config.runaiClusterMap).length > 0 || !simulators
       ? config.runaiClusterMap
@@ -62,12 +62,7 @@ export async function startGateway(config: Config, logger: Logger = createLogger
     createClusterJoin(clusterMap, config.runaiNodePoolKey),
   );
   const schema = createSchema();
-  const secrets = [
-    config.fireworks.credential,
-    config.runai.credential,
-    config.gitpod.credential,
-    ...config.auth.apiKeys,
-  ];
+  const secrets = [...VENDORS.map((vendor) => config[vendor.id].credential), ...config.auth.apiKeys];
   let stopping = false;
 
   const apollo = new ApolloServer<GatewayContext>({
@@ -94,7 +89,7 @@ export async function startGateway(config: Config, logger: Logger = createLogger
       // No cache hints are used; the default cache-control plugin would wrap every resolver.
       ApolloServerPluginCacheControlDisabled(),
       createSelectionPlugin(schema),
-      createLimitsPlugin(schema, config.limits),
+      createLimitsPlugin(schema, createCostModel(), config.limits),
       config.production
         ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false }),
@@ -109,7 +104,7 @@ export async function startGateway(config: Config, logger: Logger = createLogger
       logger,
       makeContext,
       readiness: () => readiness(pools),
-      extraAllowedHeaders: Object.values(CREDENTIAL_HEADERS),
+      extraAllowedHeaders: VENDORS.map((vendor) => vendor.credentialHeader),
       stopping: () => stopping,
     }),
   );

@@ -7,8 +7,9 @@
  * of the connections it sits in, and the operation's count is the sum over its connection fields.
  * `nodes(ids:)` multiplies what is nested in it by the number of IDs, as a page would.
  *
- * Upstream calls follow what the vendor folders actually send (see `CONNECTION_CALLS` and
- * `FIELD_CALLS`): one list per root connection, one per parent for the nested connections that
+ * Upstream calls follow what the vendor folders actually send: each vendor (and the joins module)
+ * states what its connections, fields and lookups cost in `CostTables`, merged into one
+ * `CostModel` by the gateway's assembly: one list per root connection, one per parent for the nested connections that
  * cannot be batched, one for all parents where DataLoader batches them, and the extra counts a
  * selected `totalCount` needs. It is an estimate from page sizes: a page that comes back short,
  * an unmapped cluster or a lookup already answered by a list make the actual count lower.
@@ -46,10 +47,7 @@ import {
   parseConnectionArgs,
   type ConnectionArgs,
 } from '../pagination/connection.js';
-import { MAX_WARM_POOL_COUNT_PAGES } from '../vendors/gitpod/api.js';
-import { GITPOD_MAX_PAGE_SIZE } from '../vendors/gitpod/client.js';
-import { decodeGlobalId, type NodeType } from './global-id.js';
-import { MAX_NODE_IDS } from './schema.js';
+import { decodeGlobalId, MAX_NODE_IDS } from './global-id.js';
 
 /** The cost of one operation, as `extensions.cost` reports it and the limits check it. */
 export interface CostEstimate {
@@ -76,6 +74,7 @@ export const MAX_ANALYSED_FIELDS = 50_000;
  */
 export function estimateCost(
   schema: GraphQLSchema,
+  model: CostModel,
   fragments: ReadonlyMap<string, FragmentDefinitionNode>,
   operation: OperationDefinitionNode,
   variableValues: Record<string, unknown>,
@@ -83,7 +82,7 @@ export function estimateCost(
 ): CostEstimate {
   const root = schema.getRootType(operation.operation);
   if (!root) return { requestedNodes: 0, estimatedUpstreamCalls: 0 };
-  const walker = new CostWalker(schema, fragments, variableValues, maxFields);
+  const walker = new CostWalker(schema, model, fragments, variableValues, maxFields);
   const cost = walker.visit(root, [operation.selectionSet], 1, undefined);
   return {
     requestedNodes: cost.nodes,
@@ -92,7 +91,7 @@ export function estimateCost(
 }
 
 /** What a connection field's resolver needs to know to say how many calls it makes. */
-interface ConnectionCall {
+export interface ConnectionCall {
   args: Record<string, unknown>;
   /** How many instances of the parent object the operation may resolve. */
   parents: number;
@@ -101,46 +100,60 @@ interface ConnectionCall {
   totalCount: boolean;
 }
 
-/**
- * Upstream calls of each connection field, keyed by schema coordinate; every field that returns
- * a connection has an entry (a test holds the schema to it).
- */
-export const CONNECTION_CALLS: Readonly<Record<string, (call: ConnectionCall) => number>> = {
-  // Fireworks: one AIP-158 list per page, up to 200 items a page; totalSize comes with it.
-  'Query.clusters': () => 1,
-  'Query.nodePools': () => 1,
-  'Query.batchJobs': () => 1,
-  // First pages of every parent's node pools come from one account-level list (fireworks/api.ts).
-  'Cluster.nodePools': ({ args, parents }) => (isFirstPage(args) ? Math.min(parents, 1) : parents),
-  'NodePool.batchJobs': ({ parents }) => parents,
-  // Run:ai: one list_pods per connection; totalCount (or `last` without `before`) needs count_pods.
-  'Query.pods': (call) => 1 + podCounts(call),
-  'Cluster.pods': (call) => call.parents * (1 + podCounts(call)),
-  'NodePool.pods': (call) => call.parents * (1 + podCounts(call)),
-  // The whole workload (or revision) is fetched once and paged in memory; totalCount is free.
-  'Query.workloadPods': () => 1,
-  'Query.revisionPods': () => 1,
-  // Gitpod pages hold at most 100 warm pools and a page asks for exactly its size; with no count,
-  // totalCount walks the list again, at most MAX_WARM_POOL_COUNT_PAGES calls (it refuses more).
-  'Query.warmPools': ({ pageSize, totalCount }) =>
-    Math.ceil(Math.max(pageSize, 1) / GITPOD_MAX_PAGE_SIZE) + (totalCount ? MAX_WARM_POOL_COUNT_PAGES : 0),
-};
+/** What another field that reaches a vendor needs to know to say how many calls it makes. */
+export interface FieldCall {
+  args: Record<string, unknown>;
+  parents: number;
+}
+
+/** How lookups of one Node type batch, and what a batch costs. */
+export interface LookupCost {
+  /** Given the key inside a global ID, returns the key its loader batches by (default: itself). */
+  batchKey?(key: string): string;
+  /** Given the number of distinct batch keys an operation looks up, returns the calls. */
+  calls(keys: number): number;
+}
 
 /**
- * Upstream calls of the other fields that reach a vendor, keyed by schema coordinate. The joins
- * go through a per-request DataLoader, so all the parents of one field share one batched lookup.
+ * What one vendor's (or the joins') fields cost, keyed by schema coordinate (`Type.field`); every
+ * field that returns a connection has an entry in some table (a test holds the schema to it).
  */
-export const FIELD_CALLS: Readonly<
-  Record<string, (call: { args: Record<string, unknown>; parents: number }) => number>
-> = {
-  'NodePool.cluster': ({ parents }) => Math.min(parents, 1),
-  'BatchJob.cluster': ({ parents }) => Math.min(parents, 1),
-  'BatchJob.nodePool': ({ parents }) => Math.min(parents, 1),
-  'Pod.cluster': ({ parents }) => Math.min(parents, 1),
-  'Pod.nodePool': ({ parents }) => Math.min(parents, 1),
-  // One get_workload_pod_metrics per pod, all asked types in one call; none for an empty `types`.
-  'Pod.metrics': ({ args, parents }) => (Array.isArray(args.types) && args.types.length > 0 ? parents : 0),
-};
+export interface CostTables {
+  /** Connection fields: calls per page, given parents, page size and `totalCount`. */
+  connections?: Readonly<Record<string, (call: ConnectionCall) => number>>;
+  /** Other fields that reach a vendor (joins, metrics). */
+  fields?: Readonly<Record<string, (call: FieldCall) => number>>;
+  /** Root fields that look one object up by argument: its Node type and the lookup key. */
+  rootLookups?: Readonly<Record<string, { type: string; key(args: Record<string, unknown>): unknown }>>;
+  /** Lookups per Node type (root lookups, `node`, `nodes`). */
+  lookups?: Readonly<Record<string, LookupCost>>;
+  /** Connection types that page backwards (their `last`/`before` are valid). */
+  backwardConnections?: readonly string[];
+}
+
+/** The cost tables of every vendor and of the joins, merged. */
+export type CostModel = { [K in keyof CostTables]-?: NonNullable<CostTables[K]> };
+
+/** Merges cost tables; a coordinate claimed twice is a wiring bug and throws. */
+export function mergeCostTables(tables: readonly CostTables[]): CostModel {
+  const model = {
+    connections: {},
+    fields: {},
+    rootLookups: {},
+    lookups: {},
+    backwardConnections: [] as string[],
+  } as { [K in keyof CostModel]: Record<string, unknown> } & { backwardConnections: string[] };
+  for (const table of tables) {
+    for (const key of ['connections', 'fields', 'rootLookups', 'lookups'] as const) {
+      for (const [coordinate, entry] of Object.entries(table[key] ?? {})) {
+        if (coordinate in model[key]) throw new Error(`cost: ${key} entry ${coordinate} is defined twice`);
+        model[key][coordinate] = entry;
+      }
+    }
+    model.backwardConnections.push(...(table.backwardConnections ?? []));
+  }
+  return model as unknown as CostModel;
+}
 
 /**
  * Nested connections are resolved once their parents arrive, after upstream calls: their Relay
@@ -149,14 +162,11 @@ export const FIELD_CALLS: Readonly<
  */
 function checkNestedConnectionArgs(
   coordinate: string,
-  connectionType: string,
+  backward: boolean,
   args: Record<string, unknown>,
 ): void {
   try {
-    parseConnectionArgs(args as ConnectionArgs, {
-      backward: connectionType === 'PodConnection',
-      what: coordinate,
-    });
+    parseConnectionArgs(args as ConnectionArgs, { backward, what: coordinate });
     for (const argument of ['after', 'before'] as const) {
       const cursor = args[argument];
       if (typeof cursor === 'string') assertCursorShape(cursor, argument);
@@ -166,21 +176,6 @@ function checkNestedConnectionArgs(
     const message = error.message.startsWith(coordinate) ? error.message : `${coordinate}: ${error.message}`;
     throw badUserInput(message, { ...error.extensions, http: { status: 400 } });
   }
-}
-
-/** How many names one Fireworks OR-filter lookup carries (as fireworks/api.ts chunks them). */
-const NAMES_PER_LOOKUP = 50;
-
-function isFirstPage(args: Record<string, unknown>): boolean {
-  return args.after == null && args.last == null && args.before == null;
-}
-
-/** count_pods calls of a pod connection: one, or two for `completed: false` (all minus completed). */
-function podCounts({ args, totalCount }: ConnectionCall): number {
-  const needsCount = totalCount || (args.last != null && args.before == null);
-  if (!needsCount) return 0;
-  const filter = args.filter as { completed?: unknown } | null | undefined;
-  return filter?.completed === false ? 2 : 1;
 }
 
 /** The page size a connection will serve for its arguments, clamped as the resolver validates. */
@@ -200,15 +195,14 @@ interface Cost {
   calls: number;
 }
 
-/** Root lookups by kind: DataLoader batches them per kind across all root fields. */
-type LookupKind = NodeType;
-
 class CostWalker {
-  private readonly lookups = new Map<LookupKind, Set<string>>();
+  /** Root lookups by Node type: DataLoader batches them per type across all root fields. */
+  private readonly lookups = new Map<string, Set<string>>();
   private fields = 0;
 
   constructor(
     private readonly schema: GraphQLSchema,
+    private readonly model: CostModel,
     private readonly fragments: ReadonlyMap<string, FragmentDefinitionNode>,
     private readonly variables: Record<string, unknown>,
     private readonly maxFields: number,
@@ -246,29 +240,10 @@ class CostWalker {
     return total;
   }
 
-  /** Returns the upstream calls of the root lookups, batched per kind as the loaders do. */
+  /** Returns the upstream calls of the root lookups, batched per type as the loaders do. */
   rootLookupCalls(): number {
     let calls = 0;
-    for (const [kind, keys] of this.lookups) {
-      switch (kind) {
-        case 'Cluster':
-          // One name is a GetCluster; more go through ListClusters with an OR filter.
-          calls += keys.size === 1 ? 1 : Math.ceil(keys.size / NAMES_PER_LOOKUP);
-          break;
-        case 'NodePool':
-        case 'BatchJob':
-          calls += Math.ceil(keys.size / NAMES_PER_LOOKUP);
-          break;
-        case 'Pod':
-          // Pods are found by walking their workload: at least one call per workload.
-          calls += keys.size;
-          break;
-        case 'WarmPool':
-          // One filtered walk for every warm pool asked for.
-          calls += keys.size > 0 ? 1 : 0;
-          break;
-      }
-    }
+    for (const [type, keys] of this.lookups) calls += this.model.lookups[type]?.calls(keys.size) ?? 0;
     return calls;
   }
 
@@ -283,16 +258,22 @@ class CostWalker {
     const args = this.argumentsOf(field, fieldNodes[0] as FieldNode);
     const returnType = getNamedType(field.type);
     const subSelections = fieldNodes.flatMap((n) => (n.selectionSet ? [n.selectionSet] : []));
-    const cost: Cost = { nodes: 0, calls: FIELD_CALLS[coordinate]?.({ args, parents: instances }) ?? 0 };
+    const cost: Cost = {
+      nodes: 0,
+      calls: this.model.fields[coordinate]?.({ args, parents: instances }) ?? 0,
+    };
     if (isLeafType(returnType)) return cost;
 
     if (isConnectionType(returnType)) {
-      if (parent !== this.schema.getQueryType()) checkNestedConnectionArgs(coordinate, returnType.name, args);
+      if (parent !== this.schema.getQueryType()) {
+        checkNestedConnectionArgs(coordinate, this.model.backwardConnections.includes(returnType.name), args);
+      }
       const pageSize = pageSizeOf(args);
       const selected = this.collectFields(returnType, subSelections);
       const totalCount = [...selected.values()].some((nodes) => nodes[0]?.name.value === 'totalCount');
       cost.nodes += instances * pageSize;
-      cost.calls += CONNECTION_CALLS[coordinate]?.({ args, parents: instances, pageSize, totalCount }) ?? 0;
+      cost.calls +=
+        this.model.connections[coordinate]?.({ args, parents: instances, pageSize, totalCount }) ?? 0;
       add(cost, this.visit(returnType, subSelections, instances, pageSize));
       return cost;
     }
@@ -337,37 +318,31 @@ class CostWalker {
    */
   private rootLookup(name: string, args: Record<string, unknown>): Map<string, number> | undefined {
     const byType = new Map<string, number>();
-    const record = (kind: LookupKind, key: string) => {
-      let keys = this.lookups.get(kind);
-      if (!keys) this.lookups.set(kind, (keys = new Set()));
-      keys.add(key);
-      byType.set(kind, (byType.get(kind) ?? 0) + 1);
+    const record = (type: string, key: string) => {
+      const lookup = this.model.lookups[type];
+      if (!lookup) return; // not a Node type: refused by the resolver before any call
+      let keys = this.lookups.get(type);
+      if (!keys) this.lookups.set(type, (keys = new Set()));
+      keys.add(lookup.batchKey ? lookup.batchKey(key) : key);
+      byType.set(type, (byType.get(type) ?? 0) + 1);
     };
     const recordId = (id: unknown) => {
       if (typeof id !== 'string') return;
-      let decoded: { type: NodeType; key: string };
+      let decoded: { type: string; key: string };
       try {
         decoded = decodeGlobalId(id);
       } catch {
         return; // refused by the resolver with BAD_USER_INPUT, before any call
       }
-      // Pods are looked up by walking their workload; warm pools share one filtered walk.
-      const key =
-        decoded.type === 'Pod'
-          ? (decoded.key.split('/')[0] ?? '')
-          : decoded.type === 'WarmPool'
-            ? '*'
-            : decoded.key;
-      record(decoded.type, key);
+      record(decoded.type, decoded.key);
     };
+    const lookup = this.model.rootLookups[name];
+    if (lookup) {
+      const key = lookup.key(args);
+      if (typeof key === 'string') record(lookup.type, key);
+      return byType;
+    }
     switch (name) {
-      case 'cluster':
-      case 'nodePool':
-      case 'batchJob':
-        if (typeof args.name === 'string') {
-          record(name === 'cluster' ? 'Cluster' : name === 'nodePool' ? 'NodePool' : 'BatchJob', args.name);
-        }
-        return byType;
       case 'node':
         recordId(args.id);
         return byType;

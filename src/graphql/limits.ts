@@ -39,8 +39,8 @@ import {
 } from 'graphql';
 import type { LimitsConfig } from '../config.js';
 import { badUserInput } from '../errors.js';
-import type { GatewayContext } from './context.js';
-import { estimateCost, type CostEstimate } from './cost.js';
+import type { UpstreamSession } from '../upstream/http.js';
+import { estimateCost, type CostEstimate, type CostModel } from './cost.js';
 
 /** The environment variable that sets each limit (config.ts reads them). */
 export const LIMIT_VARIABLES = {
@@ -143,8 +143,9 @@ export function measureOperation(document: DocumentNode, operation: OperationDef
  */
 export function createLimitsPlugin(
   schema: GraphQLSchema,
+  costModel: CostModel,
   limits: LimitsConfig,
-): ApolloServerPlugin<GatewayContext> {
+): ApolloServerPlugin<{ sessions: Readonly<Record<string, UpstreamSession>> }> {
   return {
     async requestDidStart() {
       let tokens: GraphQLError | undefined;
@@ -169,7 +170,7 @@ export function createLimitsPlugin(
           const coerced = getVariableValues(schema, definitions, request.variables ?? {}, { maxErrors: 1 });
           // Variables that do not coerce fail execution before any resolver runs: nothing to cost.
           if (coerced.errors) return;
-          cost = estimateCost(schema, fragmentsOf(document), operation, coerced.coerced);
+          cost = estimateCost(schema, costModel, fragmentsOf(document), operation, coerced.coerced);
           throwIfOver('node count', cost.requestedNodes, 'maxNodes', limits, NODES_HINT);
           throwIfOver(
             'upstream call estimate',
@@ -189,10 +190,10 @@ export function createLimitsPlugin(
             return;
           }
           if (!cost) return;
-          const { fireworks, runai, gitpod } = contextValue.sessions;
+
           const report: CostReport = {
             ...cost,
-            actualUpstreamCalls: fireworks.sent.length + runai.sent.length + gitpod.sent.length,
+            actualUpstreamCalls: Object.values(contextValue.sessions).reduce((n, s) => n + s.sent.length, 0),
             limits: { maxNodes: limits.maxNodes, maxUpstreamCalls: limits.maxUpstreamCalls },
           };
           result.extensions = { ...result.extensions, cost: report };

@@ -1,23 +1,20 @@
 /**
- * The executable schema: the SDL in schema/*.graphql (split by domain) with the resolvers of
- * each vendor and the cross-vendor root fields (`node`, `nodes`) and scalars.
+ * The executable schema, assembled from the registry: the SDL in schema/*.graphql (split by
+ * domain), every vendor's resolvers, the joins' resolvers, the Node root fields over every
+ * vendor's Node types, and the DateTime scalar; and the cost model of the same parts.
  */
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import { GraphQLError, GraphQLScalarType, Kind, type GraphQLSchema, type ValueNode } from 'graphql';
-import { badUserInput, notFound } from '../errors.js';
+import { badUserInput } from '../errors.js';
 import type { Resolvers } from '../generated/graphql.js';
-import { fireworksResolvers } from '../vendors/fireworks/resolvers.js';
-import { gitpodResolvers } from '../vendors/gitpod/resolvers.js';
-import { runaiResolvers } from '../vendors/runai/resolvers.js';
-import { parseChildName, parseClusterName } from '../vendors/fireworks/names.js';
+import { joinCost, joinResolvers } from '../joins/index.js';
+import { VENDOR_MODULES } from '../vendors/registry.js';
 import type { GatewayContext } from './context.js';
-import { decodeGlobalId } from './global-id.js';
-
-/** The most IDs `nodes(ids:)` takes, as GitHub bounds it. */
-export const MAX_NODE_IDS = 100;
+import { mergeCostTables, type CostModel } from './cost.js';
+import { decodeGlobalId, invalidGlobalId, MAX_NODE_IDS } from './global-id.js';
 
 /** Returns the SDL of every file in schema/ (found from the package root, in src/ and dist/ alike). */
 export function loadTypeDefs(): string[] {
@@ -49,12 +46,11 @@ function parseDateTime(value: unknown, node?: ValueNode): string {
   return new Date(value).toISOString().replace('.000Z', 'Z');
 }
 
-/** DateTime: ISO 8601 strings out (as the vendors send them), validated and normalised to UTC in. */
+/** DateTime: RFC 3339 strings out (as the vendors send them), validated and normalised to UTC in. */
 const DateTime = new GraphQLScalarType({
   name: 'DateTime',
   description: 'An ISO 8601 / RFC 3339 instant in UTC.',
   serialize: (value) => {
-    if (typeof value === 'number') return new Date(value).toISOString();
     if (typeof value === 'string') return value;
     if (value instanceof Date) return value.toISOString();
     throw new GraphQLError(`DateTime cannot represent ${typeof value}`);
@@ -71,49 +67,23 @@ const DateTime = new GraphQLScalarType({
   },
 });
 
-/** Given an ID, returns the object it names (loaded through the request's loaders) or null. */
-async function resolveNode(id: string, ctx: GatewayContext): Promise<unknown> {
+/** Every Node type by name, with the vendor that serves it. */
+const NODE_TYPES = new Map(
+  VENDOR_MODULES.flatMap((vendor) =>
+    vendor.nodeTypes.map((type) => [type.typename, { vendor, type }] as const),
+  ),
+);
+
+/** Given an ID, returns the object it names, loaded through the request's loaders of its vendor. */
+function resolveNode(id: string, ctx: GatewayContext): Promise<unknown> {
   const { type, key } = decodeGlobalId(id);
-  switch (type) {
-    case 'Cluster': {
-      const parsed = parseClusterName(key, ctx.fireworks.accountId);
-      if (parsed.account !== ctx.fireworks.accountId) throw notFound(`No object has the ID "${id}".`);
-      return ctx.fireworks.clusterByName.load(key);
-    }
-    case 'NodePool':
-    case 'BatchJob': {
-      const parsed = parseChildName(key, type === 'NodePool' ? 'nodePools' : 'batchJobs');
-      if (parsed.account !== ctx.fireworks.accountId) throw notFound(`No object has the ID "${id}".`);
-      return (type === 'NodePool' ? ctx.fireworks.nodePoolByName : ctx.fireworks.batchJobByName).load(key);
-    }
-    case 'Pod': {
-      const [workloadId = '', podId = ''] = key.split('/');
-      const pod = await ctx.runai.pod(workloadId, podId);
-      if (!pod) throw notFound(`No object has the ID "${id}".`, 'runai');
-      return pod;
-    }
-    case 'WarmPool': {
-      const [warmPoolId = '', projectId = '', environmentClassId = ''] = key.split('/');
-      const pool = await ctx.gitpod.warmPool({ id: warmPoolId, projectId, environmentClassId });
-      if (!pool) throw notFound(`No object has the ID "${id}".`, 'gitpod');
-      return pool;
-    }
-  }
+  const node = NODE_TYPES.get(type);
+  if (!node) throw invalidGlobalId(id);
+  return node.type.load(key, ctx[node.vendor.id as keyof GatewayContext], id);
 }
 
-/** Given an object a resolver produced, returns its GraphQL type name. */
-function nodeTypeOf(value: unknown): 'Cluster' | 'NodePool' | 'BatchJob' | 'Pod' | 'WarmPool' {
-  const v = value as { name?: string; metadata?: unknown; workloadId?: unknown; k8sPhase?: unknown };
-  if (v.metadata !== undefined) return 'WarmPool';
-  if (v.workloadId !== undefined && v.k8sPhase !== undefined) return 'Pod';
-  if (v.name?.includes('/nodePools/')) return 'NodePool';
-  if (v.name?.includes('/batchJobs/')) return 'BatchJob';
-  return 'Cluster';
-}
-
-const rootResolvers: Resolvers = {
+const nodeResolvers: Resolvers = {
   DateTime,
-  Node: { __resolveType: (value) => nodeTypeOf(value) },
   Query: {
     node: (_root, { id }, ctx) => resolveNode(id, ctx) as never,
     nodes: (_root, { ids }, ctx) => {
@@ -122,17 +92,28 @@ const rootResolvers: Resolvers = {
           argument: 'ids',
         });
       }
-      return ids.map((id) => resolveNode(id, ctx).catch((error: unknown) => error as Error)) as never;
+      return ids.map((id) => {
+        try {
+          return resolveNode(id, ctx).catch((error: unknown) => error as Error);
+        } catch (error) {
+          return error as Error;
+        }
+      }) as never;
     },
   },
 };
 
-/** Returns the executable schema. */
+/** Returns the executable schema. Type detection (Node, unions) reads each object's `__typename`. */
 export function createSchema(): GraphQLSchema {
   return makeExecutableSchema({
     typeDefs: loadTypeDefs(),
-    resolvers: [rootResolvers, fireworksResolvers, runaiResolvers, gitpodResolvers] as Parameters<
+    resolvers: [nodeResolvers, ...VENDOR_MODULES.map((v) => v.resolvers), joinResolvers] as Parameters<
       typeof makeExecutableSchema
     >[0]['resolvers'],
   });
+}
+
+/** Returns the cost model: every vendor's cost tables and the joins'. */
+export function createCostModel(): CostModel {
+  return mergeCostTables([...VENDOR_MODULES.map((v) => v.cost), joinCost]);
 }

@@ -1,6 +1,6 @@
 /**
- * Small pieces every vendor's resolvers share: key–value lists and the empty connection of a join
- * that has nothing on the other side.
+ * Small pieces the vendors' models and the joins share: key–value lists and the empty connection
+ * of a join that has nothing on the other side.
  */
 import {
   connectionBinding,
@@ -27,11 +27,4 @@ export function emptyConnection<T>(args: ConnectionArgs, what: string): Connecti
     ),
     totalCount: () => 0,
   };
-}
-
-/** Given a user string, returns whether it holds a control character (never valid in a filter value). */
-export function hasControlCharacters(value: string): boolean {
-  for (let i = 0; i < value.length; i++)
-    if (value.charCodeAt(i) < 0x20 || value.charCodeAt(i) === 0x7f) return true;
-  return false;
 }

@@ -285,6 +285,70 @@ export async function paginateByToken<T>(
   return { items: collected, hasNextPage, hasPreviousPage: options.after !== undefined };
 }
 
+/**
+ * The whole pipeline of a forward-only token connection: checks the Relay arguments, binds the
+ * connection to its identity and the arguments that shape its order, decodes `after`, pages
+ * through `fetchPage` and returns the connection with its cursors. Bad arguments and cursors are
+ * refused with BAD_USER_INPUT before the first fetch.
+ */
+export async function tokenConnection<T>(options: {
+  args: ConnectionArgs;
+  /** How the connection is named in errors (e.g. `Cluster.nodePools`). */
+  what: string;
+  /** The connection's identity (field and parent) for its cursors' binding. */
+  identity: string;
+  /** The arguments that shape its order (filter, orderBy), for the binding too. */
+  shape: unknown;
+  maxPageSize: number;
+  /** False when the connection has no orderBy to reverse (the backward-paging hint says so). */
+  orderable?: boolean;
+  fetchPage: (token: string | undefined, pageSize: number) => Promise<TokenPage<T>>;
+}): Promise<Connection<T>> {
+  const page = parseConnectionArgs(options.args, {
+    backward: false,
+    what: options.what,
+    ...(options.orderable === false ? { orderable: false } : {}),
+  });
+  if (page.direction !== 'forward') throw new Error('unreachable: backward paging is refused above');
+  const binding = connectionBinding(options.identity, options.shape);
+  const after =
+    page.after !== undefined ? decodeCursor(page.after, binding, isTokenPosition, 'after') : undefined;
+  const result = await paginateByToken(options.fetchPage, {
+    count: page.count,
+    ...(after ? { after } : {}),
+    maxPageSize: options.maxPageSize,
+  });
+  return toConnection(result, binding);
+}
+
+/** Thrown by `walkPages` when a list needs more pages than it may fetch. */
+export class PageLimitError extends Error {
+  constructor(readonly maxPages: number) {
+    super(`the list has more than ${maxPages} pages`);
+  }
+}
+
+/**
+ * Returns every item of an upstream list, fetching page after page (one call each) until the
+ * upstream gives no next position. With `maxPages`, throws PageLimitError instead of fetching a
+ * page past it, so a walk never grows with the fleet unbounded.
+ */
+export async function walkPages<T, C>(
+  fetchPage: (position: C | undefined) => Promise<{ items: readonly T[]; next?: C | undefined }>,
+  maxPages = Infinity,
+): Promise<T[]> {
+  const all: T[] = [];
+  let position: C | undefined;
+  let pages = 0;
+  do {
+    if (++pages > maxPages) throw new PageLimitError(maxPages);
+    const page = await fetchPage(position);
+    all.push(...page.items);
+    position = page.next;
+  } while (position !== undefined);
+  return all;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Offset style (Run:ai offset/limit with `next`): both directions.
 

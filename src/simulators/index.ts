@@ -1,18 +1,16 @@
 /**
- * Starts the three vendor simulators over one shared world, as `npm run simulators` and the
+ * Starts every vendor's simulator over one shared world, as `npm run simulators` and the
  * gateway's demo mode do. Tests use `startSimulators` with port 0 for free ports.
  */
 import type { Config } from '../config.js';
-import { createFireworksSimulator } from '../vendors/fireworks/simulator/index.js';
-import { createGitpodSimulator } from '../vendors/gitpod/simulator/index.js';
-import { createRunaiSimulator } from '../vendors/runai/simulator/index.js';
+import { VENDORS, type VendorId } from '../vendors/registry.js';
 import type { SimulatorServer } from './harness.js';
 import { createWorld, type World } from './world.js';
 
 export interface RunningSimulators {
   world: World;
-  servers: { fireworks: SimulatorServer; runai: SimulatorServer; gitpod: SimulatorServer };
-  urls: { fireworks: string; runai: string; gitpod: string };
+  servers: Record<VendorId, SimulatorServer>;
+  urls: Record<VendorId, string>;
   /** The demo join: Fireworks cluster id → Run:ai cluster UUID. */
   clusterMap: Record<string, string>;
   close(): Promise<void>;
@@ -20,13 +18,12 @@ export interface RunningSimulators {
 
 /** What the simulators need from the configuration. */
 export type SimulatorConfig = Pick<Config, 'simulator'> & {
-  fireworks: { credential: string; accountId: string; simulatorPort: number };
-  runai: { credential: string; simulatorPort: number };
-  gitpod: { credential: string; simulatorPort: number };
+  fireworks: { accountId: string };
+} & { [Id in VendorId]: { credential: string; simulatorPort: number } } & {
   latency?: { ms: number; jitterMs: number };
 };
 
-/** Starts all three simulators on 127.0.0.1 and resolves once they listen. */
+/** Starts every simulator on 127.0.0.1 and resolves once they listen. */
 export async function startSimulators(config: SimulatorConfig): Promise<RunningSimulators> {
   const world = createWorld({
     seed: config.simulator.seed,
@@ -34,17 +31,17 @@ export async function startSimulators(config: SimulatorConfig): Promise<RunningS
     accountId: config.fireworks.accountId,
   });
   const latency = config.latency ? { latency: config.latency } : {};
-  const servers = {
-    fireworks: createFireworksSimulator({ world, credential: config.fireworks.credential, ...latency }),
-    runai: createRunaiSimulator({ world, credential: config.runai.credential, ...latency }),
-    gitpod: createGitpodSimulator({ world, credential: config.gitpod.credential, ...latency }),
-  };
+  const servers = Object.fromEntries(
+    VENDORS.map((vendor) => [
+      vendor.id,
+      vendor.createSimulator({ world, credential: config[vendor.id].credential, ...latency }),
+    ]),
+  ) as Record<VendorId, SimulatorServer>;
   try {
-    const urls = {
-      fireworks: await servers.fireworks.listen(config.fireworks.simulatorPort),
-      runai: await servers.runai.listen(config.runai.simulatorPort),
-      gitpod: await servers.gitpod.listen(config.gitpod.simulatorPort),
-    };
+    const urls = {} as Record<VendorId, string>;
+    for (const vendor of VENDORS) {
+      urls[vendor.id] = await servers[vendor.id].listen(config[vendor.id].simulatorPort);
+    }
     return {
       world,
       servers,

@@ -1,8 +1,9 @@
 /**
- * `npm run simulators`: serves the three vendor APIs on their default ports (4011 Fireworks,
- * 4012 Run:ai, 4013 Gitpod) until interrupted, with the same configuration the gateway reads.
+ * `npm run simulators`: serves every vendor's API on its default port (4011 Fireworks, 4012
+ * Run:ai, 4013 Gitpod) until interrupted, with the same configuration the gateway reads.
  */
 import { ConfigError, loadConfig } from '../config.js';
+import { VENDORS } from '../vendors/registry.js';
 import { startSimulators } from './index.js';
 
 try {
@@ -13,9 +14,8 @@ try {
     ...config,
     ...(latencyMs > 0 || jitterMs > 0 ? { latency: { ms: latencyMs, jitterMs } } : {}),
   });
-  console.log(`Fireworks simulator: ${sims.urls.fireworks} (account ${config.fireworks.accountId})`);
-  console.log(`Run:ai simulator:    ${sims.urls.runai}`);
-  console.log(`Gitpod simulator:    ${sims.urls.gitpod}`);
+  for (const vendor of VENDORS)
+    console.log(`${`${vendor.label} simulator:`.padEnd(21)}${sims.urls[vendor.id]}`);
   console.log(
     `seed ${config.simulator.seed}, scale ${config.simulator.scale}; controls at <url>/_sim/stats, /_sim/reset, /_sim/faults`,
   );

@@ -11,7 +11,7 @@
  */
 import { Pool, errors as undiciErrors } from 'undici';
 import type { ResilienceConfig } from '../config.js';
-import { ErrorCode, upstreamErrorFromAnswer, upstreamFailure, type Vendor } from '../errors.js';
+import { ErrorCode, upstreamErrorFromAnswer, upstreamFailure, type Upstream } from '../errors.js';
 import type { RequestBudget } from './budget.js';
 import {
   UpstreamAttemptError,
@@ -45,7 +45,7 @@ export class UpstreamPool {
   private readonly guard: UpstreamGuard;
 
   constructor(
-    readonly vendor: Vendor,
+    readonly vendor: Upstream,
     baseUrl: string,
     private readonly options: UpstreamPoolOptions,
   ) {
@@ -226,27 +226,25 @@ export class UpstreamSession {
   }
 }
 
-/** What /readyz answers: 200 while every breaker lets calls through, 503 listing the open ones. */
+/** What /readyz answers: the breaker state of every upstream, and the ones open. */
 export interface Readiness {
   status: 200 | 503;
-  body: { status: 'ok' | 'degraded'; upstreams: Record<Vendor, BreakerState>; open?: Vendor[] };
+  body: { status: 'ok' | 'degraded'; upstreams: Record<string, BreakerState>; open?: string[] };
 }
 
 /**
- * Given the pools, returns the gateway's readiness: `degraded` (503) while a breaker is open, with
- * the vendors it fails fast for. A breaker past its cooldown reports `half-open` and counts as
- * ready, so a replica taken out of rotation gets traffic again and the trial call can close it.
+ * Given the pools (keyed by vendor id), returns the gateway's readiness: `degraded` while a
+ * breaker is open, with the vendors it fails fast for. A breaker past its cooldown reports
+ * `half-open`.
  */
-export function readiness(pools: Record<Vendor, UpstreamPool>): Readiness {
-  const upstreams = {
-    fireworks: pools.fireworks.breakerState(),
-    runai: pools.runai.breakerState(),
-    gitpod: pools.gitpod.breakerState(),
-  };
-  const open = (Object.keys(upstreams) as Vendor[]).filter((vendor) => upstreams[vendor] === 'open');
-  // Still ready while a breaker is open: every replica shares the same vendors, so a 503 here
-  // would take the whole fleet out of the load balancer for one vendor's outage, while the other
-  // vendors' fields still answer. Not ready (503) is reserved for a replica that is draining.
+export function readiness(pools: Readonly<Record<string, UpstreamPool>>): Readiness {
+  const upstreams = Object.fromEntries(
+    Object.entries(pools).map(([vendor, pool]) => [vendor, pool.breakerState()]),
+  );
+  const open = Object.keys(upstreams).filter((vendor) => upstreams[vendor] === 'open');
+  // Still ready (200) while a breaker is open: every replica shares the same vendors, so failing
+  // readiness would take the whole fleet out of the load balancer for one vendor's outage, while
+  // the other vendors' fields still answer. The handler answers 503 only while draining.
   return open.length === 0
     ? { status: 200, body: { status: 'ok', upstreams } }
     : { status: 200, body: { status: 'degraded', upstreams, open } };

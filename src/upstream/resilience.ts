@@ -37,7 +37,7 @@ import {
   type IRetryBackoffContext,
 } from 'cockatiel';
 import type { ResilienceConfig } from '../config.js';
-import { ErrorCode, UpstreamError, upstreamFailure, type Vendor } from '../errors.js';
+import { ErrorCode, UpstreamError, upstreamFailure, type Upstream } from '../errors.js';
 import type { RequestBudget } from './budget.js';
 
 /** Why one attempt failed. */
@@ -123,7 +123,7 @@ function isAnswer(error: unknown): error is UpstreamAttemptError {
 }
 
 /** Given a budget that has aborted, returns the error of a call it cut short. */
-export function cutShort(vendor: Vendor, budget: RequestBudget): UpstreamAttemptError {
+export function cutShort(vendor: Upstream, budget: RequestBudget): UpstreamAttemptError {
   return budget.expired
     ? new UpstreamAttemptError(
         upstreamFailure(
@@ -157,7 +157,7 @@ export class UpstreamGuard {
   private openedAt = 0;
 
   constructor(
-    readonly vendor: Vendor,
+    readonly vendor: Upstream,
     private readonly resilience: ResilienceConfig,
     private readonly logger?: GuardLogger,
   ) {
@@ -168,14 +168,14 @@ export class UpstreamGuard {
     this.breaker.onBreak(() => {
       this.openedAt = Date.now();
       logger?.warn(
-        { upstream: vendor, cooldownMs: resilience.breakerCooldownMs },
+        { upstream: vendor.id, cooldownMs: resilience.breakerCooldownMs },
         'circuit breaker opened: calls fail fast until a trial call',
       );
     });
     this.breaker.onHalfOpen(() =>
-      logger?.info({ upstream: vendor }, 'circuit breaker half-open: trial call'),
+      logger?.info({ upstream: vendor.id }, 'circuit breaker half-open: trial call'),
     );
-    this.breaker.onReset(() => logger?.info({ upstream: vendor }, 'circuit breaker closed'));
+    this.breaker.onReset(() => logger?.info({ upstream: vendor.id }, 'circuit breaker closed'));
     this.bulkhead = bulkhead(resilience.maxConcurrent, resilience.maxQueue);
     this.backoff = new ExponentialBackoff({
       generator: fullJitterGenerator,
@@ -199,7 +199,7 @@ export class UpstreamGuard {
     if (this.logger) {
       policy.onRetry(({ delay, attempt: n }) =>
         this.logger?.debug(
-          { upstream: this.vendor, attempt: n, delayMs: delay },
+          { upstream: this.vendor.id, attempt: n, delayMs: delay },
           'retrying an upstream read',
         ),
       );
@@ -285,7 +285,13 @@ export class UpstreamGuard {
       `is failing: its circuit breaker is open, so calls fail fast until a trial call at ${at} ` +
         `(in ${leftMs} ms).`,
     );
-    return new UpstreamError(this.vendor, failure.code, failure.message, undefined, Math.ceil(leftMs / 1000));
+    return new UpstreamError(
+      this.vendor.id,
+      failure.code,
+      failure.message,
+      undefined,
+      Math.ceil(leftMs / 1000),
+    );
   }
 
   private cooldownLeftMs(): number {

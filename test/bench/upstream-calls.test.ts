@@ -20,7 +20,7 @@ import {
   type Minimum,
   type Prep,
 } from '../../bench/queries.js';
-import { DEMO_DEFAULTS } from '../../src/config.js';
+import { DEMO_CREDENTIALS } from '../helpers/demo.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
 /**
@@ -47,9 +47,9 @@ beforeAll(async () => {
     port: 0,
     host: '127.0.0.1',
     accountId: gw.world.accountId,
-    fireworks: { baseUrl: simulators.urls.fireworks, credential: DEMO_DEFAULTS.FIREWORKS_API_KEY },
-    runai: { baseUrl: simulators.urls.runai, credential: DEMO_DEFAULTS.RUNAI_TOKEN },
-    gitpod: { baseUrl: simulators.urls.gitpod, credential: DEMO_DEFAULTS.GITPOD_API_KEY },
+    fireworks: { baseUrl: simulators.urls.fireworks, credential: DEMO_CREDENTIALS.fireworks },
+    runai: { baseUrl: simulators.urls.runai, credential: DEMO_CREDENTIALS.runai },
+    gitpod: { baseUrl: simulators.urls.gitpod, credential: DEMO_CREDENTIALS.gitpod },
     clusterMap: simulators.clusterMap,
   });
   const ids = await gw.query(NODE_IDS_QUERY);

@@ -3,7 +3,8 @@
  * variable; good values land typed, per vendor where the knob is per vendor.
  */
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEMO_DEFAULTS, loadConfig } from '../../src/config.js';
+import { ConfigError, loadConfig } from '../../src/config.js';
+import { DEMO_CREDENTIALS } from '../helpers/demo.js';
 
 describe('loadConfig', () => {
   it('gives a demo configuration on an empty environment', () => {
@@ -11,7 +12,7 @@ describe('loadConfig', () => {
     expect(config.port).toBe(4000);
     expect(config.fireworks).toMatchObject({
       demo: true,
-      credential: DEMO_DEFAULTS.FIREWORKS_API_KEY,
+      credential: DEMO_CREDENTIALS.fireworks,
       accountId: 'fleetgraph-demo',
       baseUrl: 'http://127.0.0.1:4011',
     });

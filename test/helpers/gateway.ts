@@ -3,7 +3,8 @@
  * and reads the simulators' statistics, so tests can assert the exact upstream calls made.
  */
 import { Writable } from 'node:stream';
-import { DEMO_DEFAULTS, loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config.js';
+import { DEMO_CREDENTIALS } from './demo.js';
 import { createLogger } from '../../src/logging.js';
 import { startGateway, type Gateway } from '../../src/server.js';
 import type { Fault, RecordedRequest, SimulatorServer } from '../../src/simulators/harness.js';
@@ -61,9 +62,9 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
   });
   // Every credential the suite uses: no response body and no log line may ever contain one.
   const secrets = new Set<string>([
-    DEMO_DEFAULTS.FIREWORKS_API_KEY,
-    DEMO_DEFAULTS.RUNAI_TOKEN,
-    DEMO_DEFAULTS.GITPOD_API_KEY,
+    DEMO_CREDENTIALS.fireworks,
+    DEMO_CREDENTIALS.runai,
+    DEMO_CREDENTIALS.gitpod,
     config.fireworks.credential,
     config.runai.credential,
     config.gitpod.credential,

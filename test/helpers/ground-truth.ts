@@ -6,7 +6,7 @@
  * whenever a credential appears anywhere in a response.
  */
 import { expect } from 'vitest';
-import { DEMO_DEFAULTS } from '../../src/config.js';
+import { DEMO_CREDENTIALS } from './demo.js';
 import type { World } from '../../src/simulators/world.js';
 import {
   generateFireworksData,
@@ -37,11 +37,11 @@ export const NO_CALLS = { fireworks: {}, runai: {}, gitpod: {} } as const;
 /** The demo credentials and their masked form as the simulators record them (last 4 characters). */
 export const CREDENTIALS = {
   fireworks: {
-    value: DEMO_DEFAULTS.FIREWORKS_API_KEY,
-    masked: `****${DEMO_DEFAULTS.FIREWORKS_API_KEY.slice(-4)}`,
+    value: DEMO_CREDENTIALS.fireworks,
+    masked: `****${DEMO_CREDENTIALS.fireworks.slice(-4)}`,
   },
-  runai: { value: DEMO_DEFAULTS.RUNAI_TOKEN, masked: `****${DEMO_DEFAULTS.RUNAI_TOKEN.slice(-4)}` },
-  gitpod: { value: DEMO_DEFAULTS.GITPOD_API_KEY, masked: `****${DEMO_DEFAULTS.GITPOD_API_KEY.slice(-4)}` },
+  runai: { value: DEMO_CREDENTIALS.runai, masked: `****${DEMO_CREDENTIALS.runai.slice(-4)}` },
+  gitpod: { value: DEMO_CREDENTIALS.gitpod, masked: `****${DEMO_CREDENTIALS.gitpod.slice(-4)}` },
 } as const;
 
 /**

@@ -1,43 +1,47 @@
 /**
  * Fireworks access for one GraphQL request: DataLoaders for lookups by name (batched into one
  * list call with an OR filter, matched back by name) and the connections over AIP-158 lists.
- * Created per request in the context function, never shared between requests.
+ * Everything leaves as a domain object (model.ts). Created per request in the context function,
+ * never shared between requests.
  */
 import DataLoader from 'dataloader';
 import type { GraphQLError } from 'graphql';
 import { ErrorCode, notFound, UpstreamError } from '../../errors.js';
-import type { SelectedFields } from '../../graphql/selection.js';
-import type { NodePoolKey } from '../../config.js';
 import {
-  connectionBinding,
-  decodeCursor,
-  isTokenPosition,
-  paginateByToken,
-  parseConnectionArgs,
+  PageLimitError,
+  tokenConnection,
   toConnection,
+  connectionBinding,
+  parseConnectionArgs,
+  walkPages,
   type ConnectionArgs,
   type ConnectionResult,
 } from '../../pagination/connection.js';
-import type { UpstreamSession } from '../../upstream/http.js';
-import {
-  FIREWORKS_MAX_PAGE_SIZE,
-  FireworksClient,
-  type FireworksBatchJob,
-  type FireworksCluster,
-  type FireworksNodePool,
-  type ListPage,
-  type ListParams,
-} from './client.js';
+import type { VendorApiDeps } from '../contract.js';
+import { FIREWORKS_MAX_PAGE_SIZE, FireworksClient, type ListPage, type ListParams } from './client.js';
 import { and, namePrefixPattern, or, quoteAip160 } from './filter.js';
-import { isResourceId, parentClusterName, shortId } from './names.js';
+import {
+  toBatchJob,
+  toCluster,
+  toNodePool,
+  type BatchJobModel,
+  type ClusterModel,
+  type FireworksKind,
+  type NodePoolModel,
+} from './model.js';
+import { parentClusterName, shortId } from './names.js';
 import { readMaskFor } from './read-mask.js';
 
 /** How many names one OR-filter lookup carries (keeps the filter well under URL limits). */
-const NAMES_PER_LOOKUP = 50;
+export const NAMES_PER_LOOKUP = 50;
 /** How many pages a combined child list may walk before falling back to one call per parent. */
 const MAX_COMBINED_PAGES = 10;
 
-type Kind = 'Cluster' | 'NodePool' | 'BatchJob';
+/** What the gateway is configured with for Fireworks. */
+export interface FireworksSettings {
+  /** The account whose resources the graph shows (`FIREWORKS_ACCOUNT_ID`). */
+  accountId: string;
+}
 
 /** A connection request as resolvers pass it: Relay args plus the compiled filter and order. */
 export interface ListRequest {
@@ -46,59 +50,65 @@ export interface ListRequest {
   orderBy: string;
 }
 
+interface Models {
+  Cluster: ClusterModel;
+  NodePool: NodePoolModel;
+  BatchJob: BatchJobModel;
+}
+
 export type FireworksApi = ReturnType<typeof createFireworksApi>;
 
 /** Returns the Fireworks loaders and connections of one request. */
-export function createFireworksApi(
-  session: UpstreamSession,
-  accountId: string,
-  selected: () => SelectedFields,
-  nodePoolKey: NodePoolKey = { kind: 'id' },
-) {
+export function createFireworksApi({
+  session,
+  settings,
+  selected,
+  alwaysSelected,
+}: VendorApiDeps<FireworksSettings>) {
+  const { accountId } = settings;
   const client = new FireworksClient(session, accountId);
-  // When an annotation names node pools on Run:ai, every node pool carries it: joins read it.
-  const poolExtras = nodePoolKey.kind === 'annotation' ? ['annotations'] : [];
-  const mask = (kind: Kind) => readMaskFor(kind, selected(), kind === 'NodePool' ? poolExtras : []);
+  const mask = (kind: FireworksKind) => readMaskFor(kind, selected(), alwaysSelected[kind] ?? []);
 
-  const lists: Record<Kind, (params: ListParams) => Promise<ListPage<{ name: string }>>> = {
-    Cluster: (p) => client.listClusters(p),
-    NodePool: (p) => client.listNodePools(p),
-    BatchJob: (p) => client.listBatchJobs(p),
+  const lists: { [K in FireworksKind]: (params: ListParams) => Promise<ListPage<Models[K]>> } = {
+    Cluster: async (p) => mapPage(await client.listClusters(p), toCluster),
+    NodePool: async (p) => mapPage(await client.listNodePools(p), toNodePool),
+    BatchJob: async (p) => mapPage(await client.listBatchJobs(p), toBatchJob),
   };
 
+  /** Walks a filtered list to its end at the largest page size; every item is primed. */
+  function walkList<K extends FireworksKind>(kind: K, filter: string, maxPages = Infinity) {
+    return walkPages<Models[K], string>(async (pageToken) => {
+      const page = await lists[kind]({
+        pageSize: FIREWORKS_MAX_PAGE_SIZE,
+        pageToken,
+        filter,
+        readMask: mask(kind),
+      });
+      prime(kind, page.items);
+      return { items: page.items, next: page.nextPageToken };
+    }, maxPages);
+  }
+
   /** Fetches resources by name with OR filters; resolves name → resource for those that exist. */
-  async function lookup<T extends { name: string }>(
-    kind: Kind,
+  async function lookup<K extends FireworksKind>(
+    kind: K,
     names: readonly string[],
-  ): Promise<Map<string, T>> {
-    const chunks: string[][] = [];
-    for (let i = 0; i < names.length; i += NAMES_PER_LOOKUP)
-      chunks.push(names.slice(i, i + NAMES_PER_LOOKUP));
-    const found = new Map<string, T>();
+  ): Promise<Map<string, Models[K]>> {
+    const found = new Map<string, Models[K]>();
     await Promise.all(
-      chunks.map(async (chunk) => {
-        const filter = or(chunk.map((n) => `name = "${n}"`));
-        let pageToken: string | undefined;
-        do {
-          const page = await lists[kind]({
-            pageSize: FIREWORKS_MAX_PAGE_SIZE,
-            pageToken,
-            filter,
-            readMask: mask(kind),
-          });
-          for (const item of page.items) found.set(item.name, item as T);
-          pageToken = page.nextPageToken;
-        } while (pageToken);
+      chunks(names, NAMES_PER_LOOKUP).map(async (chunk) => {
+        const items = await walkList(kind, or(chunk.map((n) => `name = "${n}"`)));
+        for (const item of items) found.set(item.name, item);
       }),
     );
     return found;
   }
 
-  function byName<T extends { name: string }>(kind: Kind, label: string) {
-    return new DataLoader<string, T>(async (names) => {
-      let found: Map<string, T>;
+  function byName<K extends 'NodePool' | 'BatchJob'>(kind: K, label: string) {
+    return new DataLoader<string, Models[K]>(async (names) => {
+      let found: Map<string, Models[K]>;
       try {
-        found = await lookup<T>(kind, names);
+        found = await lookup(kind, names);
       } catch (error) {
         return names.map(() => error as GraphQLError);
       }
@@ -107,15 +117,15 @@ export function createFireworksApi(
   }
 
   // A single cluster is cheapest through GetCluster; several go through one ListClusters.
-  const clusterByName = new DataLoader<string, FireworksCluster>(async (names) => {
+  const clusterByName = new DataLoader<string, ClusterModel>(async (names) => {
     if (names.length > 1) {
-      const found = await lookup<FireworksCluster>('Cluster', names).catch((e: unknown) => e as GraphQLError);
+      const found = await lookup('Cluster', names).catch((e: unknown) => e as GraphQLError);
       if (!(found instanceof Map)) return names.map(() => found);
       return names.map((n) => found.get(n) ?? notFound(`Cluster "${n}" was not found.`, 'fireworks'));
     }
     const name = names[0] as string;
     try {
-      return [await client.getCluster(name.slice(name.lastIndexOf('/') + 1), mask('Cluster'))];
+      return [toCluster(await client.getCluster(shortId(name), mask('Cluster')))];
     } catch (error) {
       if (error instanceof UpstreamError && error.code === ErrorCode.NOT_FOUND) {
         return [notFound(`Cluster "${name}" was not found.`, 'fireworks')];
@@ -124,40 +134,32 @@ export function createFireworksApi(
     }
   });
 
-  const nodePoolByName = byName<FireworksNodePool>('NodePool', 'Node pool');
-  const batchJobByName = byName<FireworksBatchJob>('BatchJob', 'Batch job');
+  const nodePoolByName = byName('NodePool', 'Node pool');
+  const batchJobByName = byName('BatchJob', 'Batch job');
 
-  // Node pools by their Run:ai name when an annotation carries it (RUNAI_NODE_POOL_KEY): one
-  // ListNodePools with an OR of (cluster, annotation value) pairs, matched back by that pair.
-  const nodePoolByRunaiName = new DataLoader<string, FireworksNodePool | null>(async (keys) => {
-    if (nodePoolKey.kind !== 'annotation') return keys.map(() => null);
-    const annotation = nodePoolKey.key;
-    const pairs = keys.map((k) => JSON.parse(k) as [cluster: string, value: string]);
-    const conditions = pairs.map(
-      ([cluster, value]) =>
-        `(name = ${namePrefixPattern(`${cluster}/nodePools`)}) AND (annotations."${annotation}" = ${quoteAip160(value, 'runaiNodePool')})`,
+  // Node pools by (cluster, annotation key, annotation value): one ListNodePools with an OR of
+  // the conditions, matched back by the same triple.
+  const nodePoolByAnnotation = new DataLoader<string, NodePoolModel | null>(async (keys) => {
+    const triples = keys.map((k) => JSON.parse(k) as [cluster: string, key: string, value: string]);
+    const conditions = triples.map(
+      ([cluster, key, value]) =>
+        `(name = ${namePrefixPattern(`${cluster}/nodePools`)}) AND (annotations."${key}" = ${quoteAip160(value, 'annotationValue')})`,
     );
-    const found = new Map<string, FireworksNodePool>();
-    for (let i = 0; i < conditions.length; i += NAMES_PER_LOOKUP) {
-      let pageToken: string | undefined;
-      do {
-        const page = await client.listNodePools({
-          pageSize: FIREWORKS_MAX_PAGE_SIZE,
-          pageToken,
-          filter: or(conditions.slice(i, i + NAMES_PER_LOOKUP)),
-          readMask: mask('NodePool'),
-        });
-        prime('NodePool', page.items);
-        for (const pool of page.items) {
-          const value = pool.annotations?.[annotation];
-          if (value !== undefined) found.set(JSON.stringify([parentClusterName(pool.name), value]), pool);
+    const annotationKeys = [...new Set(triples.map(([, key]) => key))];
+    const found = new Map<string, NodePoolModel>();
+    for (const chunk of chunks(conditions, NAMES_PER_LOOKUP)) {
+      for (const pool of await walkList('NodePool', or(chunk))) {
+        for (const key of annotationKeys) {
+          const value = pool.annotations.find((a) => a.key === key)?.value;
+          if (value !== undefined)
+            found.set(JSON.stringify([parentClusterName(pool.name), key, value]), pool);
         }
-        pageToken = page.nextPageToken;
-      } while (pageToken);
+      }
     }
     return keys.map((k) => found.get(k) ?? null);
   });
-  const loaders: Record<Kind, DataLoader<string, { name: string }>> = {
+
+  const loaders: { [K in FireworksKind]: DataLoader<string, Models[K]> } = {
     Cluster: clusterByName,
     NodePool: nodePoolByName,
     BatchJob: batchJobByName,
@@ -165,25 +167,25 @@ export function createFireworksApi(
 
   // Every resource a list returns was fetched with the request's readMask for its type, so it can
   // answer later lookups by name: a node pool listed once is never fetched again to be joined.
-  function prime(kind: Kind, items: readonly { name: string }[]): void {
-    for (const item of items) loaders[kind].prime(item.name, item);
+  function prime<K extends FireworksKind>(kind: K, items: readonly Models[K][]): void {
+    for (const item of items) (loaders[kind] as DataLoader<string, Models[K]>).prime(item.name, item);
   }
 
   /** One AIP-158 connection: validates everything before the first upstream call. */
-  async function connection<T extends { name: string }>(
-    kind: Kind,
+  async function connection<K extends FireworksKind>(
+    kind: K,
     identity: string,
     request: ListRequest,
     what: string,
-  ): Promise<ConnectionResult<T>> {
-    const page = parseConnectionArgs(request.args, { backward: false, what });
-    if (page.direction !== 'forward') throw new Error('unreachable: backward paging is refused above');
-    const binding = connectionBinding(identity, { filter: request.filter ?? null, orderBy: request.orderBy });
-    const after =
-      page.after !== undefined ? decodeCursor(page.after, binding, isTokenPosition, 'after') : undefined;
+  ): Promise<ConnectionResult<Models[K]>> {
     let totalSize = 0;
-    const result = await paginateByToken<T>(
-      async (pageToken, pageSize) => {
+    const page = await tokenConnection<Models[K]>({
+      args: request.args,
+      what,
+      identity,
+      shape: { filter: request.filter ?? null, orderBy: request.orderBy },
+      maxPageSize: FIREWORKS_MAX_PAGE_SIZE,
+      fetchPage: async (pageToken, pageSize) => {
         const upstream = await lists[kind]({
           pageSize,
           pageToken,
@@ -193,17 +195,16 @@ export function createFireworksApi(
         });
         totalSize = upstream.totalSize;
         prime(kind, upstream.items);
-        return { items: upstream.items as T[], nextToken: upstream.nextPageToken };
+        return { items: upstream.items, nextToken: upstream.nextPageToken };
       },
-      { count: page.count, ...(after ? { after } : {}), maxPageSize: FIREWORKS_MAX_PAGE_SIZE },
-    );
-    return { ...toConnection(result, binding), totalCount: () => totalSize };
+    });
+    return { ...page, totalCount: () => totalSize };
   }
 
   // First pages of Cluster.nodePools for many clusters, with the same arguments, come from one
   // account-level list filtered to all the parents and split by parent. Each parent's cursors are
   // positions in its own list (first page, index k), so they resume its own connection exactly.
-  const childPoolsFirstPage = new DataLoader<string, ConnectionResult<FireworksNodePool>>(async (keys) => {
+  const childPoolsFirstPage = new DataLoader<string, ConnectionResult<NodePoolModel>>(async (keys) => {
     const groups = new Map<string, { parent: string; index: number }[]>();
     keys.forEach((key, index) => {
       const { parent, request } = JSON.parse(key) as { parent: string; request: string };
@@ -211,7 +212,7 @@ export function createFireworksApi(
       group.push({ parent, index });
       groups.set(request, group);
     });
-    const results: (ConnectionResult<FireworksNodePool> | Error)[] = new Array(keys.length);
+    const results: (ConnectionResult<NodePoolModel> | Error)[] = new Array(keys.length);
     await Promise.all(
       [...groups].map(async ([requestKey, members]) => {
         const request = JSON.parse(requestKey) as ListRequest;
@@ -220,7 +221,7 @@ export function createFireworksApi(
             members.map((m) => m.parent),
             request,
           );
-          members.forEach((m, i) => (results[m.index] = pages[i] as ConnectionResult<FireworksNodePool>));
+          members.forEach((m, i) => (results[m.index] = pages[i] as ConnectionResult<NodePoolModel>));
         } catch (error) {
           for (const m of members) results[m.index] = error as Error;
         }
@@ -232,30 +233,31 @@ export function createFireworksApi(
   async function firstPagesOfParents(
     parents: string[],
     request: ListRequest,
-  ): Promise<ConnectionResult<FireworksNodePool>[]> {
+  ): Promise<ConnectionResult<NodePoolModel>[]> {
     const page = parseConnectionArgs(request.args, { backward: false, what: 'Cluster.nodePools' });
     const filter = and([
       or(parents.map((p) => `name = ${namePrefixPattern(`${p}/nodePools`)}`)),
       request.filter,
     ]);
-    const byParent = new Map<string, FireworksNodePool[]>(parents.map((p) => [p, []]));
-    let pageToken: string | undefined;
-    let pages = 0;
-    do {
-      if (++pages > MAX_COMBINED_PAGES) {
-        return Promise.all(parents.map((parent) => clusterNodePools(parent, request, true)));
-      }
-      const upstream = await client.listNodePools({
-        pageSize: FIREWORKS_MAX_PAGE_SIZE,
-        pageToken,
-        filter,
-        orderBy: request.orderBy,
-        readMask: mask('NodePool'),
-      });
-      prime('NodePool', upstream.items);
-      for (const pool of upstream.items) byParent.get(parentClusterName(pool.name))?.push(pool);
-      pageToken = upstream.nextPageToken;
-    } while (pageToken);
+    let pools: NodePoolModel[];
+    try {
+      pools = await walkPages<NodePoolModel, string>(async (pageToken) => {
+        const upstream = await lists.NodePool({
+          pageSize: FIREWORKS_MAX_PAGE_SIZE,
+          pageToken,
+          filter,
+          orderBy: request.orderBy,
+          readMask: mask('NodePool'),
+        });
+        prime('NodePool', upstream.items);
+        return { items: upstream.items, next: upstream.nextPageToken };
+      }, MAX_COMBINED_PAGES);
+    } catch (error) {
+      if (!(error instanceof PageLimitError)) throw error;
+      return Promise.all(parents.map((parent) => clusterNodePools(parent, request, true)));
+    }
+    const byParent = new Map<string, NodePoolModel[]>(parents.map((p) => [p, []]));
+    for (const pool of pools) byParent.get(parentClusterName(pool.name))?.push(pool);
     return parents.map((parent) => {
       const all = byParent.get(parent) ?? [];
       const binding = connectionBinding(`Cluster.nodePools:${parent}`, {
@@ -279,13 +281,13 @@ export function createFireworksApi(
     parent: string,
     request: ListRequest,
     single = false,
-  ): Promise<ConnectionResult<FireworksNodePool>> {
+  ): Promise<ConnectionResult<NodePoolModel>> {
     if (!single && request.args.after == null && request.args.last == null && request.args.before == null) {
       // Validate before batching so a bad argument fails this field alone, with no upstream call.
       parseConnectionArgs(request.args, { backward: false, what: 'Cluster.nodePools' });
       return childPoolsFirstPage.load(JSON.stringify({ parent, request: JSON.stringify(request) }));
     }
-    return connection<FireworksNodePool>(
+    return connection(
       'NodePool',
       `Cluster.nodePools:${parent}`,
       { ...request, filter: childFilter(parent, request.filter) },
@@ -297,51 +299,47 @@ export function createFireworksApi(
     accountId,
     clusterByName,
     nodePoolByName,
-    /**
-     * The node pool a Run:ai pod names, in the cluster the pod runs on: by short id, or by the
-     * configured annotation; null when none carries that name (or the name cannot be a filter value).
-     */
-    nodePoolOnRunai(cluster: string, runaiName: string): Promise<FireworksNodePool | null> {
-      if (nodePoolKey.kind === 'id') {
-        return isResourceId(runaiName)
-          ? nodePoolByName.load(`${cluster}/nodePools/${runaiName}`)
-          : Promise.resolve(null);
-      }
-      if (runaiName.includes('*') || runaiName.length > 1024) return Promise.resolve(null);
-      return nodePoolByRunaiName.load(JSON.stringify([cluster, runaiName]));
-    },
-    /** How a node pool is named on Run:ai (its short id, or its annotation); undefined when it is not. */
-    runaiNameOf(pool: FireworksNodePool): string | undefined {
-      return nodePoolKey.kind === 'id' ? shortId(pool.name) : pool.annotations?.[nodePoolKey.key];
-    },
     batchJobByName,
+    /**
+     * The node pool of `cluster` whose annotation `key` has `value`, or null when none has (or
+     * the value cannot be a filter value).
+     */
+    nodePoolByAnnotation(cluster: string, key: string, value: string): Promise<NodePoolModel | null> {
+      if (value.includes('*') || value.length > 1024) return Promise.resolve(null);
+      return nodePoolByAnnotation.load(JSON.stringify([cluster, key, value]));
+    },
     /** Query.clusters. */
-    clusters: (request: ListRequest) =>
-      connection<FireworksCluster>('Cluster', 'Query.clusters', request, 'clusters'),
+    clusters: (request: ListRequest) => connection('Cluster', 'Query.clusters', request, 'clusters'),
     /** Query.nodePools. */
-    nodePools: (request: ListRequest) =>
-      connection<FireworksNodePool>('NodePool', 'Query.nodePools', request, 'nodePools'),
+    nodePools: (request: ListRequest) => connection('NodePool', 'Query.nodePools', request, 'nodePools'),
     /** Query.batchJobs. */
-    batchJobs: (request: ListRequest) =>
-      connection<FireworksBatchJob>('BatchJob', 'Query.batchJobs', request, 'batchJobs'),
+    batchJobs: (request: ListRequest) => connection('BatchJob', 'Query.batchJobs', request, 'batchJobs'),
+    /** Cluster.nodePools. */
     clusterNodePools: (parent: string, request: ListRequest) => clusterNodePools(parent, request),
     /** NodePool.batchJobs: the jobs naming this pool, within its cluster. */
-    nodePoolBatchJobs: (pool: FireworksNodePool, request: ListRequest) => {
-      const cluster = parentClusterName(pool.name);
-      const poolId = pool.name.slice(pool.name.lastIndexOf('/') + 1);
-      return connection<FireworksBatchJob>(
+    nodePoolBatchJobs: (pool: NodePoolModel, request: ListRequest) =>
+      connection(
         'BatchJob',
         `NodePool.batchJobs:${pool.name}`,
         {
           ...request,
           filter: and([
-            `node_pool_id = "${poolId}"`,
-            `name = ${namePrefixPattern(`${cluster}/batchJobs`)}`,
+            `node_pool_id = "${pool.nodePoolId}"`,
+            `name = ${namePrefixPattern(`${parentClusterName(pool.name)}/batchJobs`)}`,
             request.filter,
           ]),
         },
         'NodePool.batchJobs',
-      );
-    },
+      ),
   };
+}
+
+function mapPage<W, M>(page: ListPage<W>, map: (wire: W) => M): ListPage<M> {
+  return { ...page, items: page.items.map(map) };
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
 }

@@ -4,8 +4,12 @@
  * it, so no input can address another endpoint or account.
  */
 import type { UpstreamSession } from '../../upstream/http.js';
-import { upstreamFailure, ErrorCode } from '../../errors.js';
+import { upstreamFailure, ErrorCode, type Upstream } from '../../errors.js';
+import { fireworksErrorCode } from './rpc-status.js';
 import type { components } from './wire.gen.js';
+
+/** Fireworks as errors name it, with its google.rpc error table. */
+export const FIREWORKS: Upstream = { id: 'fireworks', label: 'Fireworks', errorCode: fireworksErrorCode };
 
 type Schemas = components['schemas'];
 /** A cluster as Fireworks sends it; `name` is always present (every readMask includes it). */
@@ -99,7 +103,7 @@ export class FireworksClient {
 
 function withName<T extends { name?: string }>(resource: T): T & { name: string } {
   if (typeof resource !== 'object' || resource === null || typeof resource.name !== 'string') {
-    throw upstreamFailure('fireworks', ErrorCode.UPSTREAM_ERROR, 'answered a resource without a name.');
+    throw upstreamFailure(FIREWORKS, ErrorCode.UPSTREAM_ERROR, 'answered a resource without a name.');
   }
   return resource as T & { name: string };
 }
@@ -109,7 +113,7 @@ function page<T extends { name?: string }>(
   body: { nextPageToken?: string; totalSize?: number },
 ): ListPage<T & { name: string }> {
   if (typeof body !== 'object' || body === null || (items !== undefined && !Array.isArray(items))) {
-    throw upstreamFailure('fireworks', ErrorCode.UPSTREAM_ERROR, 'answered a list in an unexpected shape.');
+    throw upstreamFailure(FIREWORKS, ErrorCode.UPSTREAM_ERROR, 'answered a list in an unexpected shape.');
   }
   return {
     items: (items ?? []).map(withName),

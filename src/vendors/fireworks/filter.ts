@@ -8,7 +8,7 @@
  * turning an exact match into a pattern.
  */
 import { badUserInput } from '../../errors.js';
-import { hasControlCharacters } from '../../graphql/shared.js';
+import { hasControlCharacters, isAnnotationKey, MAX_FILTER_VALUE_LENGTH } from '../../values.js';
 import type {
   BatchJobFilter,
   BatchJobOrder,
@@ -17,9 +17,6 @@ import type {
   NodePoolFilter,
   NodePoolOrder,
 } from '../../generated/graphql.js';
-
-/** The longest filter value sent upstream; longer ones could only overflow the vendor's URL limit. */
-export const MAX_FILTER_VALUE_LENGTH = 1024;
 
 /** Given a user value, returns it as an AIP-160 string literal, or throws BAD_USER_INPUT. */
 export function quoteAip160(value: string, argument: string): string {
@@ -128,10 +125,7 @@ export function compileBatchJobFilter(filter: BatchJobFilter | null | undefined)
 
 // Annotation keys are Kubernetes keys ([prefix/]name): the field path can only hold them quoted.
 function annotationKey(key: string): string {
-  if (
-    !/^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(key) ||
-    key.length > 316
-  ) {
+  if (!isAnnotationKey(key)) {
     throw badUserInput(`filter.annotationKey "${key.slice(0, 80)}" is not a Kubernetes annotation key.`, {
       argument: 'filter.annotationKey',
     });

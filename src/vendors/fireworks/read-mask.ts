@@ -54,17 +54,18 @@ const BATCH_JOB: MaskTable = {
 const TABLES = { Cluster: CLUSTER, NodePool: NODE_POOL, BatchJob: BATCH_JOB } as const;
 
 /**
- * Given the operation's selections, returns the readMask for a Fireworks type; `always` adds
- * paths a join needs whatever is selected (a node pool's annotations when they name it on Run:ai).
+ * Given the operation's selections, returns the readMask for a Fireworks type; `always` adds the
+ * GraphQL fields a join needs whatever is selected (a node pool's annotations when they name it
+ * on another vendor).
  */
 export function readMaskFor(
   type: keyof typeof TABLES,
   selected: SelectedFields,
-  always: string[] = [],
+  always: readonly string[] = [],
 ): string {
   const table = TABLES[type];
-  const paths = new Set<string>(['name', ...always]);
-  for (const field of selected.get(type) ?? []) {
+  const paths = new Set<string>(['name']);
+  for (const field of [...always, ...(selected.get(type) ?? [])]) {
     for (const path of table[field] ?? []) paths.add(path);
   }
   return [...paths].sort().join(',');

@@ -4,6 +4,7 @@
  * HTTP status of the code. Shared by the simulator (to word errors) and the gateway's Fireworks
  * client (to read them).
  */
+import { ErrorCode } from '../../errors.js';
 import type { components } from './wire.gen.js';
 
 /** The google.rpc.Status error body (`gatewayRpcStatus`). */
@@ -31,27 +32,6 @@ export const RPC_CODE_NUMBERS: Readonly<Record<RpcCodeName, number>> = {
   UNAVAILABLE: 14,
   DATA_LOSS: 15,
   UNAUTHENTICATED: 16,
-};
-
-/** The HTTP status each code maps to, as the `gatewayCode` documentation lists it. */
-export const RPC_CODE_HTTP_STATUS: Readonly<Record<RpcCodeName, number>> = {
-  OK: 200,
-  CANCELLED: 499,
-  UNKNOWN: 500,
-  INVALID_ARGUMENT: 400,
-  DEADLINE_EXCEEDED: 504,
-  NOT_FOUND: 404,
-  ALREADY_EXISTS: 409,
-  PERMISSION_DENIED: 403,
-  UNAUTHENTICATED: 401,
-  RESOURCE_EXHAUSTED: 429,
-  FAILED_PRECONDITION: 400,
-  ABORTED: 409,
-  OUT_OF_RANGE: 400,
-  UNIMPLEMENTED: 501,
-  INTERNAL: 500,
-  UNAVAILABLE: 503,
-  DATA_LOSS: 500,
 };
 
 /**
@@ -90,4 +70,33 @@ export function rpcCodeName(code: number): RpcCodeName | undefined {
 /** Builds the error body for a code name and a message. */
 export function rpcStatusBody(code: RpcCodeName, message: string): RpcStatusBody {
   return { code: RPC_CODE_NUMBERS[code], message, details: [] };
+}
+
+// google.rpc codes (seed 000) → gateway code; the body carries the code's number.
+const GATEWAY_CODES: Record<RpcCodeName, ErrorCode | undefined> = {
+  OK: undefined,
+  CANCELLED: ErrorCode.UPSTREAM_ERROR,
+  UNKNOWN: ErrorCode.UPSTREAM_ERROR,
+  INVALID_ARGUMENT: ErrorCode.BAD_USER_INPUT,
+  DEADLINE_EXCEEDED: ErrorCode.UPSTREAM_TIMEOUT,
+  NOT_FOUND: ErrorCode.NOT_FOUND,
+  ALREADY_EXISTS: ErrorCode.UPSTREAM_ERROR,
+  PERMISSION_DENIED: ErrorCode.FORBIDDEN,
+  RESOURCE_EXHAUSTED: ErrorCode.RATE_LIMITED,
+  FAILED_PRECONDITION: ErrorCode.BAD_USER_INPUT,
+  ABORTED: ErrorCode.UPSTREAM_ERROR,
+  OUT_OF_RANGE: ErrorCode.BAD_USER_INPUT,
+  UNIMPLEMENTED: ErrorCode.UPSTREAM_ERROR,
+  INTERNAL: ErrorCode.UPSTREAM_ERROR,
+  UNAVAILABLE: ErrorCode.UPSTREAM_UNAVAILABLE,
+  DATA_LOSS: ErrorCode.UPSTREAM_ERROR,
+  UNAUTHENTICATED: ErrorCode.UNAUTHENTICATED,
+};
+
+/** Given a Fireworks error answer, returns the gateway code its google.rpc body names, if any. */
+export function fireworksErrorCode(_status: number, body: unknown): ErrorCode | undefined {
+  const code = (body as { code?: unknown } | null)?.code;
+  if (typeof code !== 'number') return undefined;
+  const name = rpcCodeName(code);
+  return name ? GATEWAY_CODES[name] : undefined;
 }

@@ -1,6 +1,7 @@
 /**
  * Gitpod access for one GraphQL request: the warm pool connection over Connect page tokens, and
- * warm pools by global ID, batched into one filtered list. Created per request.
+ * warm pools by global ID, batched into one filtered list. Everything leaves as a domain object
+ * (model.ts). Created per request.
  *
  * Gitpod has no count: `totalCount` walks the filtered list at the largest page size, only when
  * selected (documented on the field and in the README).
@@ -8,37 +9,22 @@
 import DataLoader from 'dataloader';
 import { badUserInput } from '../../errors.js';
 import {
-  connectionBinding,
-  decodeCursor,
-  isTokenPosition,
-  paginateByToken,
-  parseConnectionArgs,
-  toConnection,
+  PageLimitError,
+  tokenConnection,
+  walkPages,
   type ConnectionArgs,
   type ConnectionResult,
 } from '../../pagination/connection.js';
-import type { UpstreamSession } from '../../upstream/http.js';
-import {
-  GITPOD_MAX_PAGE_SIZE,
-  GitpodClient,
-  type GitpodWarmPool,
-  type GitpodWarmPoolFilter,
-} from './client.js';
+import { isUuid } from '../../values.js';
+import type { VendorApiDeps } from '../contract.js';
+import { GITPOD_MAX_PAGE_SIZE, GitpodClient, type GitpodWarmPoolFilter } from './client.js';
+import { toWarmPool, type WarmPoolKey, type WarmPoolModel } from './model.js';
 
 /**
  * Gitpod has no count, so `totalCount` walks the list: at most this many pages of 100 (the cost
  * estimate counts them), past which the count is refused rather than left to grow with the fleet.
  */
 export const MAX_WARM_POOL_COUNT_PAGES = 10;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** The key of a warm pool's global ID: what a filtered list needs to find it again. */
-export interface WarmPoolKey {
-  id: string;
-  projectId: string;
-  environmentClassId: string;
-}
 
 /** Given a WarmPoolFilter input, returns the Gitpod filter, or throws BAD_USER_INPUT. */
 export function compileWarmPoolFilter(
@@ -55,7 +41,7 @@ export function compileWarmPoolFilter(
     if (values.length > 100)
       throw badUserInput(`filter.${key} takes at most 100 IDs.`, { argument: `filter.${key}` });
     for (const v of values) {
-      if (!UUID.test(v))
+      if (!isUuid(v))
         throw badUserInput(`filter.${key} must hold UUIDs, got "${v.slice(0, 80)}".`, {
           argument: `filter.${key}`,
         });
@@ -68,40 +54,39 @@ export function compileWarmPoolFilter(
 export type GitpodApi = ReturnType<typeof createGitpodApi>;
 
 /** Returns the Gitpod loaders and connections of one request. */
-export function createGitpodApi(session: UpstreamSession) {
+export function createGitpodApi({ session }: VendorApiDeps<unknown>) {
   const client = new GitpodClient(session);
 
+  /** Every warm pool the filter matches, one call per 100. */
   async function walk(
     filter: GitpodWarmPoolFilter | undefined,
     maxPages = Infinity,
-  ): Promise<GitpodWarmPool[]> {
-    const all: GitpodWarmPool[] = [];
-    let token: string | undefined;
-    let pages = 0;
-    do {
-      if (++pages > maxPages) {
-        throw badUserInput(
-          `Gitpod has no count, and Fleetgraph counts at most ${maxPages * GITPOD_MAX_PAGE_SIZE} warm pools ` +
-            '(one call per 100): this filter matches more. Narrow filter.projectIds or ' +
-            'filter.environmentClassIds, or leave totalCount out.',
-          { argument: 'totalCount' },
-        );
-      }
-      const page = await client.listWarmPools({ token, pageSize: GITPOD_MAX_PAGE_SIZE, filter });
-      all.push(...page.warmPools);
-      token = page.nextToken;
-    } while (token);
-    return all;
+  ): Promise<WarmPoolModel[]> {
+    try {
+      const pools = await walkPages(async (token: string | undefined) => {
+        const page = await client.listWarmPools({ token, pageSize: GITPOD_MAX_PAGE_SIZE, filter });
+        return { items: page.warmPools, next: page.nextToken };
+      }, maxPages);
+      return pools.map(toWarmPool);
+    } catch (error) {
+      if (!(error instanceof PageLimitError)) throw error;
+      throw badUserInput(
+        `Gitpod has no count, and Fleetgraph counts at most ${maxPages * GITPOD_MAX_PAGE_SIZE} warm pools ` +
+          '(one call per 100): this filter matches more. Narrow filter.projectIds or ' +
+          'filter.environmentClassIds, or leave totalCount out.',
+        { argument: 'totalCount' },
+      );
+    }
   }
 
   // Warm pools by key: one list filtered to every project and class asked for, matched by id.
-  const warmPoolByKey = new DataLoader<string, GitpodWarmPool | null>(async (keys) => {
+  const warmPoolByKey = new DataLoader<string, WarmPoolModel | null>(async (keys) => {
     const parsed = keys.map((k) => JSON.parse(k) as WarmPoolKey);
     const filter: GitpodWarmPoolFilter = {
       projectIds: [...new Set(parsed.map((k) => k.projectId))].sort(),
       environmentClassIds: [...new Set(parsed.map((k) => k.environmentClassId))].sort(),
     };
-    const byId = new Map((await walk(filter)).map((p) => [p.id, p]));
+    const byId = new Map((await walk(filter)).map((p) => [p.warmPoolId, p]));
     return parsed.map((k) => byId.get(k.id) ?? null);
   });
 
@@ -110,33 +95,32 @@ export function createGitpodApi(session: UpstreamSession) {
     async warmPools(
       args: ConnectionArgs,
       filter: GitpodWarmPoolFilter | undefined,
-    ): Promise<ConnectionResult<GitpodWarmPool>> {
-      const page = parseConnectionArgs(args, { backward: false, orderable: false, what: 'warmPools' });
-      if (page.direction !== 'forward') throw new Error('unreachable: backward paging is refused above');
-      const binding = connectionBinding('Query.warmPools', filter ?? null);
-      const after =
-        page.after !== undefined ? decodeCursor(page.after, binding, isTokenPosition, 'after') : undefined;
+    ): Promise<ConnectionResult<WarmPoolModel>> {
       // When the first page already holds the whole list, its length is the count: no walk needed.
       let wholeList: number | undefined;
-      const result = await paginateByToken(
-        async (token, pageSize) => {
+      const page = await tokenConnection({
+        args,
+        what: 'warmPools',
+        identity: 'Query.warmPools',
+        shape: filter ?? null,
+        orderable: false,
+        maxPageSize: GITPOD_MAX_PAGE_SIZE,
+        fetchPage: async (token, pageSize) => {
           const upstream = await client.listWarmPools({ token, pageSize, filter });
           if (token === undefined && upstream.nextToken === undefined) wholeList = upstream.warmPools.length;
-          return { items: upstream.warmPools, nextToken: upstream.nextToken };
+          return { items: upstream.warmPools.map(toWarmPool), nextToken: upstream.nextToken };
         },
-        { count: page.count, ...(after ? { after } : {}), maxPageSize: GITPOD_MAX_PAGE_SIZE },
-      );
+      });
       let total: Promise<number> | undefined;
       return {
-        ...toConnection(result, binding),
+        ...page,
         totalCount: () =>
           wholeList ?? (total ??= walk(filter, MAX_WARM_POOL_COUNT_PAGES).then((all) => all.length)),
       };
     },
     /** A warm pool by the key of its global ID, or null when it no longer exists. */
-    warmPool(key: WarmPoolKey): Promise<GitpodWarmPool | null> {
-      if (![key.id, key.projectId, key.environmentClassId].every((v) => UUID.test(v)))
-        return Promise.resolve(null);
+    warmPool(key: WarmPoolKey): Promise<WarmPoolModel | null> {
+      if (![key.id, key.projectId, key.environmentClassId].every(isUuid)) return Promise.resolve(null);
       return warmPoolByKey.load(JSON.stringify(key));
     },
   };

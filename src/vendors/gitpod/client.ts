@@ -2,9 +2,13 @@
  * The Gitpod / Ona client: ListWarmPools over the Connect protocol (a unary JSON POST with the
  * page token and size in the body), over the request's UpstreamSession.
  */
-import { ErrorCode, upstreamFailure } from '../../errors.js';
+import { ErrorCode, upstreamFailure, type Upstream } from '../../errors.js';
+import { gitpodErrorCode } from './connect-errors.js';
 import type { UpstreamSession } from '../../upstream/http.js';
 import type { components } from './wire.gen.js';
+
+/** Gitpod as errors name it, with its Connect error table. */
+export const GITPOD: Upstream = { id: 'gitpod', label: 'Gitpod', errorCode: gitpodErrorCode };
 
 type Schemas = components['schemas'];
 /** A warm pool as Gitpod sends it; `id` is always present (checked on arrival). */
@@ -36,11 +40,7 @@ export class GitpodClient {
     });
     const pools = body?.warmPools ?? [];
     if (!Array.isArray(pools) || pools.some((p: { id?: unknown } | null) => typeof p?.id !== 'string')) {
-      throw upstreamFailure(
-        'gitpod',
-        ErrorCode.UPSTREAM_ERROR,
-        'answered warm pools in an unexpected shape.',
-      );
+      throw upstreamFailure(GITPOD, ErrorCode.UPSTREAM_ERROR, 'answered warm pools in an unexpected shape.');
     }
     const next = body.pagination?.nextToken;
     return {

@@ -9,6 +9,8 @@
  * table the specification gives for that case (`connectCodeFromHttpStatus`).
  */
 
+import { ErrorCode } from '../../errors.js';
+
 /** Every Connect error code, in the order of their gRPC numbers (1..16). */
 export const CONNECT_CODES = [
   'canceled',
@@ -123,4 +125,30 @@ export function isConnectErrorBody(body: unknown): body is ConnectErrorBody {
     (message === undefined || typeof message === 'string') &&
     (details === undefined || Array.isArray(details))
   );
+}
+
+// Connect protocol codes → gateway code.
+const GATEWAY_CODES: Record<ConnectCode, ErrorCode> = {
+  canceled: ErrorCode.UPSTREAM_ERROR,
+  unknown: ErrorCode.UPSTREAM_ERROR,
+  invalid_argument: ErrorCode.BAD_USER_INPUT,
+  deadline_exceeded: ErrorCode.UPSTREAM_TIMEOUT,
+  not_found: ErrorCode.NOT_FOUND,
+  already_exists: ErrorCode.UPSTREAM_ERROR,
+  permission_denied: ErrorCode.FORBIDDEN,
+  resource_exhausted: ErrorCode.RATE_LIMITED,
+  failed_precondition: ErrorCode.BAD_USER_INPUT,
+  aborted: ErrorCode.UPSTREAM_ERROR,
+  out_of_range: ErrorCode.BAD_USER_INPUT,
+  unimplemented: ErrorCode.UPSTREAM_ERROR,
+  internal: ErrorCode.UPSTREAM_ERROR,
+  unavailable: ErrorCode.UPSTREAM_UNAVAILABLE,
+  data_loss: ErrorCode.UPSTREAM_ERROR,
+  unauthenticated: ErrorCode.UNAUTHENTICATED,
+};
+
+/** Given a Gitpod error answer, returns the gateway code its Connect body names, if any. */
+export function gitpodErrorCode(_status: number, body: unknown): ErrorCode | undefined {
+  const code = (body as { code?: unknown } | null)?.code;
+  return isConnectCode(code) ? GATEWAY_CODES[code] : undefined;
 }

@@ -1,31 +1,27 @@
 /**
  * Run:ai access for one GraphQL request: pod connections over offset/limit (both directions,
  * exact), counts through count_pods only when `totalCount` is selected, full verbosity only when
- * a field needs it, and pods by workload batched per workload. Created per request.
+ * a field needs it, and pods by workload batched per workload. Everything leaves as a domain
+ * object (model.ts). Created per request.
  */
 import DataLoader from 'dataloader';
 import { badUserInput } from '../../errors.js';
-import type { SelectedFields } from '../../graphql/selection.js';
+import type { MetricSeries } from '../../generated/graphql.js';
 import {
   connectionBinding,
   decodeOffsetRequest,
   paginateByOffset,
   parseConnectionArgs,
   toConnection,
+  walkPages,
   type ConnectionArgs,
   type ConnectionResult,
 } from '../../pagination/connection.js';
-import type { UpstreamSession } from '../../upstream/http.js';
-import {
-  RUNAI_MAX_LIMIT,
-  RunaiClient,
-  isUuid,
-  type RunaiMeasurement,
-  type RunaiMetricType,
-  type RunaiPod,
-  type RunaiSortField,
-} from './client.js';
+import { isUuid } from '../../values.js';
+import type { VendorApiDeps } from '../contract.js';
+import { RUNAI_MAX_LIMIT, RunaiClient, type RunaiMetricType, type RunaiSortField } from './client.js';
 import type { CompiledPodFilter } from './filter.js';
+import { toMetricSeries, toPod, type PodModel } from './model.js';
 
 /** Run:ai's epoch: `completedAt >= EPOCH` holds exactly for pods that completed. */
 const EPOCH = '1970-01-01T00:00:00Z';
@@ -40,7 +36,7 @@ export interface PodListRequest {
 export type RunaiApi = ReturnType<typeof createRunaiApi>;
 
 /** Returns the Run:ai loaders and connections of one request. */
-export function createRunaiApi(session: UpstreamSession, selected: () => SelectedFields) {
+export function createRunaiApi({ session, selected }: VendorApiDeps<unknown>) {
   const client = new RunaiClient(session);
   const verbosity = (): 'full' | undefined => {
     const fields = selected().get('Pod');
@@ -63,7 +59,7 @@ export function createRunaiApi(session: UpstreamSession, selected: () => Selecte
     identity: string,
     request: PodListRequest,
     what: string,
-  ): Promise<ConnectionResult<RunaiPod>> {
+  ): Promise<ConnectionResult<PodModel>> {
     const page = parseConnectionArgs(request.args, { backward: true, what });
     const { filter, order } = request;
     const binding = connectionBinding(identity, { filter, order });
@@ -83,7 +79,7 @@ export function createRunaiApi(session: UpstreamSession, selected: () => Selecte
           sortOrder: order.sortOrder,
           verbosity: verbosity(),
         });
-        return { items: upstream.pods };
+        return { items: upstream.pods.map(toPod) };
       },
       totalCount,
       offsetRequest,
@@ -100,35 +96,32 @@ export function createRunaiApi(session: UpstreamSession, selected: () => Selecte
   // answers the brief shape only, so when workloadName/projectName are selected the same list is
   // read from list_pods with `workloadId==` and full verbosity. Deleted pods come from a second
   // walk with `deleted=true`, made only when a lookup misses among the live ones.
-  const podsByWorkload = new DataLoader<string, RunaiPod[]>((keys) =>
+  const podsByWorkload = new DataLoader<string, PodModel[]>((keys) =>
     settleEach(
       keys.map(async (key) => {
         const [workloadId = '', flag] = key.split('|');
         const deleted = flag === 'deleted';
-        const pods: RunaiPod[] = [];
-        let offset = 0;
-        for (;;) {
+        const pods = await walkPages(async (offset: number | undefined) => {
           const upstream =
             verbosity() === 'full'
               ? await client.listPods({
-                  offset,
+                  offset: offset ?? 0,
                   limit: RUNAI_MAX_LIMIT,
                   filterBy: [`workloadId==${workloadId}`],
                   deleted,
                   verbosity: 'full',
                 })
-              : await client.workloadPods(workloadId, offset, RUNAI_MAX_LIMIT, deleted);
-          pods.push(...upstream.pods);
-          if (upstream.next === undefined || upstream.pods.length === 0) break;
-          offset = upstream.next;
-        }
-        return pods;
+              : await client.workloadPods(workloadId, offset ?? 0, RUNAI_MAX_LIMIT, deleted);
+          // An empty page ends the walk even if `next` is set: it cannot advance.
+          return { items: upstream.pods, next: upstream.pods.length === 0 ? undefined : upstream.next };
+        });
+        return pods.map(toPod);
       }),
     ),
   );
 
-  const podsByRevision = new DataLoader<string, RunaiPod[]>((revisionIds) =>
-    settleEach(revisionIds.map((revisionId) => client.revisionPods(revisionId))),
+  const podsByRevision = new DataLoader<string, PodModel[]>((revisionIds) =>
+    settleEach(revisionIds.map(async (revisionId) => (await client.revisionPods(revisionId)).map(toPod))),
   );
 
   /** A connection over a list the upstream serves whole; offsets index into it, both directions. */
@@ -137,8 +130,8 @@ export function createRunaiApi(session: UpstreamSession, selected: () => Selecte
     argument: string,
     id: string,
     args: ConnectionArgs,
-    load: (id: string) => Promise<RunaiPod[]>,
-  ): Promise<ConnectionResult<RunaiPod>> {
+    load: (id: string) => Promise<PodModel[]>,
+  ): Promise<ConnectionResult<PodModel>> {
     const page = parseConnectionArgs(args, { backward: true, what: field });
     if (!isUuid(id)) {
       throw badUserInput(`\`${argument}\` must be a UUID, got "${id.slice(0, 80)}".`, { argument });
@@ -171,20 +164,20 @@ export function createRunaiApi(session: UpstreamSession, selected: () => Selecte
     revisionPods: (revisionId: string, args: ConnectionArgs) =>
       inMemoryConnection('revisionPods', 'revisionId', revisionId, args, (id) => podsByRevision.load(id)),
     /** A pod by workload and pod id (Query.node), or undefined when the workload has no such pod. */
-    async pod(workloadId: string, podId: string): Promise<RunaiPod | undefined> {
+    async pod(workloadId: string, podId: string): Promise<PodModel | undefined> {
       if (!isUuid(workloadId) || !isUuid(podId)) return undefined;
       const id = podId.toLowerCase();
       const live = await podsByWorkload.load(`${workloadId.toLowerCase()}|live`);
-      const found = live.find((p) => p.id.toLowerCase() === id);
+      const found = live.find((p) => p.podId.toLowerCase() === id);
       if (found) return found;
       const deleted = await podsByWorkload.load(`${workloadId.toLowerCase()}|deleted`);
-      return deleted.find((p) => p.id.toLowerCase() === id);
+      return deleted.find((p) => p.podId.toLowerCase() === id);
     },
     /** Pod.metrics. */
-    metrics: (
-      pod: RunaiPod,
+    metrics: async (
+      pod: PodModel,
       args: { types: RunaiMetricType[]; start: string; end: string; samples: number },
-    ): Promise<RunaiMeasurement[]> => {
+    ): Promise<MetricSeries[]> => {
       if (!Number.isInteger(args.samples) || args.samples < 0 || args.samples > 1000) {
         throw badUserInput(`\`samples\` must be between 0 and 1000, got ${args.samples}.`, {
           argument: 'samples',
@@ -193,13 +186,14 @@ export function createRunaiApi(session: UpstreamSession, selected: () => Selecte
       if (Date.parse(args.start) > Date.parse(args.end)) {
         throw badUserInput('`start` must not be after `end`.', { argument: 'start' });
       }
-      if (args.types.length === 0) return Promise.resolve([]);
-      return client.podMetrics({
+      if (args.types.length === 0) return [];
+      const series = await client.podMetrics({
         workloadId: pod.workloadId,
-        podId: pod.id,
+        podId: pod.podId,
         ...args,
         types: [...new Set(args.types)],
       });
+      return series.map(toMetricSeries);
     },
   };
 }

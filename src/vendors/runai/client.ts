@@ -2,9 +2,12 @@
  * The NVIDIA Run:ai client: one typed method per pod operation, over the request's
  * UpstreamSession. UUIDs are validated before they reach a URL path.
  */
-import { ErrorCode, upstreamFailure } from '../../errors.js';
+import { ErrorCode, upstreamFailure, type Upstream } from '../../errors.js';
 import type { UpstreamSession } from '../../upstream/http.js';
 import type { components } from './wire.gen.js';
+
+/** Run:ai as errors name it (its error bodies repeat the HTTP status, which decides the code). */
+export const RUNAI: Upstream = { id: 'runai', label: 'Run:ai' };
 
 type Schemas = components['schemas'];
 /** A pod as list_pods sends it. */
@@ -37,11 +40,6 @@ export interface ListPodsParams extends PodQuery {
   verbosity?: 'brief' | 'full' | undefined;
 }
 
-/** Given a string, returns whether it is a UUID (what every Run:ai path identifier is). */
-export function isUuid(value: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
-}
-
 export class RunaiClient {
   constructor(private readonly session: UpstreamSession) {}
 
@@ -71,7 +69,7 @@ export class RunaiClient {
       query: podQuery(query),
     });
     if (typeof body?.count !== 'number') {
-      throw upstreamFailure('runai', ErrorCode.UPSTREAM_ERROR, 'answered a count in an unexpected shape.');
+      throw upstreamFailure(RUNAI, ErrorCode.UPSTREAM_ERROR, 'answered a count in an unexpected shape.');
     }
     return body.count;
   }
@@ -120,7 +118,7 @@ export class RunaiClient {
       },
     });
     if (!Array.isArray(body?.measurements)) {
-      throw upstreamFailure('runai', ErrorCode.UPSTREAM_ERROR, 'answered metrics in an unexpected shape.');
+      throw upstreamFailure(RUNAI, ErrorCode.UPSTREAM_ERROR, 'answered metrics in an unexpected shape.');
     }
     return body.measurements as RunaiMeasurement[];
   }
@@ -136,11 +134,11 @@ function podQuery(query: PodQuery): Record<string, string | undefined> {
 
 function podsPage(body: { pods?: unknown; next?: unknown }): { pods: RunaiPod[]; next?: number | undefined } {
   if (typeof body !== 'object' || body === null || !Array.isArray(body.pods)) {
-    throw upstreamFailure('runai', ErrorCode.UPSTREAM_ERROR, 'answered a pod list in an unexpected shape.');
+    throw upstreamFailure(RUNAI, ErrorCode.UPSTREAM_ERROR, 'answered a pod list in an unexpected shape.');
   }
   for (const pod of body.pods as { id?: unknown; workloadId?: unknown }[]) {
     if (typeof pod?.id !== 'string' || typeof pod.workloadId !== 'string') {
-      throw upstreamFailure('runai', ErrorCode.UPSTREAM_ERROR, 'answered a pod without an id.');
+      throw upstreamFailure(RUNAI, ErrorCode.UPSTREAM_ERROR, 'answered a pod without an id.');
     }
   }
   return { pods: body.pods as RunaiPod[], next: typeof body.next === 'number' ? body.next : undefined };

@@ -8,10 +8,9 @@
  * second condition.
  */
 import { badUserInput } from '../../errors.js';
-import { hasControlCharacters } from '../../graphql/shared.js';
 import type { PodFilter, PodOrder } from '../../generated/graphql.js';
-import { MAX_FILTER_VALUE_LENGTH } from '../fireworks/filter.js';
-import { isUuid, type RunaiSortField } from './client.js';
+import { hasControlCharacters, isUuid, MAX_FILTER_VALUE_LENGTH } from '../../values.js';
+import type { RunaiSortField } from './client.js';
 
 /** Given a user value for `field`, returns it checked for use in a filterBy entry. */
 export function filterValue(value: string, argument: string): string {

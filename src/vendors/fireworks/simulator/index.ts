@@ -35,9 +35,6 @@ export type {
 export { compileAip160Filter, parseAip160Filter, Aip160FilterError } from './aip160.js';
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './list.js';
 
-/** The operation names of `/_sim/stats` and `/_sim/faults`. */
-export const FIREWORKS_OPERATIONS = ['GetCluster', 'ListClusters', 'ListNodePools', 'ListBatchJobs'] as const;
-
 /**
  * How Fireworks words an error: the google.rpc code for the HTTP status, as grpc-gateway renders
  * it. 405 becomes 501 UNIMPLEMENTED because that is what grpc-gateway's default routing error

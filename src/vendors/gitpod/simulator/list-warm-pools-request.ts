@@ -14,6 +14,7 @@
  * - Validation (protovalidate style): page size 0..100, 0 meaning the default 25; every filter
  *   id a UUID (matched case-insensitively, so normalised to lowercase).
  */
+import { isUuid } from '../../../values.js';
 
 /** The page size used when a request gives none (or 0), as the Gitpod SDK documents. */
 export const DEFAULT_PAGE_SIZE = 25;
@@ -38,7 +39,6 @@ export interface ListWarmPoolsRequest {
 export type ReadResult = { ok: true; request: ListWarmPoolsRequest } | { ok: false; message: string };
 
 const REQUEST_TYPE = '*v1.ListWarmPoolsRequest';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const INT32_MIN = -2147483648;
 const INT32_MAX = 2147483647;
 
@@ -93,7 +93,7 @@ export function readListWarmPoolsRequest(rawBody: string, query: URLSearchParams
     ['filter.project_ids', projectIds],
     ['filter.environment_class_ids', environmentClassIds],
   ] as const) {
-    const bad = ids.findIndex((id) => !UUID.test(id));
+    const bad = ids.findIndex((id) => !isUuid(id));
     if (bad >= 0) {
       return {
         ok: false,

@@ -33,8 +33,7 @@ import {
   sortPods,
   type PodsFilterEntry,
 } from './query.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../../../values.js';
 
 /** The operation names the simulator's statistics and faults use (the seed's operationIds). */
 export const RUNAI_OPERATIONS = [
@@ -213,7 +212,7 @@ function render(pod: RunaiPod, verbosity: 'brief' | 'full'): RunaiPod {
 
 function uuidParam(request: SimRequest, name: string): string {
   const value = request.params[name] ?? '';
-  if (!UUID.test(value)) throw new RunaiRequestError(400, `${name} must be a UUID, got "${value}"`);
+  if (!isUuid(value)) throw new RunaiRequestError(400, `${name} must be a UUID, got "${value}"`);
   return value;
 }
 

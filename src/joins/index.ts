@@ -1,0 +1,162 @@
+/**
+ * Relations between the graph's types that one vendor's list cannot answer alone: a Fireworks
+ * cluster's and node pool's Run:ai pods, a pod's Fireworks cluster and node pool, and the parent
+ * references of node pools and batch jobs. Each relation goes through the vendors' public
+ * surfaces and the request's loaders; no vendor folder knows another exists.
+ *
+ * The Fireworks ↔ Run:ai join needs two settings (`settings.ts`): the cluster map (a Run:ai
+ * cluster UUID per Fireworks cluster id) and how a node pool is named on Run:ai (its short id, or
+ * one of its annotations).
+ */
+import type { CostTables } from '../graphql/cost.js';
+import type { Resolvers } from '../generated/graphql.js';
+import type { GatewayContext } from '../graphql/context.js';
+import { emptyConnection } from '../graphql/shared.js';
+import {
+  clusterName,
+  isResourceId,
+  parentClusterName,
+  shortId,
+  type NodePoolModel,
+} from '../vendors/fireworks/index.js';
+import { compilePodFilter, compilePodOrder, podConnectionCalls } from '../vendors/runai/index.js';
+import type { NodePoolKey } from './settings.js';
+
+export { readJoinSettings, type JoinSettings, type NodePoolKey } from './settings.js';
+
+/**
+ * The joins between the vendors: Fireworks cluster ids and Run:ai cluster UUIDs, both ways, and
+ * how a node pool is named on the Run:ai side.
+ */
+export interface ClusterJoin {
+  uuidOf(clusterId: string): string | undefined;
+  clusterIdOf(uuid: string): string | undefined;
+  nodePoolKey: NodePoolKey;
+}
+
+/** Returns the join over a Fireworks cluster id → Run:ai UUID map. */
+export function createClusterJoin(
+  map: Record<string, string>,
+  nodePoolKey: NodePoolKey = { kind: 'id' },
+): ClusterJoin {
+  const reverse = new Map(Object.entries(map).map(([id, uuid]) => [uuid.toLowerCase(), id]));
+  return {
+    nodePoolKey,
+    uuidOf: (clusterId) => (Object.hasOwn(map, clusterId) ? map[clusterId] : undefined),
+    clusterIdOf: (uuid) => reverse.get(uuid.toLowerCase()),
+  };
+}
+
+/**
+ * Fields the joins read whatever the operation selects: with an annotation naming node pools on
+ * Run:ai, every node pool must carry its annotations.
+ */
+export function alwaysSelectedFor(join: ClusterJoin): Record<string, readonly string[]> {
+  return join.nodePoolKey.kind === 'annotation' ? { NodePool: ['annotations'] } : {};
+}
+
+/** How a node pool is named on Run:ai (its short id, or its annotation); undefined when it is not. */
+function runaiNameOf(pool: NodePoolModel, key: NodePoolKey): string | undefined {
+  if (key.kind === 'id') return pool.nodePoolId;
+  return pool.annotations.find((a) => a.key === key.key)?.value;
+}
+
+/**
+ * The node pool a Run:ai pod names, in the cluster the pod runs on: by short id, or by the
+ * configured annotation; null when none carries that name (or the name cannot be a Fireworks id).
+ */
+function nodePoolOnRunai(
+  ctx: GatewayContext,
+  cluster: string,
+  runaiName: string,
+): Promise<NodePoolModel | null> {
+  const key = ctx.join.nodePoolKey;
+  if (key.kind === 'id') {
+    return isResourceId(runaiName)
+      ? ctx.fireworks.nodePoolByName.load(`${cluster}/nodePools/${runaiName}`)
+      : Promise.resolve(null);
+  }
+  return ctx.fireworks.nodePoolByAnnotation(cluster, key.key, runaiName);
+}
+
+/**
+ * When the operation will ask a node pool for its cluster, the cluster's name is already known
+ * from the child's name: loading it now puts it in the same batch as the node pool, saving a
+ * round trip (the resolver later finds it in the loader's cache).
+ */
+function prefetchCluster(ctx: GatewayContext, clusterResourceName: string): void {
+  if (ctx.selection.current.get('NodePool')?.has('cluster')) {
+    ctx.fireworks.clusterByName.load(clusterResourceName).catch(() => undefined);
+  }
+}
+
+type JoinResolvers = {
+  Cluster: Pick<NonNullable<Resolvers['Cluster']>, 'pods'>;
+  NodePool: Pick<NonNullable<Resolvers['NodePool']>, 'cluster' | 'pods'>;
+  BatchJob: Pick<NonNullable<Resolvers['BatchJob']>, 'cluster' | 'nodePool'>;
+  Pod: Pick<NonNullable<Resolvers['Pod']>, 'cluster' | 'nodePool'>;
+};
+
+/** The resolvers of every relation above. */
+export const joinResolvers: JoinResolvers = {
+  Cluster: {
+    pods: (c, args, ctx) => {
+      const request = { args, filter: compilePodFilter(args.filter), order: compilePodOrder(args.orderBy) };
+      const uuid = ctx.join.uuidOf(c.clusterId);
+      if (!uuid) return emptyConnection(args, 'Cluster.pods');
+      return ctx.runai.pods(`Cluster.pods:${c.name}`, request, [`clusterId==${uuid}`], 'Cluster.pods');
+    },
+  },
+  NodePool: {
+    cluster: (p, _args, ctx) => ctx.fireworks.clusterByName.load(parentClusterName(p.name)),
+    pods: (p, args, ctx) => {
+      const request = { args, filter: compilePodFilter(args.filter), order: compilePodOrder(args.orderBy) };
+      const uuid = ctx.join.uuidOf(shortId(parentClusterName(p.name)));
+      const runaiName = runaiNameOf(p, ctx.join.nodePoolKey);
+      // A name Run:ai's filterBy cannot carry (a comma) names no Run:ai node pool either.
+      if (!uuid || !runaiName || runaiName.includes(',')) return emptyConnection(args, 'NodePool.pods');
+      return ctx.runai.pods(
+        `NodePool.pods:${p.name}`,
+        request,
+        [`clusterId==${uuid}`, `currentNodepool==${runaiName}`],
+        'NodePool.pods',
+      );
+    },
+  },
+  BatchJob: {
+    cluster: (j, _args, ctx) => ctx.fireworks.clusterByName.load(parentClusterName(j.name)),
+    nodePool: (j, _args, ctx) => {
+      if (!j.nodePoolId || !isResourceId(j.nodePoolId)) return null;
+      prefetchCluster(ctx, parentClusterName(j.name));
+      return ctx.fireworks.nodePoolByName.load(`${parentClusterName(j.name)}/nodePools/${j.nodePoolId}`);
+    },
+  },
+  Pod: {
+    cluster: (p, _args, ctx) => {
+      const id = ctx.join.clusterIdOf(p.clusterUuid);
+      return id ? ctx.fireworks.clusterByName.load(clusterName(ctx.fireworks.accountId, id)) : null;
+    },
+    nodePool: (p, _args, ctx) => {
+      const id = ctx.join.clusterIdOf(p.clusterUuid);
+      if (!id || !p.currentNodePoolId) return null;
+      const cluster = clusterName(ctx.fireworks.accountId, id);
+      prefetchCluster(ctx, cluster);
+      return nodePoolOnRunai(ctx, cluster, p.currentNodePoolId);
+    },
+  },
+};
+
+/** What the relations cost: one batched lookup per field, one list (and count) per parent. */
+export const joinCost: CostTables = {
+  connections: {
+    'Cluster.pods': podConnectionCalls,
+    'NodePool.pods': podConnectionCalls,
+  },
+  fields: {
+    'NodePool.cluster': ({ parents }) => Math.min(parents, 1),
+    'BatchJob.cluster': ({ parents }) => Math.min(parents, 1),
+    'BatchJob.nodePool': ({ parents }) => Math.min(parents, 1),
+    'Pod.cluster': ({ parents }) => Math.min(parents, 1),
+    'Pod.nodePool': ({ parents }) => Math.min(parents, 1),
+  },
+};

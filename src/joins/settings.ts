@@ -1,0 +1,61 @@
+/**
+ * How the vendors' resources are matched to each other, read from the environment once at start
+ * (through the configuration): which Run:ai cluster UUID is which Fireworks cluster, and how a
+ * Fireworks node pool is named on Run:ai.
+ */
+import { isAnnotationKey, isUuid } from '../values.js';
+
+/** The node pool join key: the short id, or an annotation's value. */
+export type NodePoolKey = { kind: 'id' } | { kind: 'annotation'; key: string };
+
+/** The join settings, as the configuration holds them. */
+export interface JoinSettings {
+  /** Fireworks cluster id → Run:ai cluster UUID (`RUNAI_CLUSTER_MAP`); empty = demo mapping. */
+  runaiClusterMap: Record<string, string>;
+  /**
+   * How a Fireworks node pool is named on the Run:ai side (`RUNAI_NODE_POOL_KEY`): its short id
+   * (`id`, the default), or the value of one of its annotations (`annotation:<key>`).
+   */
+  runaiNodePoolKey: NodePoolKey;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Reads the join settings; `fail` stops the start with a message naming the variable. */
+export function readJoinSettings(env: Env, fail: (message: string) => never): JoinSettings {
+  return { runaiClusterMap: clusterMap(env, fail), runaiNodePoolKey: nodePoolKey(env, fail) };
+}
+
+function clusterMap(env: Env, fail: (message: string) => never): Record<string, string> {
+  const raw = env.RUNAI_CLUSTER_MAP?.trim();
+  if (!raw) return {};
+  const shape = 'RUNAI_CLUSTER_MAP must be a JSON object {"<fireworks cluster id>": "<run:ai cluster uuid>"}';
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    fail(shape);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) fail(shape);
+  const map: Record<string, string> = {};
+  const seen = new Set<string>();
+  for (const [cluster, uuid] of Object.entries(parsed as object)) {
+    if (typeof uuid !== 'string' || !isUuid(uuid)) {
+      fail(`RUNAI_CLUSTER_MAP["${cluster}"] must be a UUID, got ${JSON.stringify(uuid)}`);
+    }
+    if (seen.has(uuid.toLowerCase())) fail(`RUNAI_CLUSTER_MAP maps two clusters to ${uuid}`);
+    seen.add(uuid.toLowerCase());
+    map[cluster] = uuid.toLowerCase();
+  }
+  return map;
+}
+
+function nodePoolKey(env: Env, fail: (message: string) => never): NodePoolKey {
+  const raw = env.RUNAI_NODE_POOL_KEY?.trim();
+  if (!raw || raw === 'id') return { kind: 'id' };
+  const key = /^annotation:(.+)$/.exec(raw)?.[1];
+  if (!key || !isAnnotationKey(key)) {
+    fail(`RUNAI_NODE_POOL_KEY must be "id" or "annotation:<kubernetes annotation key>", got "${raw}"`);
+  }
+  return { kind: 'annotation', key };
+}

@@ -1,0 +1,93 @@
+/**
+ * Fireworks control plane (clusters, node pools, batch jobs over AIP-158 lists), plugged into the
+ * gateway through the vendor contract. This file is the folder's public surface: the joins
+ * module and the registry import nothing deeper.
+ */
+import { notFound } from '../../errors.js';
+import type { ConnectionCall } from '../../graphql/cost.js';
+import { defineVendor } from '../contract.js';
+import { createFireworksApi, NAMES_PER_LOOKUP, type FireworksApi, type FireworksSettings } from './api.js';
+import { FIREWORKS } from './client.js';
+import { fireworksErrorCode } from './rpc-status.js';
+import { fireworksResolvers } from './resolvers.js';
+import { parseChildName, parseClusterName } from './names.js';
+import { createFireworksSimulator } from './simulator/index.js';
+
+export type { FireworksApi, FireworksSettings } from './api.js';
+export type { ClusterModel, NodePoolModel, BatchJobModel } from './model.js';
+export { clusterName, isResourceId, parentClusterName, shortId } from './names.js';
+
+const isFirstPage = ({ args }: ConnectionCall) =>
+  args.after == null && args.last == null && args.before == null;
+
+/** Fireworks, as the registry lists it. */
+export const fireworks = defineVendor<'fireworks', FireworksApi, FireworksSettings>({
+  id: 'fireworks',
+  label: FIREWORKS.label,
+  configPrefix: 'FIREWORKS',
+  credentialVariable: 'FIREWORKS_API_KEY',
+  demo: { credential: 'fw-demo-key-4011', simulatorPort: 4011 },
+  readSettings(env, fail) {
+    const accountId = env.FIREWORKS_ACCOUNT_ID?.trim() || 'fleetgraph-demo';
+    if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(accountId)) {
+      fail(`FIREWORKS_ACCOUNT_ID must be a Fireworks account id (a-z, 0-9, -), got "${accountId}"`);
+    }
+    return { accountId };
+  },
+  credentialHeader: 'x-fireworks-api-key',
+  errorCode: fireworksErrorCode,
+  createApi: createFireworksApi,
+  resolvers: fireworksResolvers,
+  nodeTypes: [
+    {
+      typename: 'Cluster',
+      load(key, api, id) {
+        if (parseClusterName(key, api.accountId).account !== api.accountId) {
+          throw notFound(`No object has the ID "${id}".`);
+        }
+        return api.clusterByName.load(key);
+      },
+    },
+    {
+      typename: 'NodePool',
+      load(key, api, id) {
+        if (parseChildName(key, 'nodePools').account !== api.accountId) {
+          throw notFound(`No object has the ID "${id}".`);
+        }
+        return api.nodePoolByName.load(key);
+      },
+    },
+    {
+      typename: 'BatchJob',
+      load(key, api, id) {
+        if (parseChildName(key, 'batchJobs').account !== api.accountId) {
+          throw notFound(`No object has the ID "${id}".`);
+        }
+        return api.batchJobByName.load(key);
+      },
+    },
+  ],
+  cost: {
+    // One AIP-158 list per page, up to 200 items a page; totalSize comes with it.
+    connections: {
+      'Query.clusters': () => 1,
+      'Query.nodePools': () => 1,
+      'Query.batchJobs': () => 1,
+      // First pages of every parent's node pools come from one account-level list (api.ts).
+      'Cluster.nodePools': (call) => (isFirstPage(call) ? Math.min(call.parents, 1) : call.parents),
+      'NodePool.batchJobs': ({ parents }) => parents,
+    },
+    rootLookups: {
+      cluster: { type: 'Cluster', key: (args) => args.name },
+      nodePool: { type: 'NodePool', key: (args) => args.name },
+      batchJob: { type: 'BatchJob', key: (args) => args.name },
+    },
+    lookups: {
+      // One name is a GetCluster; more go through ListClusters with an OR filter.
+      Cluster: { calls: (keys) => (keys === 1 ? 1 : Math.ceil(keys / NAMES_PER_LOOKUP)) },
+      NodePool: { calls: (keys) => Math.ceil(keys / NAMES_PER_LOOKUP) },
+      BatchJob: { calls: (keys) => Math.ceil(keys / NAMES_PER_LOOKUP) },
+    },
+  },
+  createSimulator: createFireworksSimulator,
+});

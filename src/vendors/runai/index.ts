@@ -1,0 +1,75 @@
+/**
+ * NVIDIA Run:ai (workload pods, their counts and metrics over offset/limit), plugged into the
+ * gateway through the vendor contract. This file is the folder's public surface: the joins
+ * module and the registry import nothing deeper.
+ */
+import { notFound } from '../../errors.js';
+import type { ConnectionCall } from '../../graphql/cost.js';
+import { defineVendor } from '../contract.js';
+import { createRunaiApi, type RunaiApi } from './api.js';
+import { RUNAI } from './client.js';
+import { parsePodKey } from './model.js';
+import { runaiResolvers } from './resolvers.js';
+import { createRunaiSimulator } from './simulator/index.js';
+
+export type { RunaiApi, PodListRequest } from './api.js';
+export type { PodModel } from './model.js';
+export { compilePodFilter, compilePodOrder, filterValue } from './filter.js';
+
+/** count_pods calls of a pod connection: one, or two for `completed: false` (all minus completed). */
+function podCounts({ args, totalCount }: ConnectionCall): number {
+  const needsCount = totalCount || (args.last != null && args.before == null);
+  if (!needsCount) return 0;
+  const filter = args.filter as { completed?: unknown } | null | undefined;
+  return filter?.completed === false ? 2 : 1;
+}
+
+/** One list_pods per pod connection (and parent), plus its counts. */
+export function podConnectionCalls(call: ConnectionCall): number {
+  return call.parents * (1 + podCounts(call));
+}
+
+/** Run:ai, as the registry lists it. */
+export const runai = defineVendor<'runai', RunaiApi, Record<string, never>>({
+  id: 'runai',
+  label: RUNAI.label,
+  configPrefix: 'RUNAI',
+  credentialVariable: 'RUNAI_TOKEN',
+  demo: { credential: 'runai-demo-token-4012', simulatorPort: 4012 },
+  readSettings: () => ({}),
+  credentialHeader: 'x-runai-token',
+  // Run:ai's error body repeats the HTTP status, which decides the code.
+  errorCode: () => undefined,
+  createApi: createRunaiApi,
+  resolvers: runaiResolvers,
+  nodeTypes: [
+    {
+      typename: 'Pod',
+      async load(key, api, id) {
+        const { workloadId, podId } = parsePodKey(key);
+        const pod = await api.pod(workloadId, podId);
+        if (!pod) throw notFound(`No object has the ID "${id}".`, 'runai');
+        return pod;
+      },
+    },
+  ],
+  cost: {
+    connections: {
+      'Query.pods': podConnectionCalls,
+      // The whole workload (or revision) is fetched once and paged in memory; totalCount is free.
+      'Query.workloadPods': () => 1,
+      'Query.revisionPods': () => 1,
+    },
+    fields: {
+      // One get_workload_pod_metrics per pod, all asked types in one call; none for an empty `types`.
+      'Pod.metrics': ({ args, parents }) =>
+        Array.isArray(args.types) && args.types.length > 0 ? parents : 0,
+    },
+    lookups: {
+      // Pods are found by walking their workload: at least one call per workload.
+      Pod: { batchKey: (key) => parsePodKey(key).workloadId, calls: (keys) => keys },
+    },
+    backwardConnections: ['PodConnection'],
+  },
+  createSimulator: createRunaiSimulator,
+});
