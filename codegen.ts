@@ -1,4 +1,34 @@
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import type { CodegenConfig } from '@graphql-codegen/cli';
+
+/**
+ * Maps each domain model a vendor folder exports from its model.ts (`export type XModel`) to the
+ * GraphQL type X, and X's connection and edge (when the schema has them) to the pagination
+ * module's result over it — so a new vendor's types are mapped without editing this file.
+ */
+function domainMappers(): Record<string, string> {
+  const sdl = readdirSync('schema')
+    .filter((f) => f.endsWith('.graphql'))
+    .map((f) => readFileSync(`schema/${f}`, 'utf8'))
+    .join('\n');
+  const mappers: Record<string, string> = {};
+  for (const vendor of readdirSync('src/vendors').sort()) {
+    const model = `src/vendors/${vendor}/model.ts`;
+    if (!existsSync(model)) continue;
+    for (const [, type] of readFileSync(model, 'utf8').matchAll(/^export type (\w+)Model\b/gm)) {
+      mappers[type as string] = `../vendors/${vendor}/model.js#${type}Model`;
+      for (const [suffix, wrapper] of [
+        ['Connection', 'ConnectionResult'],
+        ['Edge', 'Edge'],
+      ] as const) {
+        if (new RegExp(`^type ${type}${suffix}\\b`, 'm').test(sdl)) {
+          mappers[`${type}${suffix}`] = `../pagination/connection.js#${wrapper}<${type}Model>`;
+        }
+      }
+    }
+  }
+  return mappers;
+}
 
 /**
  * Typed resolvers from the SDL in schema/*.graphql. The Node types map to the domain models each
@@ -24,23 +54,7 @@ const config: CodegenConfig = {
         enumsAsTypes: true,
         contextType: '../graphql/context.js#GatewayContext',
         scalars: { DateTime: 'string' },
-        mappers: {
-          Cluster: '../vendors/fireworks/model.js#ClusterModel',
-          NodePool: '../vendors/fireworks/model.js#NodePoolModel',
-          BatchJob: '../vendors/fireworks/model.js#BatchJobModel',
-          Pod: '../vendors/runai/model.js#PodModel',
-          WarmPool: '../vendors/gitpod/model.js#WarmPoolModel',
-          ClusterConnection: '../pagination/connection.js#ConnectionResult<ClusterModel>',
-          NodePoolConnection: '../pagination/connection.js#ConnectionResult<NodePoolModel>',
-          BatchJobConnection: '../pagination/connection.js#ConnectionResult<BatchJobModel>',
-          PodConnection: '../pagination/connection.js#ConnectionResult<PodModel>',
-          WarmPoolConnection: '../pagination/connection.js#ConnectionResult<WarmPoolModel>',
-          ClusterEdge: '../pagination/connection.js#Edge<ClusterModel>',
-          NodePoolEdge: '../pagination/connection.js#Edge<NodePoolModel>',
-          BatchJobEdge: '../pagination/connection.js#Edge<BatchJobModel>',
-          PodEdge: '../pagination/connection.js#Edge<PodModel>',
-          WarmPoolEdge: '../pagination/connection.js#Edge<WarmPoolModel>',
-        },
+        mappers: domainMappers(),
       },
     },
   },
