@@ -69,16 +69,26 @@ export function notFound(message: string, upstream?: string): GraphQLError {
   });
 }
 
+/** What an UpstreamError says. */
+export interface UpstreamErrorDetails {
+  /** The upstream's id (`extensions.upstream`). */
+  vendor: string;
+  code: ErrorCode;
+  message: string;
+  /** The HTTP status the upstream answered, when it answered (`extensions.upstreamStatus`). */
+  status?: number | undefined;
+  /** Seconds after which a retry may succeed (`extensions.retryAfter`). */
+  retryAfterSeconds?: number | undefined;
+}
+
 /** An error an upstream answered with, or that happened on the way to it. */
 export class UpstreamError extends GraphQLError {
-  constructor(
-    /** The upstream's id. */
-    readonly vendor: string,
-    readonly code: ErrorCode,
-    message: string,
-    readonly status?: number,
-    readonly retryAfterSeconds?: number,
-  ) {
+  readonly vendor: string;
+  readonly code: ErrorCode;
+  readonly status: number | undefined;
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor({ vendor, code, message, status, retryAfterSeconds }: UpstreamErrorDetails) {
     super(message, {
       extensions: {
         code,
@@ -87,6 +97,10 @@ export class UpstreamError extends GraphQLError {
         ...(retryAfterSeconds !== undefined ? { retryAfter: retryAfterSeconds } : {}),
       },
     });
+    this.vendor = vendor;
+    this.code = code;
+    this.status = status;
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 }
 
@@ -122,18 +136,18 @@ export function upstreamErrorFromAnswer(
   const upstreamMessage = (body as { message?: unknown } | null)?.message;
   const detail =
     options.devMode && typeof upstreamMessage === 'string' ? `: ${truncate(upstreamMessage, 300)}` : '.';
-  return new UpstreamError(
-    upstream.id,
+  return new UpstreamError({
+    vendor: upstream.id,
     code,
-    `${upstream.label} answered HTTP ${status} (${code})${detail}`,
+    message: `${upstream.label} answered HTTP ${status} (${code})${detail}`,
     status,
-    options.retryAfterSeconds,
-  );
+    retryAfterSeconds: options.retryAfterSeconds,
+  });
 }
 
 /** Returns the error for a call that never got an answer (timeout, refused, reset, bad body). */
 export function upstreamFailure(upstream: Upstream, code: ErrorCode, what: string): UpstreamError {
-  return new UpstreamError(upstream.id, code, `${upstream.label} ${what}`);
+  return new UpstreamError({ vendor: upstream.id, code, message: `${upstream.label} ${what}` });
 }
 
 const KNOWN_CODES = new Set<string>(Object.values(ErrorCode));

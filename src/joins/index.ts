@@ -76,7 +76,7 @@ function nodePoolOnRunai(
       ? ctx.fireworks.nodePoolByName.load(`${cluster}/nodePools/${runaiName}`)
       : Promise.resolve(null);
   }
-  return ctx.fireworks.nodePoolByAnnotation(cluster, key.key, runaiName);
+  return ctx.fireworks.nodePoolByAnnotation({ cluster, key: key.key, value: runaiName });
 }
 
 /**
@@ -104,7 +104,9 @@ export const joinResolvers: JoinResolvers = {
       const request = { args, filter: compilePodFilter(args.filter), order: compilePodOrder(args.orderBy) };
       const uuid = ctx.join.uuidOf(c.clusterId);
       if (!uuid) return emptyConnection(args, 'Cluster.pods');
-      return ctx.runai.pods(`Cluster.pods:${c.name}`, request, [`clusterId==${uuid}`], 'Cluster.pods');
+      return ctx.runai.pods({ identity: `Cluster.pods:${c.name}`, what: 'Cluster.pods' }, request, [
+        `clusterId==${uuid}`,
+      ]);
     },
   },
   NodePool: {
@@ -115,12 +117,10 @@ export const joinResolvers: JoinResolvers = {
       const runaiName = runaiNameOf(p, ctx.join.nodePoolKey);
       // A name Run:ai's filterBy cannot carry (a comma) names no Run:ai node pool either.
       if (!uuid || !runaiName || runaiName.includes(',')) return emptyConnection(args, 'NodePool.pods');
-      return ctx.runai.pods(
-        `NodePool.pods:${p.name}`,
-        request,
-        [`clusterId==${uuid}`, `currentNodepool==${runaiName}`],
-        'NodePool.pods',
-      );
+      return ctx.runai.pods({ identity: `NodePool.pods:${p.name}`, what: 'NodePool.pods' }, request, [
+        `clusterId==${uuid}`,
+        `currentNodepool==${runaiName}`,
+      ]);
     },
   },
   BatchJob: {

@@ -63,7 +63,7 @@ export class UpstreamAttemptError extends UpstreamError {
     error: UpstreamError,
     readonly failure: AttemptFailure,
   ) {
-    super(error.vendor, error.code, error.message, error.status, error.retryAfterSeconds);
+    super(error);
   }
 }
 
@@ -285,13 +285,12 @@ export class UpstreamGuard {
       `is failing: its circuit breaker is open, so calls fail fast until a trial call at ${at} ` +
         `(in ${leftMs} ms).`,
     );
-    return new UpstreamError(
-      this.vendor.id,
-      failure.code,
-      failure.message,
-      undefined,
-      Math.ceil(leftMs / 1000),
-    );
+    return new UpstreamError({
+      vendor: failure.vendor,
+      code: failure.code,
+      message: failure.message,
+      retryAfterSeconds: Math.ceil(leftMs / 1000),
+    });
   }
 
   private cooldownLeftMs(): number {

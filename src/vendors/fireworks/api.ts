@@ -174,9 +174,8 @@ export function createFireworksApi({
   /** One AIP-158 connection: validates everything before the first upstream call. */
   async function connection<K extends FireworksKind>(
     kind: K,
-    identity: string,
+    { identity, what }: { identity: string; what: string },
     request: ListRequest,
-    what: string,
   ): Promise<ConnectionResult<Models[K]>> {
     let totalSize = 0;
     const page = await tokenConnection<Models[K]>({
@@ -289,9 +288,8 @@ export function createFireworksApi({
     }
     return connection(
       'NodePool',
-      `Cluster.nodePools:${parent}`,
+      { identity: `Cluster.nodePools:${parent}`, what: 'Cluster.nodePools' },
       { ...request, filter: childFilter(parent, request.filter) },
-      'Cluster.nodePools',
     );
   }
 
@@ -304,23 +302,34 @@ export function createFireworksApi({
      * The node pool of `cluster` whose annotation `key` has `value`, or null when none has (or
      * the value cannot be a filter value).
      */
-    nodePoolByAnnotation(cluster: string, key: string, value: string): Promise<NodePoolModel | null> {
+    nodePoolByAnnotation({
+      cluster,
+      key,
+      value,
+    }: {
+      cluster: string;
+      key: string;
+      value: string;
+    }): Promise<NodePoolModel | null> {
       if (value.includes('*') || value.length > 1024) return Promise.resolve(null);
       return nodePoolByAnnotation.load(JSON.stringify([cluster, key, value]));
     },
     /** Query.clusters. */
-    clusters: (request: ListRequest) => connection('Cluster', 'Query.clusters', request, 'clusters'),
+    clusters: (request: ListRequest) =>
+      connection('Cluster', { identity: 'Query.clusters', what: 'clusters' }, request),
     /** Query.nodePools. */
-    nodePools: (request: ListRequest) => connection('NodePool', 'Query.nodePools', request, 'nodePools'),
+    nodePools: (request: ListRequest) =>
+      connection('NodePool', { identity: 'Query.nodePools', what: 'nodePools' }, request),
     /** Query.batchJobs. */
-    batchJobs: (request: ListRequest) => connection('BatchJob', 'Query.batchJobs', request, 'batchJobs'),
+    batchJobs: (request: ListRequest) =>
+      connection('BatchJob', { identity: 'Query.batchJobs', what: 'batchJobs' }, request),
     /** Cluster.nodePools. */
     clusterNodePools: (parent: string, request: ListRequest) => clusterNodePools(parent, request),
     /** NodePool.batchJobs: the jobs naming this pool, within its cluster. */
     nodePoolBatchJobs: (pool: NodePoolModel, request: ListRequest) =>
       connection(
         'BatchJob',
-        `NodePool.batchJobs:${pool.name}`,
+        { identity: `NodePool.batchJobs:${pool.name}`, what: 'NodePool.batchJobs' },
         {
           ...request,
           filter: and([
@@ -329,7 +338,6 @@ export function createFireworksApi({
             request.filter,
           ]),
         },
-        'NodePool.batchJobs',
       ),
   };
 }

@@ -62,11 +62,14 @@ function states(values: readonly string[] | null | undefined): string | undefine
   return or([...new Set(values)].map((s) => `state = ${s}`));
 }
 
+/** A time bound on a field; the value is a DateTime the scalar already validated. */
 function time(field: string, op: '>=' | '<', value: string | null | undefined): string | undefined {
   return value ? `${field} ${op} "${value}"` : undefined;
 }
 
-function equals(field: string, argument: string, value: string | null | undefined): string | undefined {
+/** `field = "value"` for the filter argument `argument`, when it is given. */
+function equals(field: string, input: { argument: string; value: string | null | undefined }) {
+  const { argument, value } = input;
   return value === undefined || value === null ? undefined : `${field} = ${quoteAip160(value, argument)}`;
 }
 
@@ -75,7 +78,7 @@ export function compileClusterFilter(filter: ClusterFilter | null | undefined): 
   if (!filter) return undefined;
   return and([
     states(filter.states),
-    equals('display_name', 'displayName', filter.displayName),
+    equals('display_name', { argument: 'displayName', value: filter.displayName }),
     time('create_time', '>=', filter.createdAfter),
     time('create_time', '<', filter.createdBefore),
   ]);
@@ -102,8 +105,8 @@ export function compileNodePoolFilter(filter: NodePoolFilter | null | undefined)
   }
   return and([
     states(filter.states),
-    equals('display_name', 'displayName', filter.displayName),
-    equals('eks_node_pool.instance_type', 'instanceType', filter.instanceType),
+    equals('display_name', { argument: 'displayName', value: filter.displayName }),
+    equals('eks_node_pool.instance_type', { argument: 'instanceType', value: filter.instanceType }),
     annotation,
     time('create_time', '>=', filter.createdAfter),
     time('create_time', '<', filter.createdBefore),
@@ -115,9 +118,9 @@ export function compileBatchJobFilter(filter: BatchJobFilter | null | undefined)
   if (!filter) return undefined;
   return and([
     states(filter.states),
-    equals('node_pool_id', 'nodePoolId', filter.nodePoolId),
-    equals('display_name', 'displayName', filter.displayName),
-    equals('created_by', 'createdBy', filter.createdBy),
+    equals('node_pool_id', { argument: 'nodePoolId', value: filter.nodePoolId }),
+    equals('display_name', { argument: 'displayName', value: filter.displayName }),
+    equals('created_by', { argument: 'createdBy', value: filter.createdBy }),
     time('create_time', '>=', filter.createdAfter),
     time('create_time', '<', filter.createdBefore),
   ]);

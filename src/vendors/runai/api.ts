@@ -33,6 +33,15 @@ export interface PodListRequest {
   order: { sortBy?: RunaiSortField; sortOrder?: 'asc' | 'desc' };
 }
 
+/**
+ * How a pod connection is known: its identity (field and parent, bound into its cursors) and its
+ * name in error messages.
+ */
+export interface PodConnectionName {
+  identity: string;
+  what: string;
+}
+
 export type RunaiApi = ReturnType<typeof createRunaiApi>;
 
 /** Returns the Run:ai loaders and connections of one request. */
@@ -56,9 +65,8 @@ export function createRunaiApi({ session, selected }: VendorApiDeps<unknown>) {
   }
 
   async function podConnection(
-    identity: string,
+    { identity, what }: PodConnectionName,
     request: PodListRequest,
-    what: string,
   ): Promise<ConnectionResult<PodModel>> {
     const page = parseConnectionArgs(request.args, { backward: true, what });
     const { filter, order } = request;
@@ -126,9 +134,7 @@ export function createRunaiApi({ session, selected }: VendorApiDeps<unknown>) {
 
   /** A connection over a list the upstream serves whole; offsets index into it, both directions. */
   async function inMemoryConnection(
-    field: string,
-    argument: string,
-    id: string,
+    { field, argument, id }: { field: string; argument: string; id: string },
     args: ConnectionArgs,
     load: (id: string) => Promise<PodModel[]>,
   ): Promise<ConnectionResult<PodModel>> {
@@ -149,20 +155,21 @@ export function createRunaiApi({ session, selected }: VendorApiDeps<unknown>) {
 
   return {
     /** Query.pods, Cluster.pods and NodePool.pods (scoped by extra filterBy entries). */
-    pods: (identity: string, request: PodListRequest, scope: string[], what: string) =>
-      podConnection(
-        identity,
-        { ...request, filter: { ...request.filter, filterBy: [...scope, ...request.filter.filterBy] } },
-        what,
-      ),
+    pods: (name: PodConnectionName, request: PodListRequest, scope: string[] = []) =>
+      podConnection(name, {
+        ...request,
+        filter: { ...request.filter, filterBy: [...scope, ...request.filter.filterBy] },
+      }),
     /** Query.workloadPods: one workload's pods, paged in memory over one walk of get_workload_pods. */
     workloadPods: (workloadId: string, args: ConnectionArgs) =>
-      inMemoryConnection('workloadPods', 'workloadId', workloadId, args, (id) =>
+      inMemoryConnection({ field: 'workloadPods', argument: 'workloadId', id: workloadId }, args, (id) =>
         podsByWorkload.load(`${id}|live`),
       ),
     /** Query.revisionPods: one inference revision's pods (get_revision_pods has no paging). */
     revisionPods: (revisionId: string, args: ConnectionArgs) =>
-      inMemoryConnection('revisionPods', 'revisionId', revisionId, args, (id) => podsByRevision.load(id)),
+      inMemoryConnection({ field: 'revisionPods', argument: 'revisionId', id: revisionId }, args, (id) =>
+        podsByRevision.load(id),
+      ),
     /** A pod by workload and pod id (Query.node), or undefined when the workload has no such pod. */
     async pod(workloadId: string, podId: string): Promise<PodModel | undefined> {
       if (!isUuid(workloadId) || !isUuid(podId)) return undefined;

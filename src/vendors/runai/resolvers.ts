@@ -15,10 +15,8 @@ export const runaiResolvers: RunaiResolvers = {
   Query: {
     pods: (_root, args, ctx) =>
       ctx.runai.pods(
-        'Query.pods',
+        { identity: 'Query.pods', what: 'pods' },
         { args, filter: compilePodFilter(args.filter), order: compilePodOrder(args.orderBy) },
-        [],
-        'pods',
       ),
     workloadPods: (_root, { workloadId, ...args }, ctx) => ctx.runai.workloadPods(workloadId, args),
     revisionPods: (_root, { revisionId, ...args }, ctx) => ctx.runai.revisionPods(revisionId, args),
