@@ -52,15 +52,7 @@ export async function startGateway(config: Config, logger: Logger = createLogger
       return [vendor.id, pool];
     }),
   ) as UpstreamPools;
-  const clusterMap =
-    Object.keys(config.runaiClusterMap).length > 0 || !simulators
-      ? config.runaiClusterMap
-      : simulators.clusterMap;
-  const makeContext = createContextFactory(
-    config,
-    pools,
-    createClusterJoin(clusterMap, config.runaiNodePoolKey),
-  );
+  const makeContext = createContextFactory(config, pools, createClusterJoin(config, simulators?.clusterMap));
   const schema = createSchema();
   const secrets = [...VENDORS.map((vendor) => config[vendor.id].credential), ...config.auth.apiKeys];
   let stopping = false;

@@ -20,7 +20,7 @@ import {
   type NodePoolModel,
 } from '../vendors/fireworks/index.js';
 import { compilePodFilter, compilePodOrder, podConnectionCalls } from '../vendors/runai/index.js';
-import type { NodePoolKey } from './settings.js';
+import type { JoinSettings, NodePoolKey } from './settings.js';
 
 export { readJoinSettings, type JoinSettings, type NodePoolKey } from './settings.js';
 
@@ -34,11 +34,17 @@ export interface ClusterJoin {
   nodePoolKey: NodePoolKey;
 }
 
-/** Returns the join over a Fireworks cluster id → Run:ai UUID map. */
+/**
+ * Returns the join of the configured settings; without a configured cluster map, the demo
+ * simulators' mapping (when they run).
+ */
 export function createClusterJoin(
-  map: Record<string, string>,
-  nodePoolKey: NodePoolKey = { kind: 'id' },
+  settings: JoinSettings,
+  demoClusterMap: Record<string, string> = {},
 ): ClusterJoin {
+  const configured = Object.keys(settings.runaiClusterMap).length > 0;
+  const map = configured ? settings.runaiClusterMap : demoClusterMap;
+  const nodePoolKey = settings.runaiNodePoolKey;
   const reverse = new Map(Object.entries(map).map(([id, uuid]) => [uuid.toLowerCase(), id]));
   return {
     nodePoolKey,

@@ -51,7 +51,8 @@ export interface SimRoute {
 
 /** How a vendor words its errors: every error the harness emits goes through here. */
 export interface VendorProtocol {
-  vendor: 'fireworks' | 'runai' | 'gitpod';
+  /** The vendor's id in the registry. */
+  vendor: string;
   error(status: number, message: string): SimResponse;
 }
 
