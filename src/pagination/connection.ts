@@ -427,6 +427,33 @@ export async function paginateByOffset<T>(
   };
 }
 
+/**
+ * The whole pipeline of an offset connection (both directions): checks the Relay arguments, binds
+ * the connection, decodes `after`/`before`, pages through `fetchSlice`, and returns the connection
+ * with a memoised `totalCount` from `count` — or without any count call when a forward page that
+ * reaches the end already proves the total.
+ */
+export async function offsetConnection<T>(options: {
+  args: ConnectionArgs;
+  what: string;
+  identity: string;
+  shape: unknown;
+  fetchSlice: (offset: number, limit: number) => Promise<OffsetSlice<T>>;
+  count: () => Promise<number>;
+}): Promise<ConnectionResult<T>> {
+  const page = parseConnectionArgs(options.args, { backward: true, what: options.what });
+  const binding = connectionBinding(options.identity, options.shape);
+  const request = decodeOffsetRequest(page, binding);
+  let total: Promise<number> | undefined;
+  const totalCount = () => (total ??= options.count());
+  const result = await paginateByOffset(options.fetchSlice, totalCount, request);
+  if (request.direction === 'forward' && !result.hasNextPage) {
+    const start = request.after ? request.after.o + 1 : 0;
+    if (start === 0 || result.items.length > 0) total ??= Promise.resolve(start + result.items.length);
+  }
+  return { ...toConnection(result, binding), totalCount };
+}
+
 /** Serialises with sorted keys, so equal arguments always give the same binding. */
 export function stableStringify(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;

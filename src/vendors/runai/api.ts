@@ -8,11 +8,8 @@ import DataLoader from 'dataloader';
 import { badUserInput } from '../../errors.js';
 import type { MetricSeries } from '../../generated/graphql.js';
 import {
-  connectionBinding,
-  decodeOffsetRequest,
-  paginateByOffset,
+  offsetConnection,
   parseConnectionArgs,
-  toConnection,
   walkPages,
   type ConnectionArgs,
   type ConnectionResult,
@@ -64,18 +61,17 @@ export function createRunaiApi({ session, selected }: VendorApiDeps<unknown>) {
     return client.countPods(base);
   }
 
-  async function podConnection(
+  function podConnection(
     { identity, what }: PodConnectionName,
     request: PodListRequest,
   ): Promise<ConnectionResult<PodModel>> {
-    const page = parseConnectionArgs(request.args, { backward: true, what });
     const { filter, order } = request;
-    const binding = connectionBinding(identity, { filter, order });
-    const offsetRequest = decodeOffsetRequest(page, binding);
-    let total: Promise<number> | undefined;
-    const totalCount = () => (total ??= count(filter));
-    const result = await paginateByOffset(
-      async (offset, limit) => {
+    return offsetConnection({
+      args: request.args,
+      what,
+      identity,
+      shape: { filter, order },
+      fetchSlice: async (offset, limit) => {
         const upstream = await client.listPods({
           offset,
           limit: Math.min(limit, RUNAI_MAX_LIMIT),
@@ -89,15 +85,8 @@ export function createRunaiApi({ session, selected }: VendorApiDeps<unknown>) {
         });
         return { items: upstream.pods.map(toPod) };
       },
-      totalCount,
-      offsetRequest,
-    );
-    // A forward page that reaches the end proves the total: no count_pods call needed.
-    if (offsetRequest.direction === 'forward' && !result.hasNextPage) {
-      const start = offsetRequest.after ? offsetRequest.after.o + 1 : 0;
-      if (start === 0 || result.items.length > 0) total ??= Promise.resolve(start + result.items.length);
-    }
-    return { ...toConnection(result, binding), totalCount };
+      count: () => count(filter),
+    });
   }
 
   // Every pod of a workload, walked once per request however many fields need it. get_workload_pods
@@ -133,24 +122,24 @@ export function createRunaiApi({ session, selected }: VendorApiDeps<unknown>) {
   );
 
   /** A connection over a list the upstream serves whole; offsets index into it, both directions. */
-  async function inMemoryConnection(
+  function inMemoryConnection(
     { field, argument, id }: { field: string; argument: string; id: string },
     args: ConnectionArgs,
     load: (id: string) => Promise<PodModel[]>,
   ): Promise<ConnectionResult<PodModel>> {
-    const page = parseConnectionArgs(args, { backward: true, what: field });
+    parseConnectionArgs(args, { backward: true, what: field });
     if (!isUuid(id)) {
       throw badUserInput(`\`${argument}\` must be a UUID, got "${id.slice(0, 80)}".`, { argument });
     }
-    const binding = connectionBinding(`Query.${field}:${id.toLowerCase()}`, null);
-    const offsetRequest = decodeOffsetRequest(page, binding);
     const all = () => load(id.toLowerCase());
-    const result = await paginateByOffset(
-      async (offset, limit) => ({ items: (await all()).slice(offset, offset + limit) }),
-      async () => (await all()).length,
-      offsetRequest,
-    );
-    return { ...toConnection(result, binding), totalCount: async () => (await all()).length };
+    return offsetConnection({
+      args,
+      what: field,
+      identity: `Query.${field}:${id.toLowerCase()}`,
+      shape: null,
+      fetchSlice: async (offset, limit) => ({ items: (await all()).slice(offset, offset + limit) }),
+      count: async () => (await all()).length,
+    });
   }
 
   return {
