@@ -1,7 +1,8 @@
 /**
  * Cursor and page-argument misuse: every case is refused with BAD_USER_INPUT naming the argument,
  * before any upstream call for the connection (a parent object the connection hangs off is still
- * fetched). Cursors only resume the connection, filter and order that issued them.
+ * fetched; arguments of a nested connection are refused before any call at all). Cursors only
+ * resume the connection, filter and order that issued them.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
@@ -364,5 +365,26 @@ describe('page sizes and directions', () => {
       },
     });
     expect(gw.calls()).toEqual({ fireworks: { ListBatchJobs: 1 }, runai: {}, gitpod: {} });
+  });
+});
+
+describe('nested connection arguments are checked before any upstream call', () => {
+  it.each([
+    ['first: 101', '`first` must be between 0 and 100, got 101.', 'first'],
+    ['last: 1', 'Cluster.nodePools can only be paged forwards', 'last'],
+    ['after: "garbage"', 'is not a valid cursor', 'after'],
+  ])('Cluster.nodePools(%s) refuses the operation with HTTP 400', async (args, message, argument) => {
+    const res = await gql(gw, `{ clusters(first: 2) { nodes { nodePools(${args}) { totalCount } } } }`);
+    expect(res.status).toBe(400);
+    expect(res.data).toBeUndefined();
+    expect(res.errors).toHaveLength(1);
+    expect(res.errors?.[0]?.message).toContain(message);
+    expect(res.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', argument });
+    expect(gw.calls()).toEqual(NO_CALLS);
+  });
+
+  it('a nested pod connection may page backwards', async () => {
+    const res = await gql(gw, `{ clusters(first: 1) { nodes { pods(last: 1) { totalCount } } } }`);
+    expect(res.errors).toBeUndefined();
   });
 });

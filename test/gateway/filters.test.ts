@@ -3,7 +3,8 @@
  * control characters and unicode. Each value either matches literally (the real record holding it
  * comes back, alone, and the compiled upstream filter is asserted character for character) or is
  * refused with BAD_USER_INPUT before any upstream call, where the upstream language cannot carry
- * it (`*` in an AIP-160 exact match, `,` in a Run:ai filterBy entry).
+ * it (`*` in an AIP-160 exact match, `,` in a Run:ai filterBy entry), or is too long for an upstream
+ * URL. A DateTime literal that is no timestamp fails validation at its own location.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
@@ -537,5 +538,46 @@ describe('Gitpod: warm pool filters', () => {
       refused(query, 'warmPools', 'filter.projectIds must hold UUIDs, got "" OR 1=1".', 'filter.projectIds'),
     );
     expect(gw.calls()).toEqual(NO_CALLS);
+  });
+});
+
+// A long value in an upstream URL makes the upstream refuse the request line (HTTP 431), which
+// would blame the vendor for the caller's input: the gateway refuses it first.
+describe('overlong filter values', () => {
+  const LONG = 'x'.repeat(20_000);
+
+  it('a 20 000-character displayName is refused with BAD_USER_INPUT, no upstream call', async () => {
+    const query = `query($v: String) { batchJobs(first: 1, filter: {displayName: $v}) { totalCount } }`;
+    const res = await gql(gw, query, { v: LONG });
+    expect(res.errors?.map((e) => [e.path, e.extensions?.code, e.extensions?.argument])).toEqual([
+      [['batchJobs'], 'BAD_USER_INPUT', 'filter.displayName'],
+    ]);
+    expect(gw.requests('fireworks')).toEqual([]);
+  });
+
+  it('a 20 000-character pod search is refused with BAD_USER_INPUT, no upstream call', async () => {
+    const query = `query($v: String) { pods(first: 1, filter: {search: $v}) { totalCount } }`;
+    const res = await gql(gw, query, { v: LONG });
+    expect(res.errors?.map((e) => [e.path, e.extensions?.code, e.extensions?.argument])).toEqual([
+      [['pods'], 'BAD_USER_INPUT', 'filter.search'],
+    ]);
+    expect(gw.requests('runai')).toEqual([]);
+    expect(gw.calls()).toEqual(NO_CALLS);
+  });
+});
+
+describe('a bad DateTime literal', () => {
+  it('is refused with the location of the literal', async () => {
+    const query = `{ clusters(filter: {createdAfter: "yesterday"}) { nodes { name } } }`;
+    expect(await gql(gw, query)).toEqual({
+      status: 400,
+      errors: [
+        {
+          message: 'DateTime must be an RFC 3339 timestamp such as "2026-01-02T03:04:05Z", got "yesterday".',
+          locations: [loc(query, '"yesterday"')],
+          extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+        },
+      ],
+    });
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Global object identification: every Node type round-trips (an `id` taken from a list fetches
  * the same object through `node(id:)`), `nodes(ids:)` batches mixed IDs into one upstream list per
- * type, and IDs that name nothing come back null with NOT_FOUND at their own path.
+ * type, and IDs that name nothing come back null with NOT_FOUND at their own path. A pod fetched by
+ * id answers the same fields as in Query.pods, and the id of a deleted pod resolves.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
@@ -371,6 +372,50 @@ describe('ids that name nothing', () => {
       // A pod missing among the live ones is looked for once more among the deleted ones.
       runai: { get_workload_pods: 2 },
       gitpod: { ListWarmPools: 1 },
+    });
+  });
+});
+
+// get_workload_pods serves only Run:ai's brief pod shape, without these names: node(id:) and
+// workloadPods must still answer them as Query.pods does.
+describe('Pod.workloadName and Pod.projectName outside Query.pods', () => {
+  it('node(id:) of a pod answers the same workloadName and projectName as Query.pods', async () => {
+    const p = fleet.pods[0]!;
+    const query = `query($id: ID!) { node(id: $id) { ... on Pod { podId workloadName projectName } } }`;
+    expect(await gql(gw, query, { id: globalId('Pod', `${p.workloadId}/${p.id}`) })).toEqual({
+      status: 200,
+      data: { node: { podId: p.id, workloadName: p.workloadName, projectName: p.projectName } },
+    });
+  });
+
+  it('workloadPods answers workloadName and projectName', async () => {
+    const p = fleet.pods[0]!;
+    const pods = fleet.podsOfWorkload(p.workloadId);
+    const query = `{ workloadPods(workloadId: "${p.workloadId}", first: 10) { nodes { podId workloadName projectName } } }`;
+    expect(await gql(gw, query)).toEqual({
+      status: 200,
+      data: {
+        workloadPods: {
+          nodes: pods.map((x) => ({ podId: x.id, workloadName: x.workloadName, projectName: x.projectName })),
+        },
+      },
+    });
+  });
+});
+
+// Query.pods(filter: {deleted: true}) hands out ids of deleted pods, so node(id:) resolves them too.
+describe('the id of a deleted pod', () => {
+  it('resolves through node(id:) like the list that issued it', async () => {
+    const listed = await gql<{ pods: { nodes: { id: string; podId: string }[] } }>(
+      gw,
+      `{ pods(first: 1, filter: {deleted: true}) { nodes { id podId } } }`,
+    );
+    const [first] = listed.data!.pods.nodes;
+    expect(first!.podId).toBe(fleet.deletedPods[0]!.id);
+    const query = `query($id: ID!) { node(id: $id) { ... on Pod { podId } } }`;
+    expect(await gql(gw, query, { id: first!.id })).toEqual({
+      status: 200,
+      data: { node: { podId: first!.podId } },
     });
   });
 });

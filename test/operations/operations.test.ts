@@ -1,6 +1,7 @@
 /**
  * Operations: client authentication, request ids and redacted JSON logs, production mode, the
- * GraphQL-over-HTTP basics Apollo's CSRF prevention relies on, and graceful shutdown.
+ * GraphQL-over-HTTP basics Apollo's CSRF prevention relies on, CORS for browser apps, and graceful
+ * shutdown.
  */
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -205,6 +206,27 @@ describe('GraphQL over HTTP with CSRF prevention', () => {
     });
     expect(res.status).toBe(413);
     expect(totalCalls(gw.gateway)).toBe(0);
+  });
+});
+
+describe('CORS for browser apps', () => {
+  let gw: { gateway: Gateway; lines: Record<string, unknown>[] };
+  beforeAll(async () => (gw = await start()));
+  afterAll(() => gw.gateway.stop());
+
+  it('lets a page read the request id and send an API key', async () => {
+    const preflight = await fetch(gw.gateway.url, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://dash.example', 'access-control-request-method': 'POST' },
+    });
+    expect(preflight.headers.get('access-control-allow-headers')).toContain('x-api-key');
+    expect(preflight.headers.get('access-control-allow-headers')).toContain('x-request-id');
+    const res = await fetch(gw.gateway.url, {
+      method: 'POST',
+      headers: { origin: 'https://dash.example', 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
+    expect(res.headers.get('access-control-expose-headers')).toBe('x-request-id');
   });
 });
 
