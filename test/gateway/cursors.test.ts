@@ -4,19 +4,13 @@
  * fetched; arguments of a nested connection are refused before any call at all). Cursors only
  * resume the connection, filter and order that issued them.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { gql, groundTruth, loc, NO_CALLS, type Fleet } from '../helpers/ground-truth.js';
+import { describe, expect, it } from 'vitest';
+import { shareGateway, type TestGateway } from '../helpers/gateway.js';
+import { gql, loc, NO_CALLS, refusedAtRoot, type Fleet } from '../helpers/ground-truth.js';
 
 let gw: TestGateway;
 let fleet: Fleet;
-
-beforeAll(async () => {
-  gw = await startTestGateway();
-  fleet = groundTruth(gw.world);
-});
-afterAll(() => gw.stop());
-beforeEach(() => gw.reset());
+shareGateway({}, (shared) => ({ gw, fleet } = shared));
 
 const FOREIGN =
   '`after` belongs to another connection, or to this one with another filter or orderBy. Cursors only resume the connection and arguments that issued them: restart from the first page.';
@@ -33,22 +27,6 @@ async function cursorOf(field: string, args = ''): Promise<string> {
   if (typeof cursor !== 'string') throw new Error(`no cursor from ${field}: ${JSON.stringify(res)}`);
   gw.reset();
   return cursor;
-}
-
-/** The whole response of a root connection refused with BAD_USER_INPUT. */
-function refusedAtRoot(query: string, field: string, message: string, argument: string) {
-  return {
-    status: 200,
-    data: { [field]: null },
-    errors: [
-      {
-        message,
-        locations: [loc(query, field)],
-        path: [field],
-        extensions: { code: 'BAD_USER_INPUT', argument },
-      },
-    ],
-  };
 }
 
 describe('a cursor from another connection', () => {

@@ -7,12 +7,11 @@
  * are tested in test/resilience/; here they are turned off (MAPPING_ONLY), so these tests pin the
  * mapping alone, and that a failing call is made exactly once.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway, type VendorName } from '../helpers/gateway.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { shareGateway, startTestGateway, type TestGateway, type VendorName } from '../helpers/gateway.js';
 import {
   gql,
   globalId,
-  groundTruth,
   HEADER_CREDENTIALS,
   loc,
   MAPPING_ONLY,
@@ -22,13 +21,7 @@ import {
 
 let gw: TestGateway;
 let fleet: Fleet;
-
-beforeAll(async () => {
-  gw = await startTestGateway(MAPPING_ONLY);
-  fleet = groundTruth(gw.world);
-});
-afterAll(() => gw.stop());
-beforeEach(() => gw.reset());
+shareGateway(MAPPING_ONLY, (shared) => ({ gw, fleet } = shared));
 
 const VENDOR = { fireworks: 'Fireworks', runai: 'Run:ai', gitpod: 'Gitpod' } as const;
 

@@ -4,12 +4,11 @@
  * type, and IDs that name nothing come back null with NOT_FOUND at their own path. A pod fetched by
  * id answers the same fields as in Query.pods, and the id of a deleted pod resolves.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { describe, expect, it } from 'vitest';
+import { shareGateway, type TestGateway } from '../helpers/gateway.js';
 import {
   gql,
   globalId,
-  groundTruth,
   loc,
   NO_CALLS,
   type FireworksBatchJobRecord,
@@ -22,13 +21,7 @@ import {
 
 let gw: TestGateway;
 let fleet: Fleet;
-
-beforeAll(async () => {
-  gw = await startTestGateway();
-  fleet = groundTruth(gw.world);
-});
-afterAll(() => gw.stop());
-beforeEach(() => gw.reset());
+shareGateway({}, (shared) => ({ gw, fleet } = shared));
 
 const NODES = `query($ids: [ID!]!) { nodes(ids: $ids) { __typename ... on Cluster { name } ... on NodePool { name } ... on BatchJob { name } ... on Pod { podId } ... on WarmPool { warmPoolId } } }`;
 

@@ -6,28 +6,13 @@
  * when the query selects what needs it (a field left out by @skip or @include is not selected).
  * Counting Gitpod's warm pools by walking is bounded.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import {
-  CREDENTIALS,
-  gql,
-  groundTruth,
-  MAPPING_ONLY,
-  NO_CALLS,
-  type Fleet,
-} from '../helpers/ground-truth.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { shareGateway, startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { CREDENTIALS, gql, MAPPING_ONLY, NO_CALLS, type Fleet } from '../helpers/ground-truth.js';
 
 let gw: TestGateway;
 let fleet: Fleet;
-let account: string;
-
-beforeAll(async () => {
-  gw = await startTestGateway();
-  fleet = groundTruth(gw.world);
-  account = gw.world.accountId;
-});
-afterAll(() => gw.stop());
-beforeEach(() => gw.reset());
+shareGateway({}, (shared) => ({ gw, fleet } = shared));
 
 const shortId = (name: string) => name.slice(name.lastIndexOf('/') + 1);
 const clusterOf = (name: string) => name.split('/').slice(0, 4).join('/');
@@ -37,7 +22,7 @@ function fireworksRequest(operation: string, path: string, query: Record<string,
   return {
     operation,
     method: 'GET',
-    path: `/v1/accounts/${account}/${path}`,
+    path: `/v1/accounts/${fleet.accountId}/${path}`,
     query,
     body: null,
     credential: CREDENTIALS.fireworks.masked,

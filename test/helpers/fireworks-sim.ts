@@ -11,6 +11,7 @@ import {
   generateFireworksData,
   type FireworksData,
 } from '../../src/vendors/fireworks/simulator/index.js';
+import { byCodeUnit } from './ground-truth.js';
 import { createOpenApiValidator } from './openapi.js';
 
 /** The only credential the test simulators accept. */
@@ -116,10 +117,19 @@ export async function walk(
   return pages;
 }
 
-/** Code-unit string comparison, independent of the simulator's. */
-export function byCodeUnit(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
+/** Every batch job state, in the order of the documented enum (the order `orderBy: state` sorts by). */
+export const BATCH_JOB_STATES = [
+  'STATE_UNSPECIFIED',
+  'CREATING',
+  'QUEUED',
+  'PENDING',
+  'RUNNING',
+  'COMPLETED',
+  'FAILED',
+  'CANCELLING',
+  'CANCELLED',
+  'DELETING',
+];
 
 /** Sorts a copy by the comparators in turn, then by `name` ascending. */
 export function sortedBy<T extends { name: string }>(

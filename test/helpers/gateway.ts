@@ -3,8 +3,10 @@
  * and reads the simulators' statistics, so tests can assert the exact upstream calls made.
  */
 import { Writable } from 'node:stream';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { DEMO_CREDENTIALS } from './demo.js';
+import { groundTruth, type Fleet } from './ground-truth.js';
 import { createLogger } from '../../src/logging.js';
 import { startGateway, type Gateway } from '../../src/server.js';
 import type { Fault, RecordedRequest, SimulatorServer } from '../../src/simulators/harness.js';
@@ -136,6 +138,24 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
         );
     },
   };
+}
+
+/**
+ * Shares one gateway among a file's tests: starts it before the first (and hands it, with the fleet
+ * it serves, to `use`), clears the simulators' statistics and faults before each, stops it after
+ * the last.
+ */
+export function shareGateway(
+  env: Record<string, string>,
+  use: (shared: { gw: TestGateway; fleet: Fleet }) => void,
+): void {
+  let gw: TestGateway | undefined;
+  beforeAll(async () => {
+    gw = await startTestGateway(env);
+    use({ gw, fleet: groundTruth(gw.world) });
+  });
+  afterAll(() => gw?.stop());
+  beforeEach(() => gw?.reset());
 }
 
 /** Returns the response without `extensions.cost` (and without `extensions` when nothing else is left). */

@@ -93,6 +93,22 @@ export function loc(query: string, needle: string, occurrence = 1): { line: numb
   return { line: before.length, column: (before[before.length - 1] as string).length + 1 };
 }
 
+/** The whole response of a root field refused with BAD_USER_INPUT naming `argument`, before any data. */
+export function refusedAtRoot(query: string, field: string, message: string, argument: string) {
+  return {
+    status: 200,
+    data: { [field]: null },
+    errors: [
+      {
+        message,
+        locations: [loc(query, field)],
+        path: [field],
+        extensions: { code: 'BAD_USER_INPUT', argument },
+      },
+    ],
+  };
+}
+
 /** The documented global ID format: base64url of `<Type>:<key>` (src/graphql/global-id.ts header). */
 export function globalId(
   type: 'Cluster' | 'NodePool' | 'BatchJob' | 'Pod' | 'WarmPool',
