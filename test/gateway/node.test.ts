@@ -7,10 +7,12 @@
 import { describe, expect, it } from 'vitest';
 import { shareGateway, type TestGateway } from '../helpers/gateway.js';
 import {
-  gql,
+  clusterOf,
   globalId,
+  gql,
   loc,
   NO_CALLS,
+  shortId,
   type FireworksBatchJobRecord,
   type FireworksClusterRecord,
   type FireworksNodePoolRecord,
@@ -24,9 +26,6 @@ let fleet: Fleet;
 shareGateway({}, (shared) => ({ gw, fleet } = shared));
 
 const NODES = `query($ids: [ID!]!) { nodes(ids: $ids) { __typename ... on Cluster { name } ... on NodePool { name } ... on BatchJob { name } ... on Pod { podId } ... on WarmPool { warmPoolId } } }`;
-
-const shortId = (name: string) => name.slice(name.lastIndexOf('/') + 1);
-const clusterOf = (name: string) => name.split('/').slice(0, 4).join('/');
 
 /** The fields each type is compared on, as one fragment per type. */
 const FRAGMENTS = {

@@ -8,14 +8,19 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shareGateway, startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { CREDENTIALS, gql, MAPPING_ONLY, NO_CALLS, type Fleet } from '../helpers/ground-truth.js';
+import {
+  clusterOf,
+  CREDENTIALS,
+  gql,
+  MAPPING_ONLY,
+  NO_CALLS,
+  shortId,
+  type Fleet,
+} from '../helpers/ground-truth.js';
 
 let gw: TestGateway;
 let fleet: Fleet;
 shareGateway({}, (shared) => ({ gw, fleet } = shared));
-
-const shortId = (name: string) => name.slice(name.lastIndexOf('/') + 1);
-const clusterOf = (name: string) => name.split('/').slice(0, 4).join('/');
 
 /** A recorded Fireworks request, whole. */
 function fireworksRequest(operation: string, path: string, query: Record<string, string>) {

@@ -12,6 +12,7 @@ import {
   type FireworksData,
 } from '../../src/vendors/fireworks/simulator/index.js';
 import { byCodeUnit } from './ground-truth.js';
+import { getWithBearer, type JsonResponse } from './http.js';
 import { createOpenApiValidator } from './openapi.js';
 
 /** The only credential the test simulators accept. */
@@ -19,11 +20,8 @@ export const FIREWORKS_TEST_KEY = 'fw-test-key-5c9e';
 /** The account the default world serves. */
 export const ACCOUNT = 'fleetgraph-demo';
 
-export interface FireworksResponse {
-  status: number;
-  headers: Headers;
-  body: unknown;
-}
+/** A Fireworks simulator's answer. */
+export type FireworksResponse = JsonResponse;
 
 export interface FireworksHarness {
   sim: SimulatorServer;
@@ -46,17 +44,8 @@ export async function startFireworks(
     url,
     world,
     data: generateFireworksData(createWorld(options)),
-    async get(path, query = {}, key = FIREWORKS_TEST_KEY) {
-      const qs = new URLSearchParams(query).toString();
-      const headers: Record<string, string> = key === null ? {} : { authorization: `Bearer ${key}` };
-      const res = await fetch(`${url}${path}${qs ? `?${qs}` : ''}`, { headers });
-      const text = await res.text();
-      return {
-        status: res.status,
-        headers: res.headers,
-        body: text === '' ? undefined : (JSON.parse(text) as unknown),
-      };
-    },
+    get: (path, query = {}, key = FIREWORKS_TEST_KEY) =>
+      getWithBearer(`${url}${path}`, new URLSearchParams(query), key),
   };
 }
 

@@ -50,18 +50,19 @@ export interface TestGateway {
   stop(): Promise<void>;
 }
 
+/** Settings of every gateway the tests start: demo mode on loopback, it and its simulators on free ports. */
+export const LOOPBACK_ENV = {
+  PORT: '0',
+  HOST: '127.0.0.1',
+  SIM_FIREWORKS_PORT: '0',
+  SIM_RUNAI_PORT: '0',
+  SIM_GITPOD_PORT: '0',
+  NODE_ENV: 'test',
+} as const;
+
 /** Starts a gateway in demo mode on free ports; `env` adds to or overrides the defaults. */
 export async function startTestGateway(env: Record<string, string> = {}): Promise<TestGateway> {
-  const config = loadConfig({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    SIM_FIREWORKS_PORT: '0',
-    SIM_RUNAI_PORT: '0',
-    SIM_GITPOD_PORT: '0',
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'debug',
-    ...env,
-  });
+  const config = loadConfig({ ...LOOPBACK_ENV, LOG_LEVEL: 'debug', ...env });
   // Every credential the suite uses: no response body and no log line may ever contain one.
   const secrets = new Set<string>([
     DEMO_CREDENTIALS.fireworks,

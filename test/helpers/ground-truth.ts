@@ -93,6 +93,12 @@ export function loc(query: string, needle: string, occurrence = 1): { line: numb
   return { line: before.length, column: (before[before.length - 1] as string).length + 1 };
 }
 
+/** The short id of a Fireworks resource: the last segment of its name. */
+export const shortId = (name: string) => name.slice(name.lastIndexOf('/') + 1);
+
+/** The cluster name (`accounts/{a}/clusters/{c}`) a node pool or batch job name starts with. */
+export const clusterOf = (name: string) => name.split('/').slice(0, 4).join('/');
+
 /** The whole response of a root field refused with BAD_USER_INPUT naming `argument`, before any data. */
 export function refusedAtRoot(query: string, field: string, message: string, argument: string) {
   return {

@@ -8,16 +8,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logging.js';
 import { startGateway, type Gateway } from '../../src/server.js';
+import { LOOPBACK_ENV } from '../helpers/gateway.js';
 
-const BASE_ENV = {
-  PORT: '0',
-  HOST: '127.0.0.1',
-  SIM_FIREWORKS_PORT: '0',
-  SIM_RUNAI_PORT: '0',
-  SIM_GITPOD_PORT: '0',
-  NODE_ENV: 'test',
-  LOG_LEVEL: 'info',
-};
+const BASE_ENV = { ...LOOPBACK_ENV, LOG_LEVEL: 'info' };
 
 /** Starts a gateway whose JSON log lines are collected in `lines`. */
 async function start(
@@ -45,7 +38,9 @@ function totalCalls(gateway: Gateway): number {
   );
 }
 
-const QUERY = JSON.stringify({ query: '{ clusters(first: 1) { totalCount } }' });
+/** The smallest real query: one Fireworks call. */
+const CLUSTER_COUNT = '{ clusters(first: 1) { totalCount } }';
+const QUERY = JSON.stringify({ query: CLUSTER_COUNT });
 /** The answer to QUERY (and to its GET form), with the cost report every response carries. */
 const ANSWER = {
   data: { clusters: { totalCount: 4 } },
@@ -161,7 +156,7 @@ describe('GraphQL over HTTP with CSRF prevention', () => {
   afterAll(() => gw.gateway.stop());
 
   it('answers a GET query that carries a preflight header', async () => {
-    const url = `${gw.gateway.url}?query=${encodeURIComponent('{ clusters(first: 1) { totalCount } }')}`;
+    const url = `${gw.gateway.url}?query=${encodeURIComponent(CLUSTER_COUNT)}`;
     const res = await fetch(url, { headers: { 'apollo-require-preflight': 'true' } });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual(ANSWER);
@@ -169,7 +164,7 @@ describe('GraphQL over HTTP with CSRF prevention', () => {
 
   it('refuses a simple (non-preflighted) GET as a possible CSRF, before any upstream call', async () => {
     gw.gateway.simulators!.servers.fireworks.reset();
-    const url = `${gw.gateway.url}?query=${encodeURIComponent('{ clusters(first: 1) { totalCount } }')}`;
+    const url = `${gw.gateway.url}?query=${encodeURIComponent(CLUSTER_COUNT)}`;
     const res = await fetch(url);
     expect(res.status).toBe(400);
     expect(totalCalls(gw.gateway)).toBe(0);
