@@ -4,12 +4,11 @@
  * replaces one vendor's credential for that request only, and no credential ever appears in a
  * response (`gql` checks every response of every suite for that).
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway, type VendorName } from '../helpers/gateway.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { shareGateway, startTestGateway, type TestGateway, type VendorName } from '../helpers/gateway.js';
 import {
   CREDENTIALS,
   gql,
-  groundTruth,
   HEADER_CREDENTIALS,
   MAPPING_ONLY,
   NO_CALLS,
@@ -18,13 +17,7 @@ import {
 
 let gw: TestGateway;
 let fleet: Fleet;
-
-beforeAll(async () => {
-  gw = await startTestGateway(MAPPING_ONLY);
-  fleet = groundTruth(gw.world);
-});
-afterAll(() => gw.stop());
-beforeEach(() => gw.reset());
+shareGateway(MAPPING_ONLY, (shared) => ({ gw, fleet } = shared));
 
 const VENDORS = ['fireworks', 'runai', 'gitpod'] as const;
 const HEADERS = {

@@ -1,21 +1,16 @@
 /**
  * Cursor and page-argument misuse: every case is refused with BAD_USER_INPUT naming the argument,
  * before any upstream call for the connection (a parent object the connection hangs off is still
- * fetched). Cursors only resume the connection, filter and order that issued them.
+ * fetched; arguments of a nested connection are refused before any call at all). Cursors only
+ * resume the connection, filter and order that issued them.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { gql, groundTruth, loc, NO_CALLS, type Fleet } from '../helpers/ground-truth.js';
+import { describe, expect, it } from 'vitest';
+import { shareGateway, type TestGateway } from '../helpers/gateway.js';
+import { gql, loc, NO_CALLS, refusedAtRoot, type Fleet } from '../helpers/ground-truth.js';
 
 let gw: TestGateway;
 let fleet: Fleet;
-
-beforeAll(async () => {
-  gw = await startTestGateway();
-  fleet = groundTruth(gw.world);
-});
-afterAll(() => gw.stop());
-beforeEach(() => gw.reset());
+shareGateway({}, (shared) => ({ gw, fleet } = shared));
 
 const FOREIGN =
   '`after` belongs to another connection, or to this one with another filter or orderBy. Cursors only resume the connection and arguments that issued them: restart from the first page.';
@@ -32,22 +27,6 @@ async function cursorOf(field: string, args = ''): Promise<string> {
   if (typeof cursor !== 'string') throw new Error(`no cursor from ${field}: ${JSON.stringify(res)}`);
   gw.reset();
   return cursor;
-}
-
-/** The whole response of a root connection refused with BAD_USER_INPUT. */
-function refusedAtRoot(query: string, field: string, message: string, argument: string) {
-  return {
-    status: 200,
-    data: { [field]: null },
-    errors: [
-      {
-        message,
-        locations: [loc(query, field)],
-        path: [field],
-        extensions: { code: 'BAD_USER_INPUT', argument },
-      },
-    ],
-  };
 }
 
 describe('a cursor from another connection', () => {
@@ -364,5 +343,26 @@ describe('page sizes and directions', () => {
       },
     });
     expect(gw.calls()).toEqual({ fireworks: { ListBatchJobs: 1 }, runai: {}, gitpod: {} });
+  });
+});
+
+describe('nested connection arguments are checked before any upstream call', () => {
+  it.each([
+    ['first: 101', '`first` must be between 0 and 100, got 101.', 'first'],
+    ['last: 1', 'Cluster.nodePools can only be paged forwards', 'last'],
+    ['after: "garbage"', 'is not a valid cursor', 'after'],
+  ])('Cluster.nodePools(%s) refuses the operation with HTTP 400', async (args, message, argument) => {
+    const res = await gql(gw, `{ clusters(first: 2) { nodes { nodePools(${args}) { totalCount } } } }`);
+    expect(res.status).toBe(400);
+    expect(res.data).toBeUndefined();
+    expect(res.errors).toHaveLength(1);
+    expect(res.errors?.[0]?.message).toContain(message);
+    expect(res.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', argument });
+    expect(gw.calls()).toEqual(NO_CALLS);
+  });
+
+  it('a nested pod connection may page backwards', async () => {
+    const res = await gql(gw, `{ clusters(first: 1) { nodes { pods(last: 1) { totalCount } } } }`);
+    expect(res.errors).toBeUndefined();
   });
 });

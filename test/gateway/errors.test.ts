@@ -2,15 +2,16 @@
  * Upstream failures as clients see them: each vendor's answer (status, error body, missing or
  * broken answer) mapped to one code of the closed set, with `extensions.upstream` naming the
  * vendor, on the path of the field that needed it, while fields served by healthy upstreams still
- * answer. Retries, timeouts budgets and circuit breakers are not implemented yet: these tests pin
- * the mapping only, and that a failing call is made exactly once.
+ * answer, a failing batched lookup fails its own key only, and request errors graphql-js raises
+ * are the caller's. Retries, request time budgets and the circuit breaker (src/upstream/resilience.ts)
+ * are tested in test/resilience/; here they are turned off (MAPPING_ONLY), so these tests pin the
+ * mapping alone, and that a failing call is made exactly once.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway, type VendorName } from '../helpers/gateway.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { shareGateway, startTestGateway, type TestGateway, type VendorName } from '../helpers/gateway.js';
 import {
   gql,
   globalId,
-  groundTruth,
   HEADER_CREDENTIALS,
   loc,
   MAPPING_ONLY,
@@ -20,13 +21,7 @@ import {
 
 let gw: TestGateway;
 let fleet: Fleet;
-
-beforeAll(async () => {
-  gw = await startTestGateway(MAPPING_ONLY);
-  fleet = groundTruth(gw.world);
-});
-afterAll(() => gw.stop());
-beforeEach(() => gw.reset());
+shareGateway(MAPPING_ONLY, (shared) => ({ gw, fleet } = shared));
 
 const VENDOR = { fireworks: 'Fireworks', runai: 'Run:ai', gitpod: 'Gitpod' } as const;
 
@@ -281,6 +276,46 @@ describe('partial results: a failing vendor does not take down the others', () =
       ],
     });
   });
+
+  it('Run:ai list_pods 503 beside Query.clusters: clusters answer, pods is null', async () => {
+    gw.faults('runai', { list_pods: { status: 503 } });
+    const query = `{ clusters(first: 2) { nodes { name } } pods(first: 2) { nodes { podId } } }`;
+    expect(await gql(gw, query)).toEqual({
+      status: 200,
+      data: { clusters: { nodes: fleet.clusters.slice(0, 2).map((c) => ({ name: c.name })) }, pods: null },
+      errors: [
+        {
+          message: 'Run:ai answered HTTP 503 (UPSTREAM_UNAVAILABLE).',
+          locations: [loc(query, 'pods')],
+          path: ['pods'],
+          extensions: { code: 'UPSTREAM_UNAVAILABLE', upstream: 'runai', upstreamStatus: 503 },
+        },
+      ],
+    });
+  });
+
+  it('Run:ai list_pods 503 under Query.nodePools: node pools answer, each pods field is null', async () => {
+    gw.faults('runai', { list_pods: { status: 503 } });
+    const query = `{ nodePools(first: 2) { nodes { name pods(first: 1) { totalCount } } } }`;
+    const res = await gql(gw, query);
+    expect(res.data).toEqual({
+      nodePools: { nodes: fleet.nodePools.slice(0, 2).map((p) => ({ name: p.name, pods: null })) },
+    });
+    expect(res.errors?.map((e) => e.path)).toEqual([
+      ['nodePools', 'nodes', 0, 'pods'],
+      ['nodePools', 'nodes', 1, 'pods'],
+    ]);
+  });
+
+  it('Gitpod 503 beside Query.batchJobs: batch jobs answer, warmPools is null', async () => {
+    gw.faults('gitpod', { ListWarmPools: { status: 503 } });
+    const query = `{ batchJobs(first: 2) { nodes { name } } warmPools(first: 2) { nodes { warmPoolId } } }`;
+    const res = await gql(gw, query);
+    expect(res.data).toEqual({
+      batchJobs: { nodes: fleet.batchJobs.slice(0, 2).map((j) => ({ name: j.name })) },
+      warmPools: null,
+    });
+  });
 });
 
 describe('wrong credentials', () => {
@@ -399,4 +434,60 @@ describe('objects that do not exist and arguments that cannot name one', () => {
     });
     expect(gw.calls()).toEqual(NO_CALLS);
   });
+});
+
+/** A well-formed Run:ai UUID that names no workload and no pod. */
+const UNKNOWN = '00000000-0000-4000-8000-000000000000';
+
+describe('batched Run:ai lookups fail per key', () => {
+  it('an unknown workload fails its own alias only', async () => {
+    const pod = fleet.pods[0]!;
+    const known = fleet.pods.filter((p) => p.workloadId === pod.workloadId && !p.deletedAt);
+    const query = `{ w: workloadPods(workloadId: "${pod.workloadId}", first: 1) { totalCount } x: workloadPods(workloadId: "${UNKNOWN}", first: 1) { totalCount } }`;
+    const res = await gql(gw, query);
+    expect(res.data).toEqual({ w: { totalCount: known.length }, x: null });
+    expect(res.errors?.map((e) => ({ path: e.path, code: e.extensions?.code }))).toEqual([
+      { path: ['x'], code: 'NOT_FOUND' },
+    ]);
+    expect(gw.calls()).toEqual({ ...NO_CALLS, runai: { get_workload_pods: 2 } });
+  });
+
+  it('a stale pod id among nodes(ids:) is null alone', async () => {
+    const pod = fleet.pods.find((p) => !p.deletedAt)!;
+    const ids = [globalId('Pod', `${pod.workloadId}/${pod.id}`), globalId('Pod', `${UNKNOWN}/${UNKNOWN}`)];
+    const res = await gql(gw, 'query($ids: [ID!]!) { nodes(ids: $ids) { ... on Pod { podId } } }', { ids });
+    expect(res.data).toEqual({ nodes: [{ podId: pod.id }, null] });
+    expect(res.errors?.map((e) => ({ path: e.path, code: e.extensions?.code }))).toEqual([
+      { path: ['nodes', 1], code: 'NOT_FOUND' },
+    ]);
+  });
+});
+
+describe('Pod.metrics is nullable', () => {
+  it('a failing metrics call nulls that pod’s metrics only; the page and its count stay', async () => {
+    gw.faults('runai', { get_workload_pod_metrics: { status: 404 } });
+    const query = `{ pods(first: 2) { totalCount nodes { podId metrics(types: [GPU_UTILIZATION], start: "2026-01-01T00:00:00Z", end: "2026-01-01T01:00:00Z") { type } } } }`;
+    const res = await gql(gw, query);
+    const live = fleet.pods.filter((p) => !p.deletedAt);
+    expect(res.data).toEqual({
+      pods: { totalCount: live.length, nodes: live.slice(0, 2).map((p) => ({ podId: p.id, metrics: null })) },
+    });
+    expect(res.errors?.map((e) => ({ path: e.path, code: e.extensions?.code }))).toEqual([
+      { path: ['pods', 'nodes', 0, 'metrics'], code: 'NOT_FOUND' },
+      { path: ['pods', 'nodes', 1, 'metrics'], code: 'NOT_FOUND' },
+    ]);
+  });
+});
+
+describe('request errors from graphql-js are the caller’s', () => {
+  it.each(['mutation { x }', 'subscription { x }'])(
+    '%s → BAD_USER_INPUT, not a masked internal error',
+    async (query) => {
+      const res = await gql(gw, query);
+      const operation = query.split(' ')[0];
+      expect(res.errors?.map((e) => ({ message: e.message, code: e.extensions?.code }))).toEqual([
+        { message: `Schema is not configured to execute ${operation} operation.`, code: 'BAD_USER_INPUT' },
+      ]);
+    },
+  );
 });

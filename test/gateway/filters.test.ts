@@ -3,40 +3,31 @@
  * control characters and unicode. Each value either matches literally (the real record holding it
  * comes back, alone, and the compiled upstream filter is asserted character for character) or is
  * refused with BAD_USER_INPUT before any upstream call, where the upstream language cannot carry
- * it (`*` in an AIP-160 exact match, `,` in a Run:ai filterBy entry).
+ * it (`*` in an AIP-160 exact match, `,` in a Run:ai filterBy entry), or is too long for an upstream
+ * URL. A DateTime literal that is no timestamp fails validation at its own location.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { describe, expect, it } from 'vitest';
+import { shareGateway, type TestGateway } from '../helpers/gateway.js';
+import { quote as literal } from '../helpers/fireworks-sim.js';
 import {
   CREDENTIALS,
   gql,
-  groundTruth,
   loc,
   NO_CALLS,
+  refusedAtRoot,
   type Fleet,
   type RunaiPod,
 } from '../helpers/ground-truth.js';
 
 let gw: TestGateway;
 let fleet: Fleet;
-let account: string;
-
-beforeAll(async () => {
-  gw = await startTestGateway();
-  fleet = groundTruth(gw.world);
-  account = gw.world.accountId;
-});
-afterAll(() => gw.stop());
-beforeEach(() => gw.reset());
-
-/** An AIP-160 string literal, written here independently of the gateway's compiler. */
-const literal = (value: string) => `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+shareGateway({}, (shared) => ({ gw, fleet } = shared));
 
 function listRequest(collection: string, query: Record<string, string>) {
   return {
     operation: `List${collection[0]!.toUpperCase()}${collection.slice(1)}`,
     method: 'GET',
-    path: `/v1/accounts/${account}/${collection}`,
+    path: `/v1/accounts/${fleet.accountId}/${collection}`,
     query,
     body: null,
     credential: CREDENTIALS.fireworks.masked,
@@ -71,21 +62,6 @@ function podRequests(query: Record<string, string>, counted = false) {
     },
   ];
   return counted ? requests : requests.slice(0, 1);
-}
-
-function refused(query: string, field: string, message: string, argument: string) {
-  return {
-    status: 200,
-    data: { [field]: null },
-    errors: [
-      {
-        message,
-        locations: [loc(query, field)],
-        path: [field],
-        extensions: { code: 'BAD_USER_INPUT', argument },
-      },
-    ],
-  };
 }
 
 describe('Fireworks: batch job display names match literally', () => {
@@ -151,7 +127,7 @@ describe('Fireworks: batch job display names match literally', () => {
     async (prefix) => {
       const value = realName(prefix);
       expect(await gql(gw, JOBS, { v: value })).toEqual(
-        refused(
+        refusedAtRoot(
           JOBS,
           'batchJobs',
           'filter.displayName cannot contain "*": Fireworks treats it as a wildcard in exact matches.',
@@ -167,7 +143,7 @@ describe('Fireworks: batch job display names match literally', () => {
     ['a NUL', 'eval\u0000run'],
   ])('a value with %s is refused', async (_what, value) => {
     expect(await gql(gw, JOBS, { v: value })).toEqual(
-      refused(
+      refusedAtRoot(
         JOBS,
         'batchJobs',
         'filter.displayName cannot contain control characters.',
@@ -282,7 +258,7 @@ describe('Fireworks: node pool and cluster filters', () => {
   ])('an annotation key with %s is refused', async (_what, key) => {
     const query = `query($k: String) { nodePools(first: 5, filter: {annotationKey: $k}) { nodes { name } } }`;
     expect(await gql(gw, query, { k: key })).toEqual(
-      refused(
+      refusedAtRoot(
         query,
         'nodePools',
         `filter.annotationKey "${key}" is not a Kubernetes annotation key.`,
@@ -452,7 +428,7 @@ describe('Run:ai: filterBy values and search', () => {
     async (field) => {
       const node = fleet.pods.map((p) => p.nodeName).find((n) => n?.includes(','))!;
       expect(await gql(gw, PODS(field), { v: node })).toEqual(
-        refused(
+        refusedAtRoot(
           PODS(field),
           'pods',
           `filter.${field} cannot contain ",": Run:ai separates filter conditions with commas, so the value cannot be sent.`,
@@ -465,7 +441,7 @@ describe('Run:ai: filterBy values and search', () => {
 
   it('an empty node name is refused', async () => {
     expect(await gql(gw, PODS('nodeName'), { v: '' })).toEqual(
-      refused(PODS('nodeName'), 'pods', 'filter.nodeName cannot be empty.', 'filter.nodeName'),
+      refusedAtRoot(PODS('nodeName'), 'pods', 'filter.nodeName cannot be empty.', 'filter.nodeName'),
     );
     expect(gw.calls()).toEqual(NO_CALLS);
   });
@@ -474,7 +450,7 @@ describe('Run:ai: filterBy values and search', () => {
     const value = 'x,clusterId==y';
     const query = PODS('workloadId').replace('$v: String', '$v: ID');
     expect(await gql(gw, query, { v: value })).toEqual(
-      refused(query, 'pods', `filter.workloadId must be a UUID, got "${value}".`, 'filter.workloadId'),
+      refusedAtRoot(query, 'pods', `filter.workloadId must be a UUID, got "${value}".`, 'filter.workloadId'),
     );
     expect(gw.calls()).toEqual(NO_CALLS);
   });
@@ -503,7 +479,12 @@ describe('Run:ai: filterBy values and search', () => {
 
   it('search with a control character is refused', async () => {
     expect(await gql(gw, PODS('search'), { v: 'a\tb' })).toEqual(
-      refused(PODS('search'), 'pods', 'filter.search cannot contain control characters.', 'filter.search'),
+      refusedAtRoot(
+        PODS('search'),
+        'pods',
+        'filter.search cannot contain control characters.',
+        'filter.search',
+      ),
     );
     expect(gw.calls()).toEqual(NO_CALLS);
   });
@@ -534,8 +515,54 @@ describe('Gitpod: warm pool filters', () => {
   it('refuses an id that is not a UUID', async () => {
     const query = `{ warmPools(first: 2, filter: {projectIds: ["\\" OR 1=1"]}) { nodes { warmPoolId } } }`;
     expect(await gql(gw, query)).toEqual(
-      refused(query, 'warmPools', 'filter.projectIds must hold UUIDs, got "" OR 1=1".', 'filter.projectIds'),
+      refusedAtRoot(
+        query,
+        'warmPools',
+        'filter.projectIds must hold UUIDs, got "" OR 1=1".',
+        'filter.projectIds',
+      ),
     );
     expect(gw.calls()).toEqual(NO_CALLS);
+  });
+});
+
+// A long value in an upstream URL makes the upstream refuse the request line (HTTP 431), which
+// would blame the vendor for the caller's input: the gateway refuses it first.
+describe('overlong filter values', () => {
+  const LONG = 'x'.repeat(20_000);
+
+  it('a 20 000-character displayName is refused with BAD_USER_INPUT, no upstream call', async () => {
+    const query = `query($v: String) { batchJobs(first: 1, filter: {displayName: $v}) { totalCount } }`;
+    const res = await gql(gw, query, { v: LONG });
+    expect(res.errors?.map((e) => [e.path, e.extensions?.code, e.extensions?.argument])).toEqual([
+      [['batchJobs'], 'BAD_USER_INPUT', 'filter.displayName'],
+    ]);
+    expect(gw.requests('fireworks')).toEqual([]);
+  });
+
+  it('a 20 000-character pod search is refused with BAD_USER_INPUT, no upstream call', async () => {
+    const query = `query($v: String) { pods(first: 1, filter: {search: $v}) { totalCount } }`;
+    const res = await gql(gw, query, { v: LONG });
+    expect(res.errors?.map((e) => [e.path, e.extensions?.code, e.extensions?.argument])).toEqual([
+      [['pods'], 'BAD_USER_INPUT', 'filter.search'],
+    ]);
+    expect(gw.requests('runai')).toEqual([]);
+    expect(gw.calls()).toEqual(NO_CALLS);
+  });
+});
+
+describe('a bad DateTime literal', () => {
+  it('is refused with the location of the literal', async () => {
+    const query = `{ clusters(filter: {createdAfter: "yesterday"}) { nodes { name } } }`;
+    expect(await gql(gw, query)).toEqual({
+      status: 400,
+      errors: [
+        {
+          message: 'DateTime must be an RFC 3339 timestamp such as "2026-01-02T03:04:05Z", got "yesterday".',
+          locations: [loc(query, '"yesterday"')],
+          extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+        },
+      ],
+    });
   });
 });

@@ -1,16 +1,18 @@
 /**
  * Global object identification: every Node type round-trips (an `id` taken from a list fetches
  * the same object through `node(id:)`), `nodes(ids:)` batches mixed IDs into one upstream list per
- * type, and IDs that name nothing come back null with NOT_FOUND at their own path.
+ * type, and IDs that name nothing come back null with NOT_FOUND at their own path. A pod fetched by
+ * id answers the same fields as in Query.pods, and the id of a deleted pod resolves.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { describe, expect, it } from 'vitest';
+import { shareGateway, type TestGateway } from '../helpers/gateway.js';
 import {
-  gql,
+  clusterOf,
   globalId,
-  groundTruth,
+  gql,
   loc,
   NO_CALLS,
+  shortId,
   type FireworksBatchJobRecord,
   type FireworksClusterRecord,
   type FireworksNodePoolRecord,
@@ -21,18 +23,9 @@ import {
 
 let gw: TestGateway;
 let fleet: Fleet;
-
-beforeAll(async () => {
-  gw = await startTestGateway();
-  fleet = groundTruth(gw.world);
-});
-afterAll(() => gw.stop());
-beforeEach(() => gw.reset());
+shareGateway({}, (shared) => ({ gw, fleet } = shared));
 
 const NODES = `query($ids: [ID!]!) { nodes(ids: $ids) { __typename ... on Cluster { name } ... on NodePool { name } ... on BatchJob { name } ... on Pod { podId } ... on WarmPool { warmPoolId } } }`;
-
-const shortId = (name: string) => name.slice(name.lastIndexOf('/') + 1);
-const clusterOf = (name: string) => name.split('/').slice(0, 4).join('/');
 
 /** The fields each type is compared on, as one fragment per type. */
 const FRAGMENTS = {
@@ -371,6 +364,50 @@ describe('ids that name nothing', () => {
       // A pod missing among the live ones is looked for once more among the deleted ones.
       runai: { get_workload_pods: 2 },
       gitpod: { ListWarmPools: 1 },
+    });
+  });
+});
+
+// get_workload_pods serves only Run:ai's brief pod shape, without these names: node(id:) and
+// workloadPods must still answer them as Query.pods does.
+describe('Pod.workloadName and Pod.projectName outside Query.pods', () => {
+  it('node(id:) of a pod answers the same workloadName and projectName as Query.pods', async () => {
+    const p = fleet.pods[0]!;
+    const query = `query($id: ID!) { node(id: $id) { ... on Pod { podId workloadName projectName } } }`;
+    expect(await gql(gw, query, { id: globalId('Pod', `${p.workloadId}/${p.id}`) })).toEqual({
+      status: 200,
+      data: { node: { podId: p.id, workloadName: p.workloadName, projectName: p.projectName } },
+    });
+  });
+
+  it('workloadPods answers workloadName and projectName', async () => {
+    const p = fleet.pods[0]!;
+    const pods = fleet.podsOfWorkload(p.workloadId);
+    const query = `{ workloadPods(workloadId: "${p.workloadId}", first: 10) { nodes { podId workloadName projectName } } }`;
+    expect(await gql(gw, query)).toEqual({
+      status: 200,
+      data: {
+        workloadPods: {
+          nodes: pods.map((x) => ({ podId: x.id, workloadName: x.workloadName, projectName: x.projectName })),
+        },
+      },
+    });
+  });
+});
+
+// Query.pods(filter: {deleted: true}) hands out ids of deleted pods, so node(id:) resolves them too.
+describe('the id of a deleted pod', () => {
+  it('resolves through node(id:) like the list that issued it', async () => {
+    const listed = await gql<{ pods: { nodes: { id: string; podId: string }[] } }>(
+      gw,
+      `{ pods(first: 1, filter: {deleted: true}) { nodes { id podId } } }`,
+    );
+    const [first] = listed.data!.pods.nodes;
+    expect(first!.podId).toBe(fleet.deletedPods[0]!.id);
+    const query = `query($id: ID!) { node(id: $id) { ... on Pod { podId } } }`;
+    expect(await gql(gw, query, { id: first!.id })).toEqual({
+      status: 200,
+      data: { node: { podId: first!.podId } },
     });
   });
 });

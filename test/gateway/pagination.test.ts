@@ -4,19 +4,14 @@
  * truth (the simulators' data sets in each upstream's documented order, sorted here), so an item
  * skipped, repeated or out of place, a wrong `hasNextPage` or a wrong `totalCount` fails the walk.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway, type VendorName } from '../helpers/gateway.js';
-import { gql, groundTruth, type Fleet } from '../helpers/ground-truth.js';
+import { describe, expect, it } from 'vitest';
+import { shareGateway, type TestGateway, type VendorName } from '../helpers/gateway.js';
+import { BATCH_JOB_STATES } from '../helpers/fireworks-sim.js';
+import { byCodeUnit, gql, type Fleet } from '../helpers/ground-truth.js';
 
 let gw: TestGateway;
 let fleet: Fleet;
-
-beforeAll(async () => {
-  gw = await startTestGateway();
-  fleet = groundTruth(gw.world);
-});
-afterAll(() => gw.stop());
-beforeEach(() => gw.reset());
+shareGateway({}, (shared) => ({ gw, fleet } = shared));
 
 interface Conn {
   edges: { cursor: string; node: Record<string, string> }[];
@@ -354,19 +349,6 @@ describe('Cluster.pods (createdAt, then id)', () => {
 });
 
 describe('walks in a requested order (ties broken by name for Fireworks, by id for Run:ai)', () => {
-  const STATES = [
-    'STATE_UNSPECIFIED',
-    'CREATING',
-    'QUEUED',
-    'PENDING',
-    'RUNNING',
-    'COMPLETED',
-    'FAILED',
-    'CANCELLING',
-    'CANCELLED',
-    'DELETING',
-  ];
-  const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
   const root = (
     field: string,
     orderBy: string,
@@ -391,7 +373,7 @@ describe('walks in a requested order (ties broken by name for Fireworks, by id f
           [...fleet.batchJobs]
             .sort(
               (a, b) =>
-                STATES.indexOf(a.state as string) - STATES.indexOf(b.state as string) ||
+                BATCH_JOB_STATES.indexOf(a.state as string) - BATCH_JOB_STATES.indexOf(b.state as string) ||
                 byCodeUnit(a.name, b.name),
             )
             .map((j) => j.name),

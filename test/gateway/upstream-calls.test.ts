@@ -3,33 +3,31 @@
  * exact requests where the query string is the point (readMask, verbosity, filters of joins).
  * Joins are batched (one list per type, not one lookup per parent), identical requests are sent
  * once per GraphQL request, and optional work (counts, full verbosity, wire fields) is only done
- * when the query selects what needs it.
+ * when the query selects what needs it (a field left out by @skip or @include is not selected).
+ * Counting Gitpod's warm pools by walking is bounded.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { CREDENTIALS, gql, groundTruth, type Fleet } from '../helpers/ground-truth.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { shareGateway, startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import {
+  clusterOf,
+  CREDENTIALS,
+  gql,
+  MAPPING_ONLY,
+  NO_CALLS,
+  shortId,
+  type Fleet,
+} from '../helpers/ground-truth.js';
 
 let gw: TestGateway;
 let fleet: Fleet;
-let account: string;
-
-beforeAll(async () => {
-  gw = await startTestGateway();
-  fleet = groundTruth(gw.world);
-  account = gw.world.accountId;
-});
-afterAll(() => gw.stop());
-beforeEach(() => gw.reset());
-
-const shortId = (name: string) => name.slice(name.lastIndexOf('/') + 1);
-const clusterOf = (name: string) => name.split('/').slice(0, 4).join('/');
+shareGateway({}, (shared) => ({ gw, fleet } = shared));
 
 /** A recorded Fireworks request, whole. */
 function fireworksRequest(operation: string, path: string, query: Record<string, string>) {
   return {
     operation,
     method: 'GET',
-    path: `/v1/accounts/${account}/${path}`,
+    path: `/v1/accounts/${fleet.accountId}/${path}`,
     query,
     body: null,
     credential: CREDENTIALS.fireworks.masked,
@@ -347,5 +345,47 @@ describe('Gitpod counts by walking, only when selected', () => {
       runai: {},
       gitpod: { ListWarmPools: 1 + Math.ceil(fleet.warmPools.length / 100) },
     });
+  });
+});
+
+describe('@skip and @include do not widen upstream requests', () => {
+  it('a skipped displayName stays out of the readMask, with a literal or a variable', async () => {
+    await gql(
+      gw,
+      'query($s: Boolean!) { clusters(first: 1) { nodes { name displayName @skip(if: $s) state @include(if: false) } } }',
+      {
+        s: true,
+      },
+    );
+    expect(gw.requests('fireworks').map((r) => r.query.readMask)).toEqual(['name']);
+  });
+
+  it('a skipped workloadName keeps Run:ai at brief verbosity', async () => {
+    await gql(gw, '{ pods(first: 1) { nodes { name workloadName @skip(if: true) } } }');
+    expect(gw.requests('runai').map((r) => r.query.verbosity)).toEqual([undefined]);
+  });
+
+  it('a fragment spread skipped entirely is not collected', async () => {
+    await gql(
+      gw,
+      '{ clusters(first: 1) { nodes { name ...F @skip(if: true) } } } fragment F on Cluster { displayName }',
+    );
+    expect(gw.requests('fireworks').map((r) => r.query.readMask)).toEqual(['name']);
+  });
+});
+
+describe('the warm pool count is bounded', () => {
+  let large: TestGateway;
+  beforeAll(async () => (large = await startTestGateway({ ...MAPPING_ONLY, SIM_SCALE: '10' })));
+  afterAll(() => large.stop());
+
+  it('refuses to walk past 1000 warm pools, naming what to do, after at most 10 count calls', async () => {
+    const res = await gql(large, '{ warmPools(first: 1) { totalCount } }');
+    expect(res.data).toEqual({ warmPools: null });
+    expect(res.errors?.[0]?.message).toBe(
+      'Gitpod has no count, and Fleetgraph counts at most 1000 warm pools (one call per 100): this filter matches more. Narrow filter.projectIds or filter.environmentClassIds, or leave totalCount out.',
+    );
+    expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(large.calls()).toEqual({ ...NO_CALLS, gitpod: { ListWarmPools: 11 } });
   });
 });

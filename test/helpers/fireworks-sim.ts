@@ -11,6 +11,8 @@ import {
   generateFireworksData,
   type FireworksData,
 } from '../../src/vendors/fireworks/simulator/index.js';
+import { byCodeUnit } from './ground-truth.js';
+import { getWithBearer, type JsonResponse } from './http.js';
 import { createOpenApiValidator } from './openapi.js';
 
 /** The only credential the test simulators accept. */
@@ -18,11 +20,8 @@ export const FIREWORKS_TEST_KEY = 'fw-test-key-5c9e';
 /** The account the default world serves. */
 export const ACCOUNT = 'fleetgraph-demo';
 
-export interface FireworksResponse {
-  status: number;
-  headers: Headers;
-  body: unknown;
-}
+/** A Fireworks simulator's answer. */
+export type FireworksResponse = JsonResponse;
 
 export interface FireworksHarness {
   sim: SimulatorServer;
@@ -45,17 +44,8 @@ export async function startFireworks(
     url,
     world,
     data: generateFireworksData(createWorld(options)),
-    async get(path, query = {}, key = FIREWORKS_TEST_KEY) {
-      const qs = new URLSearchParams(query).toString();
-      const headers: Record<string, string> = key === null ? {} : { authorization: `Bearer ${key}` };
-      const res = await fetch(`${url}${path}${qs ? `?${qs}` : ''}`, { headers });
-      const text = await res.text();
-      return {
-        status: res.status,
-        headers: res.headers,
-        body: text === '' ? undefined : (JSON.parse(text) as unknown),
-      };
-    },
+    get: (path, query = {}, key = FIREWORKS_TEST_KEY) =>
+      getWithBearer(`${url}${path}`, new URLSearchParams(query), key),
   };
 }
 
@@ -116,10 +106,19 @@ export async function walk(
   return pages;
 }
 
-/** Code-unit string comparison, independent of the simulator's. */
-export function byCodeUnit(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
+/** Every batch job state, in the order of the documented enum (the order `orderBy: state` sorts by). */
+export const BATCH_JOB_STATES = [
+  'STATE_UNSPECIFIED',
+  'CREATING',
+  'QUEUED',
+  'PENDING',
+  'RUNNING',
+  'COMPLETED',
+  'FAILED',
+  'CANCELLING',
+  'CANCELLED',
+  'DELETING',
+];
 
 /** Sorts a copy by the comparators in turn, then by `name` ascending. */
 export function sortedBy<T extends { name: string }>(

@@ -3,8 +3,10 @@
  * and reads the simulators' statistics, so tests can assert the exact upstream calls made.
  */
 import { Writable } from 'node:stream';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { DEMO_CREDENTIALS } from './demo.js';
+import { groundTruth, type Fleet } from './ground-truth.js';
 import { createLogger } from '../../src/logging.js';
 import { startGateway, type Gateway } from '../../src/server.js';
 import type { Fault, RecordedRequest, SimulatorServer } from '../../src/simulators/harness.js';
@@ -48,18 +50,19 @@ export interface TestGateway {
   stop(): Promise<void>;
 }
 
+/** Settings of every gateway the tests start: demo mode on loopback, it and its simulators on free ports. */
+export const LOOPBACK_ENV = {
+  PORT: '0',
+  HOST: '127.0.0.1',
+  SIM_FIREWORKS_PORT: '0',
+  SIM_RUNAI_PORT: '0',
+  SIM_GITPOD_PORT: '0',
+  NODE_ENV: 'test',
+} as const;
+
 /** Starts a gateway in demo mode on free ports; `env` adds to or overrides the defaults. */
 export async function startTestGateway(env: Record<string, string> = {}): Promise<TestGateway> {
-  const config = loadConfig({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    SIM_FIREWORKS_PORT: '0',
-    SIM_RUNAI_PORT: '0',
-    SIM_GITPOD_PORT: '0',
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'debug',
-    ...env,
-  });
+  const config = loadConfig({ ...LOOPBACK_ENV, LOG_LEVEL: 'debug', ...env });
   // Every credential the suite uses: no response body and no log line may ever contain one.
   const secrets = new Set<string>([
     DEMO_CREDENTIALS.fireworks,
@@ -136,6 +139,24 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
         );
     },
   };
+}
+
+/**
+ * Shares one gateway among a file's tests: starts it before the first (and hands it, with the fleet
+ * it serves, to `use`), clears the simulators' statistics and faults before each, stops it after
+ * the last.
+ */
+export function shareGateway(
+  env: Record<string, string>,
+  use: (shared: { gw: TestGateway; fleet: Fleet }) => void,
+): void {
+  let gw: TestGateway | undefined;
+  beforeAll(async () => {
+    gw = await startTestGateway(env);
+    use({ gw, fleet: groundTruth(gw.world) });
+  });
+  afterAll(() => gw?.stop());
+  beforeEach(() => gw?.reset());
 }
 
 /** Returns the response without `extensions.cost` (and without `extensions` when nothing else is left). */

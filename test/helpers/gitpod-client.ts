@@ -4,6 +4,10 @@
  * to the test (a JSON body against the documented schema of its status; an empty body only where
  * the document declares a status without content).
  */
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import type { SimulatorServer } from '../../src/simulators/harness.js';
+import type { World } from '../../src/simulators/world.js';
+import { createGitpodSimulator } from '../../src/vendors/gitpod/simulator/index.js';
 import { createOpenApiValidator, loadOpenApi } from './openapi.js';
 
 export const GITPOD_CREDENTIAL = 'gitpod-test-token-9f3a';
@@ -118,4 +122,21 @@ export async function walkWarmPools(baseUrl: string, options: WalkOptions): Prom
     if (pages.length > 1000) throw new Error('walk did not end after 1000 pages');
   } while (token !== undefined);
   return { pages, ids: pages.flatMap((page) => page.warmPools.map((pool) => pool.id ?? '')) };
+}
+
+/**
+ * Shares one Gitpod simulator of `world` among a file's tests: starts it before the first (and
+ * hands it and its URL to `use`), resets it before each, closes it after the last.
+ */
+export function shareGitpodSimulator(
+  world: World,
+  use: (shared: { sim: SimulatorServer; url: string }) => void,
+): void {
+  let sim: SimulatorServer | undefined;
+  beforeAll(async () => {
+    sim = createGitpodSimulator({ world, credential: GITPOD_CREDENTIAL });
+    use({ sim, url: await sim.listen(0) });
+  });
+  afterAll(() => sim?.close());
+  beforeEach(() => sim?.reset());
 }

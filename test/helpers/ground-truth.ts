@@ -93,6 +93,28 @@ export function loc(query: string, needle: string, occurrence = 1): { line: numb
   return { line: before.length, column: (before[before.length - 1] as string).length + 1 };
 }
 
+/** The short id of a Fireworks resource: the last segment of its name. */
+export const shortId = (name: string) => name.slice(name.lastIndexOf('/') + 1);
+
+/** The cluster name (`accounts/{a}/clusters/{c}`) a node pool or batch job name starts with. */
+export const clusterOf = (name: string) => name.split('/').slice(0, 4).join('/');
+
+/** The whole response of a root field refused with BAD_USER_INPUT naming `argument`, before any data. */
+export function refusedAtRoot(query: string, field: string, message: string, argument: string) {
+  return {
+    status: 200,
+    data: { [field]: null },
+    errors: [
+      {
+        message,
+        locations: [loc(query, field)],
+        path: [field],
+        extensions: { code: 'BAD_USER_INPUT', argument },
+      },
+    ],
+  };
+}
+
 /** The documented global ID format: base64url of `<Type>:<key>` (src/graphql/global-id.ts header). */
 export function globalId(
   type: 'Cluster' | 'NodePool' | 'BatchJob' | 'Pod' | 'WarmPool',

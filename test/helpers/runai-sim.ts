@@ -13,6 +13,7 @@ import {
   type RunaiData,
   type RunaiPod,
 } from '../../src/vendors/runai/simulator/index.js';
+import { getWithBearer, type JsonResponse } from './http.js';
 import { createOpenApiValidator, loadOpenApi } from './openapi.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
@@ -20,11 +21,8 @@ const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 /** The only credential the test simulators accept. */
 export const RUNAI_TEST_TOKEN = 'runai-test-token-7f3a';
 
-export interface RunaiResponse {
-  status: number;
-  headers: Headers;
-  body: unknown;
-}
+/** A Run:ai simulator's answer. */
+export type RunaiResponse = JsonResponse;
 
 export interface RunaiHarness {
   sim: SimulatorServer;
@@ -51,15 +49,7 @@ export async function startRunai(options: Parameters<typeof createWorld>[0] = {}
       for (const [key, value] of Object.entries(query)) {
         for (const v of Array.isArray(value) ? value : [value]) params.append(key, v);
       }
-      const qs = params.toString();
-      const headers: Record<string, string> = token === null ? {} : { authorization: `Bearer ${token}` };
-      const res = await fetch(`${url}${path}${qs ? `?${qs}` : ''}`, { headers });
-      const text = await res.text();
-      return {
-        status: res.status,
-        headers: res.headers,
-        body: text === '' ? undefined : (JSON.parse(text) as unknown),
-      };
+      return getWithBearer(`${url}${path}`, params, token);
     },
   };
 }

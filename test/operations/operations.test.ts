@@ -1,22 +1,16 @@
 /**
  * Operations: client authentication, request ids and redacted JSON logs, production mode, the
- * GraphQL-over-HTTP basics Apollo's CSRF prevention relies on, and graceful shutdown.
+ * GraphQL-over-HTTP basics Apollo's CSRF prevention relies on, CORS for browser apps, and graceful
+ * shutdown.
  */
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logging.js';
 import { startGateway, type Gateway } from '../../src/server.js';
+import { LOOPBACK_ENV } from '../helpers/gateway.js';
 
-const BASE_ENV = {
-  PORT: '0',
-  HOST: '127.0.0.1',
-  SIM_FIREWORKS_PORT: '0',
-  SIM_RUNAI_PORT: '0',
-  SIM_GITPOD_PORT: '0',
-  NODE_ENV: 'test',
-  LOG_LEVEL: 'info',
-};
+const BASE_ENV = { ...LOOPBACK_ENV, LOG_LEVEL: 'info' };
 
 /** Starts a gateway whose JSON log lines are collected in `lines`. */
 async function start(
@@ -44,7 +38,9 @@ function totalCalls(gateway: Gateway): number {
   );
 }
 
-const QUERY = JSON.stringify({ query: '{ clusters(first: 1) { totalCount } }' });
+/** The smallest real query: one Fireworks call. */
+const CLUSTER_COUNT = '{ clusters(first: 1) { totalCount } }';
+const QUERY = JSON.stringify({ query: CLUSTER_COUNT });
 /** The answer to QUERY (and to its GET form), with the cost report every response carries. */
 const ANSWER = {
   data: { clusters: { totalCount: 4 } },
@@ -160,7 +156,7 @@ describe('GraphQL over HTTP with CSRF prevention', () => {
   afterAll(() => gw.gateway.stop());
 
   it('answers a GET query that carries a preflight header', async () => {
-    const url = `${gw.gateway.url}?query=${encodeURIComponent('{ clusters(first: 1) { totalCount } }')}`;
+    const url = `${gw.gateway.url}?query=${encodeURIComponent(CLUSTER_COUNT)}`;
     const res = await fetch(url, { headers: { 'apollo-require-preflight': 'true' } });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual(ANSWER);
@@ -168,7 +164,7 @@ describe('GraphQL over HTTP with CSRF prevention', () => {
 
   it('refuses a simple (non-preflighted) GET as a possible CSRF, before any upstream call', async () => {
     gw.gateway.simulators!.servers.fireworks.reset();
-    const url = `${gw.gateway.url}?query=${encodeURIComponent('{ clusters(first: 1) { totalCount } }')}`;
+    const url = `${gw.gateway.url}?query=${encodeURIComponent(CLUSTER_COUNT)}`;
     const res = await fetch(url);
     expect(res.status).toBe(400);
     expect(totalCalls(gw.gateway)).toBe(0);
@@ -205,6 +201,27 @@ describe('GraphQL over HTTP with CSRF prevention', () => {
     });
     expect(res.status).toBe(413);
     expect(totalCalls(gw.gateway)).toBe(0);
+  });
+});
+
+describe('CORS for browser apps', () => {
+  let gw: { gateway: Gateway; lines: Record<string, unknown>[] };
+  beforeAll(async () => (gw = await start()));
+  afterAll(() => gw.gateway.stop());
+
+  it('lets a page read the request id and send an API key', async () => {
+    const preflight = await fetch(gw.gateway.url, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://dash.example', 'access-control-request-method': 'POST' },
+    });
+    expect(preflight.headers.get('access-control-allow-headers')).toContain('x-api-key');
+    expect(preflight.headers.get('access-control-allow-headers')).toContain('x-request-id');
+    const res = await fetch(gw.gateway.url, {
+      method: 'POST',
+      headers: { origin: 'https://dash.example', 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
+    expect(res.headers.get('access-control-expose-headers')).toBe('x-request-id');
   });
 });
 

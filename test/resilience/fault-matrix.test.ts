@@ -10,8 +10,8 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Fault } from '../../src/simulators/harness.js';
-import { startTestGateway, type TestGateway, type VendorName } from '../helpers/gateway.js';
-import { gql, groundTruth, loc, NO_CALLS, type Fleet } from '../helpers/ground-truth.js';
+import { shareGateway, startTestGateway, type TestGateway, type VendorName } from '../helpers/gateway.js';
+import { gql, loc, NO_CALLS, type Fleet } from '../helpers/ground-truth.js';
 import {
   mixedQuery,
   rootData,
@@ -104,13 +104,7 @@ const TABLE = VENDORS.flatMap((vendor) =>
 
 let gw: TestGateway;
 let fleet: Fleet;
-
-beforeAll(async () => {
-  gw = await startTestGateway(SMALL_BUDGETS);
-  fleet = groundTruth(gw.world);
-});
-afterAll(() => gw.stop());
-beforeEach(() => gw.reset());
+shareGateway(SMALL_BUDGETS, (shared) => ({ gw, fleet } = shared));
 
 /** Every recorded request of `vendor` is the same request (a retry repeats it exactly). */
 function expectIdenticalRequests(vendor: VendorName, calls: number): void {

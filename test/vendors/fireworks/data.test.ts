@@ -6,22 +6,10 @@
 import { describe, expect, it } from 'vitest';
 import { createWorld } from '../../../src/simulators/world.js';
 import { generateFireworksData } from '../../../src/vendors/fireworks/simulator/index.js';
-import { expectValidResponse } from '../../helpers/fireworks-sim.js';
+import { BATCH_JOB_STATES, expectValidResponse } from '../../helpers/fireworks-sim.js';
 
 const world = createWorld();
 const data = generateFireworksData(world);
-const ALL_JOB_STATES = [
-  'STATE_UNSPECIFIED',
-  'CREATING',
-  'QUEUED',
-  'PENDING',
-  'RUNNING',
-  'COMPLETED',
-  'FAILED',
-  'CANCELLING',
-  'CANCELLED',
-  'DELETING',
-];
 
 describe('generateFireworksData', () => {
   it('is deterministic and depends on the seed', () => {
@@ -120,7 +108,7 @@ describe('generateFireworksData', () => {
   });
 
   it('represents every job state and executor kind, one executor per job', () => {
-    expect(new Set(data.batchJobs.map((j) => j.state))).toEqual(new Set(ALL_JOB_STATES));
+    expect(new Set(data.batchJobs.map((j) => j.state))).toEqual(new Set(BATCH_JOB_STATES));
     const kinds = data.batchJobs.map((j) => {
       const set = [
         j.pythonExecutor && `python:${j.pythonExecutor.targetType}`,

@@ -11,7 +11,7 @@ import type {
 } from '../../../src/vendors/fireworks/simulator/index.js';
 import {
   ACCOUNT,
-  byCodeUnit,
+  BATCH_JOB_STATES,
   expectValidResponse,
   quote,
   sortedBy,
@@ -20,6 +20,7 @@ import {
   type FireworksHarness,
   type ListOperation,
 } from '../../helpers/fireworks-sim.js';
+import { byCodeUnit } from '../../helpers/ground-truth.js';
 
 let fw: FireworksHarness;
 beforeAll(async () => {
@@ -212,7 +213,7 @@ describe('orderBy', () => {
   it('sorts by several fields, asc and desc, snake or camel, then by name', async () => {
     const expected = sortedBy(
       fw.data.batchJobs,
-      (a, b) => BATCH_STATE_ORDER.indexOf(a.state as string) - BATCH_STATE_ORDER.indexOf(b.state as string),
+      (a, b) => BATCH_JOB_STATES.indexOf(a.state as string) - BATCH_JOB_STATES.indexOf(b.state as string),
       (a, b) => (b.numRanks ?? 0) - (a.numRanks ?? 0),
       (a, b) => time(a.createTime) - time(b.createTime),
     );
@@ -281,19 +282,6 @@ describe('orderBy', () => {
     await expectInvalidArgument('ListBatchJobs', { orderBy }, message);
   });
 });
-
-const BATCH_STATE_ORDER = [
-  'STATE_UNSPECIFIED',
-  'CREATING',
-  'QUEUED',
-  'PENDING',
-  'RUNNING',
-  'COMPLETED',
-  'FAILED',
-  'CANCELLING',
-  'CANCELLED',
-  'DELETING',
-];
 
 describe('readMask', () => {
   it('returns only the masked fields, nested ones inside their message', async () => {

@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createWorld } from '../../../src/simulators/world.js';
-import type { SimulatorServer } from '../../../src/simulators/harness.js';
 import {
   CONNECT_CODE_HTTP_STATUS,
   CONNECT_CODES,
@@ -8,22 +7,15 @@ import {
   connectCodeFromHttpStatus,
   isConnectErrorBody,
 } from '../../../src/vendors/gitpod/connect-errors.js';
-import { createGitpodSimulator, generateGitpodData } from '../../../src/vendors/gitpod/simulator/index.js';
-import { callListWarmPools, GITPOD_CREDENTIAL } from '../../helpers/gitpod-client.js';
+import { generateGitpodData } from '../../../src/vendors/gitpod/simulator/index.js';
+import { callListWarmPools, shareGitpodSimulator } from '../../helpers/gitpod-client.js';
 import { createOpenApiValidator, loadOpenApi } from '../../helpers/openapi.js';
 
 const world = createWorld();
 const firstPage = generateGitpodData(world).warmPools.slice(0, 25);
 
-let sim: SimulatorServer;
 let url: string;
-
-beforeAll(async () => {
-  sim = createGitpodSimulator({ world, credential: GITPOD_CREDENTIAL });
-  url = await sim.listen(0);
-});
-afterAll(() => sim.close());
-beforeEach(() => sim.reset());
+shareGitpodSimulator(world, (shared) => (url = shared.url));
 
 describe('Connect error codes', () => {
   it('maps every code to the HTTP status of the Connect specification', () => {

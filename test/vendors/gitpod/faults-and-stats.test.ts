@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createWorld } from '../../../src/simulators/world.js';
 import type { SimulatorServer } from '../../../src/simulators/harness.js';
-import { createGitpodSimulator, generateGitpodData } from '../../../src/vendors/gitpod/simulator/index.js';
-import { callListWarmPools, GITPOD_CREDENTIAL } from '../../helpers/gitpod-client.js';
+import { generateGitpodData } from '../../../src/vendors/gitpod/simulator/index.js';
+import { callListWarmPools, GITPOD_CREDENTIAL, shareGitpodSimulator } from '../../helpers/gitpod-client.js';
 
 const world = createWorld();
 const { warmPools } = generateGitpodData(world);
@@ -10,13 +10,7 @@ const projectId = warmPools[0]?.metadata.projectId as string;
 
 let sim: SimulatorServer;
 let url: string;
-
-beforeAll(async () => {
-  sim = createGitpodSimulator({ world, credential: GITPOD_CREDENTIAL });
-  url = await sim.listen(0);
-});
-afterAll(() => sim.close());
-beforeEach(() => sim.reset());
+shareGitpodSimulator(world, (shared) => ({ sim, url } = shared));
 
 describe('ListWarmPools faults', () => {
   it('delays answers by the injected latency', async () => {

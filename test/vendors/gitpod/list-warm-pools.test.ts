@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createWorld } from '../../../src/simulators/world.js';
 import type { SimulatorServer } from '../../../src/simulators/harness.js';
-import { createGitpodSimulator, generateGitpodData } from '../../../src/vendors/gitpod/simulator/index.js';
-import { callListWarmPools, GITPOD_CREDENTIAL, walkWarmPools } from '../../helpers/gitpod-client.js';
+import { generateGitpodData } from '../../../src/vendors/gitpod/simulator/index.js';
+import { callListWarmPools, shareGitpodSimulator, walkWarmPools } from '../../helpers/gitpod-client.js';
 
 const world = createWorld();
 const { warmPools } = generateGitpodData(world);
@@ -10,13 +10,7 @@ const allIds = warmPools.map((p) => p.id);
 
 let sim: SimulatorServer;
 let url: string;
-
-beforeAll(async () => {
-  sim = createGitpodSimulator({ world, credential: GITPOD_CREDENTIAL });
-  url = await sim.listen(0);
-});
-afterAll(() => sim.close());
-beforeEach(() => sim.reset());
+shareGitpodSimulator(world, (shared) => ({ sim, url } = shared));
 
 /** Ids of the pools matching a filter, computed with plain predicates over the data set. */
 function expectedIds(projectIds: string[], classIds: string[]): string[] {
