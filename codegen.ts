@@ -6,7 +6,8 @@ import type { CodegenConfig } from '@graphql-codegen/cli';
  * vendor sent, and connections map to the pagination module's result.
  */
 const config: CodegenConfig = {
-  schema: 'schema/*.graphql',
+  // The domain SDL with the federation entity keys; not the generated schema/subgraph.graphql.
+  schema: ['schema/*.graphql', '!schema/subgraph.graphql', 'schema/federation/*.graphql'],
   generates: {
     'src/generated/graphql.ts': {
       plugins: [
@@ -21,6 +22,8 @@ const config: CodegenConfig = {
       ],
       config: {
         useTypeImports: true,
+        // Entity types get `__resolveReference` (src/federation/entities.ts).
+        federation: true,
         enumsAsTypes: true,
         contextType: '../graphql/context.js#GatewayContext',
         scalars: { DateTime: 'string' },

@@ -6,6 +6,7 @@
  * credential unless one is configured; a vendor with a base URL must have its credential.
  */
 import type { Vendor } from './errors.js';
+import { loadFederationConfig, type FederationConfig } from './federation/config.js';
 
 /** Demo defaults, documented in the README; they only ever reach the embedded simulators. */
 export const DEMO_DEFAULTS = {
@@ -96,6 +97,8 @@ export interface Config {
   /** `LOG_LEVEL`: pino level of the JSON logs. */
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   simulator: { seed: number; scale: number };
+  /** The federation subgraph endpoint (`/subgraph`, src/federation/). */
+  federation: FederationConfig;
 }
 
 /** A configuration error; its message names the variable. */
@@ -149,6 +152,7 @@ export function loadConfig(env: Env = process.env): Config {
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     logLevel: logLevel(env),
     simulator: { seed, scale },
+    federation: loadFederationConfig(env, production),
   };
 }
 

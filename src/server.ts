@@ -6,11 +6,15 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+} from '@apollo/server/plugin/disabled';
 import {
   ApolloServerPluginLandingPageLocalDefault,
   ApolloServerPluginLandingPageProductionDefault,
 } from '@apollo/server/plugin/landingPage/default';
+import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { formatError } from './errors.js';
@@ -23,6 +27,7 @@ import {
 } from './graphql/context.js';
 import { createLimitsPlugin } from './graphql/limits.js';
 import { createSchema } from './graphql/schema.js';
+import { SUBGRAPH_PATH, createSubgraphEndpoint } from './federation/endpoint.js';
 import { createSelectionPlugin } from './graphql/selection.js';
 import { createHttpHandler } from './http/handler.js';
 import { startSimulators, type RunningSimulators } from './simulators/index.js';
@@ -61,46 +66,52 @@ export async function startGateway(config: Config, logger: Logger = createLogger
     pools,
     createClusterJoin(clusterMap, config.runaiNodePoolKey),
   );
-  const schema = createSchema();
   const secrets = [
     config.fireworks.credential,
     config.runai.credential,
     config.gitpod.credential,
     ...config.auth.apiKeys,
+    ...(config.federation.secret ? [config.federation.secret] : []),
   ];
   let stopping = false;
 
-  const apollo = new ApolloServer<GatewayContext>({
-    schema,
-    introspection: config.introspection,
-    csrfPrevention: true,
-    includeStacktraceInErrorResponses: config.devMode,
-    hideSchemaDetailsFromClientErrors: !config.introspection,
-    allowBatchedHttpRequests: false,
-    // Stops parsing a document over the token limit; the limits plugin words the error.
-    parseOptions: { maxTokens: config.limits.maxTokens },
-    // main.ts owns SIGINT/SIGTERM: it drains the HTTP server first, then stops Apollo and the pools.
-    stopOnTerminationSignals: false,
-    formatError: (formatted, error) =>
-      formatError(formatted, error, {
-        devMode: config.devMode,
-        log: (e) =>
-          logger.error(
-            { err: scrub(e instanceof Error ? (e.stack ?? e.message) : String(e), secrets) },
-            'unexpected error (masked in the response)',
-          ),
-      }),
-    plugins: [
-      // No cache hints are used; the default cache-control plugin would wrap every resolver.
-      ApolloServerPluginCacheControlDisabled(),
-      createSelectionPlugin(schema),
-      createLimitsPlugin(schema, config.limits),
-      config.production
-        ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
-        : ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false }),
-    ],
-  });
+  const makeApollo = (schema: GraphQLSchema) =>
+    new ApolloServer<GatewayContext>({
+      schema,
+      introspection: config.introspection,
+      csrfPrevention: true,
+      includeStacktraceInErrorResponses: config.devMode,
+      hideSchemaDetailsFromClientErrors: !config.introspection,
+      allowBatchedHttpRequests: false,
+      // Stops parsing a document over the token limit; the limits plugin words the error.
+      parseOptions: { maxTokens: config.limits.maxTokens },
+      // main.ts owns SIGINT/SIGTERM: it drains the HTTP server first, then stops Apollo and the pools.
+      stopOnTerminationSignals: false,
+      formatError: (formatted, error) =>
+        formatError(formatted, error, {
+          devMode: config.devMode,
+          log: (e) =>
+            logger.error(
+              { err: scrub(e instanceof Error ? (e.stack ?? e.message) : String(e), secrets) },
+              'unexpected error (masked in the response)',
+            ),
+        }),
+      plugins: [
+        // No cache hints are used; the default cache-control plugin would wrap every resolver.
+        ApolloServerPluginCacheControlDisabled(),
+        // A federated schema would send per-field timings to any caller asking for them (ftv1).
+        ApolloServerPluginInlineTraceDisabled(),
+        createSelectionPlugin(schema),
+        createLimitsPlugin(schema, config.limits),
+        config.production
+          ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
+          : ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false }),
+      ],
+    });
+  const apollo = makeApollo(createSchema());
+  const subgraph = createSubgraphEndpoint(config.federation, makeApollo);
   await apollo.start();
+  await subgraph?.apollo.start();
 
   const server = createServer(
     createHttpHandler({
@@ -111,6 +122,7 @@ export async function startGateway(config: Config, logger: Logger = createLogger
       readiness: () => readiness(pools),
       extraAllowedHeaders: Object.values(CREDENTIAL_HEADERS),
       stopping: () => stopping,
+      extraEndpoints: new Map(subgraph ? [[SUBGRAPH_PATH, subgraph]] : []),
     }),
   );
 
@@ -146,6 +158,7 @@ export async function startGateway(config: Config, logger: Logger = createLogger
         await drained;
       }
       await apollo.stop();
+      await subgraph?.apollo.stop();
       await Promise.all(Object.values(pools).map((p) => p.close()));
       await simulators?.close();
     },

@@ -25,6 +25,7 @@ export type Scalars = {
    * Run:ai's legacy epoch-millisecond times are converted to this form.
    */
   DateTime: { input: string; output: string; }
+  _FieldSet: { input: any; output: any; }
 };
 
 /** A batch job run on a node pool, managed by the Fireworks control plane. */
@@ -1169,6 +1170,17 @@ export type WarmPoolStatus = {
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
 
+export type ReferenceResolver<TResult, TReference, TContext> = (
+      reference: TReference,
+      context: TContext,
+      info: GraphQLResolveInfo
+    ) => Promise<TResult> | TResult;
+
+      type ScalarCheck<T, S> = S extends true ? T : NullableCheck<T, S>;
+      type NullableCheck<T, S> = Maybe<T> extends T ? Maybe<ListCheck<NonNullable<T>, S>> : ListCheck<T, S>;
+      type ListCheck<T, S> = T extends (infer U)[] ? NullableCheck<U, S>[] : GraphQLRecursivePick<T, S>;
+      export type GraphQLRecursivePick<T, S> = { [K in keyof T & keyof S]: ScalarCheck<T[K], S[K]> };
+    
 
 export type ResolverWithResolve<TResult, TParent, TContext, TArgs> = {
   resolve: ResolverFn<TResult, TParent, TContext, TArgs>;
@@ -1232,7 +1244,36 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
   info: GraphQLResolveInfo
 ) => TResult | Promise<TResult>;
 
+/** Mapping of federation types */
+export type FederationTypes = {
+  BatchJob: BatchJob;
+  Cluster: Cluster;
+  NodePool: NodePool;
+  Pod: Pod;
+  WarmPool: WarmPool;
+};
 
+/** Mapping of federation reference types */
+export type FederationReferenceTypes = {
+  BatchJob:
+    ( { __typename: 'BatchJob' }
+    & ( GraphQLRecursivePick<FederationTypes['BatchJob'], {"id":true}>
+        | GraphQLRecursivePick<FederationTypes['BatchJob'], {"name":true}> ) );
+  Cluster:
+    ( { __typename: 'Cluster' }
+    & ( GraphQLRecursivePick<FederationTypes['Cluster'], {"id":true}>
+        | GraphQLRecursivePick<FederationTypes['Cluster'], {"name":true}> ) );
+  NodePool:
+    ( { __typename: 'NodePool' }
+    & ( GraphQLRecursivePick<FederationTypes['NodePool'], {"id":true}>
+        | GraphQLRecursivePick<FederationTypes['NodePool'], {"name":true}> ) );
+  Pod:
+    ( { __typename: 'Pod' }
+    & GraphQLRecursivePick<FederationTypes['Pod'], {"id":true}> );
+  WarmPool:
+    ( { __typename: 'WarmPool' }
+    & GraphQLRecursivePick<FederationTypes['WarmPool'], {"id":true}> );
+};
 
 /** Mapping of union types */
 export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = {
@@ -1265,6 +1306,10 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
   BatchJob: ResolverTypeWrapper<FireworksBatchJob>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   BatchJobConnection: ResolverTypeWrapper<ConnectionResult<FireworksBatchJob>>;
   BatchJobEdge: ResolverTypeWrapper<Edge<FireworksBatchJob>>;
   BatchJobExecutor: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['BatchJobExecutor']>;
@@ -1273,7 +1318,6 @@ export type ResolversTypes = {
   BatchJobOrderField: BatchJobOrderField;
   BatchJobState: BatchJobState;
   BatchJobStateCount: ResolverTypeWrapper<BatchJobStateCount>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Cluster: ResolverTypeWrapper<FireworksCluster>;
   ClusterBackend: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ClusterBackend']>;
   ClusterConnection: ResolverTypeWrapper<ConnectionResult<FireworksCluster>>;
@@ -1284,16 +1328,14 @@ export type ResolversTypes = {
   ClusterState: ClusterState;
   Container: ResolverTypeWrapper<RunaiContainer>;
   CoresRequest: ResolverTypeWrapper<CoresRequest>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   EksCluster: ResolverTypeWrapper<FireworksEksCluster>;
   EksNodePool: ResolverTypeWrapper<FireworksEksNodePool>;
   ExtendedResource: ResolverTypeWrapper<ExtendedResource>;
   FakeCluster: ResolverTypeWrapper<FireworksFakeCluster>;
   FakeNodePool: ResolverTypeWrapper<FireworksFakeNodePool>;
-  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   GpuRequestType: GpuRequestType;
-  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   KeyValue: ResolverTypeWrapper<KeyValue>;
   MetricSample: ResolverTypeWrapper<RunaiSample>;
   MetricSeries: ResolverTypeWrapper<RunaiMeasurement>;
@@ -1326,7 +1368,6 @@ export type ResolversTypes = {
   ShellExecutor: ResolverTypeWrapper<FireworksShellExecutor>;
   Status: ResolverTypeWrapper<FireworksStatus>;
   StatusCode: StatusCode;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   Toleration: ResolverTypeWrapper<Toleration>;
   WarmPool: ResolverTypeWrapper<GitpodWarmPool>;
   WarmPoolConnection: ResolverTypeWrapper<ConnectionResult<GitpodWarmPool>>;
@@ -1340,13 +1381,16 @@ export type ResolversTypes = {
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
   BatchJob: FireworksBatchJob;
+  String: Scalars['String']['output'];
+  ID: Scalars['ID']['output'];
+  Int: Scalars['Int']['output'];
+  Boolean: Scalars['Boolean']['output'];
   BatchJobConnection: ConnectionResult<FireworksBatchJob>;
   BatchJobEdge: Edge<FireworksBatchJob>;
   BatchJobExecutor: ResolversUnionTypes<ResolversParentTypes>['BatchJobExecutor'];
   BatchJobFilter: BatchJobFilter;
   BatchJobOrder: BatchJobOrder;
   BatchJobStateCount: BatchJobStateCount;
-  Boolean: Scalars['Boolean']['output'];
   Cluster: FireworksCluster;
   ClusterBackend: ResolversUnionTypes<ResolversParentTypes>['ClusterBackend'];
   ClusterConnection: ConnectionResult<FireworksCluster>;
@@ -1355,15 +1399,13 @@ export type ResolversParentTypes = {
   ClusterOrder: ClusterOrder;
   Container: RunaiContainer;
   CoresRequest: CoresRequest;
+  Float: Scalars['Float']['output'];
   DateTime: Scalars['DateTime']['output'];
   EksCluster: FireworksEksCluster;
   EksNodePool: FireworksEksNodePool;
   ExtendedResource: ExtendedResource;
   FakeCluster: FireworksFakeCluster;
   FakeNodePool: FireworksFakeNodePool;
-  Float: Scalars['Float']['output'];
-  ID: Scalars['ID']['output'];
-  Int: Scalars['Int']['output'];
   KeyValue: KeyValue;
   MetricSample: RunaiSample;
   MetricSeries: RunaiMeasurement;
@@ -1389,7 +1431,6 @@ export type ResolversParentTypes = {
   Query: Record<PropertyKey, never>;
   ShellExecutor: FireworksShellExecutor;
   Status: FireworksStatus;
-  String: Scalars['String']['output'];
   Toleration: Toleration;
   WarmPool: GitpodWarmPool;
   WarmPoolConnection: ConnectionResult<GitpodWarmPool>;
@@ -1399,7 +1440,8 @@ export type ResolversParentTypes = {
   WarmPoolStatus: GitpodWarmPoolStatus;
 };
 
-export type BatchJobResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['BatchJob'] = ResolversParentTypes['BatchJob']> = {
+export type BatchJobResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['BatchJob'] = ResolversParentTypes['BatchJob'], FederationReferenceType extends FederationReferenceTypes['BatchJob'] = FederationReferenceTypes['BatchJob']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['BatchJob']> | FederationReferenceType, FederationReferenceType, ContextType>;
   annotations?: Resolver<Array<ResolversTypes['KeyValue']>, ParentType, ContextType>;
   batchJobId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   cluster?: Resolver<Maybe<ResolversTypes['Cluster']>, ParentType, ContextType>;
@@ -1447,7 +1489,8 @@ export type BatchJobStateCountResolvers<ContextType = GatewayContext, ParentType
   state?: Resolver<ResolversTypes['BatchJobState'], ParentType, ContextType>;
 };
 
-export type ClusterResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Cluster'] = ResolversParentTypes['Cluster']> = {
+export type ClusterResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Cluster'] = ResolversParentTypes['Cluster'], FederationReferenceType extends FederationReferenceTypes['Cluster'] = FederationReferenceTypes['Cluster']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Cluster']> | FederationReferenceType, FederationReferenceType, ContextType>;
   backend?: Resolver<Maybe<ResolversTypes['ClusterBackend']>, ParentType, ContextType>;
   clusterId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   createTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -1558,7 +1601,8 @@ export type NodeResolvers<ContextType = GatewayContext, ParentType extends Resol
   __resolveType: TypeResolveFn<'BatchJob' | 'Cluster' | 'NodePool' | 'Pod' | 'WarmPool', ParentType, ContextType>;
 };
 
-export type NodePoolResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['NodePool'] = ResolversParentTypes['NodePool']> = {
+export type NodePoolResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['NodePool'] = ResolversParentTypes['NodePool'], FederationReferenceType extends FederationReferenceTypes['NodePool'] = FederationReferenceTypes['NodePool']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['NodePool']> | FederationReferenceType, FederationReferenceType, ContextType>;
   annotations?: Resolver<Array<ResolversTypes['KeyValue']>, ParentType, ContextType>;
   backend?: Resolver<Maybe<ResolversTypes['NodePoolBackend']>, ParentType, ContextType>;
   batchJobs?: Resolver<Maybe<ResolversTypes['BatchJobConnection']>, ParentType, ContextType, Partial<NodePoolBatchJobsArgs>>;
@@ -1616,7 +1660,8 @@ export type PageInfoResolvers<ContextType = GatewayContext, ParentType extends R
   startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
-export type PodResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Pod'] = ResolversParentTypes['Pod']> = {
+export type PodResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Pod'] = ResolversParentTypes['Pod'], FederationReferenceType extends FederationReferenceTypes['Pod'] = FederationReferenceTypes['Pod']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Pod']> | FederationReferenceType, FederationReferenceType, ContextType>;
   allocatedResources?: Resolver<Maybe<ResolversTypes['PodAllocatedResources']>, ParentType, ContextType>;
   cluster?: Resolver<Maybe<ResolversTypes['Cluster']>, ParentType, ContextType>;
   clusterUuid?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -1724,7 +1769,8 @@ export type TolerationResolvers<ContextType = GatewayContext, ParentType extends
   value?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
-export type WarmPoolResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['WarmPool'] = ResolversParentTypes['WarmPool']> = {
+export type WarmPoolResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['WarmPool'] = ResolversParentTypes['WarmPool'], FederationReferenceType extends FederationReferenceTypes['WarmPool'] = FederationReferenceTypes['WarmPool']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['WarmPool']> | FederationReferenceType, FederationReferenceType, ContextType>;
   createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   environmentClassId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;

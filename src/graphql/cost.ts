@@ -48,6 +48,7 @@ import {
 } from '../pagination/connection.js';
 import { MAX_WARM_POOL_COUNT_PAGES } from '../vendors/gitpod/api.js';
 import { GITPOD_MAX_PAGE_SIZE } from '../vendors/gitpod/client.js';
+import { parseRepresentations } from '../federation/representations.js';
 import { decodeGlobalId, type NodeType } from './global-id.js';
 import { MAX_NODE_IDS } from './schema.js';
 
@@ -165,6 +166,19 @@ function checkNestedConnectionArgs(
     if (!(error instanceof GraphQLError)) throw error;
     const message = error.message.startsWith(coordinate) ? error.message : `${coordinate}: ${error.message}`;
     throw badUserInput(message, { ...error.extensions, http: { status: 400 } });
+  }
+}
+
+/** Any account: costing only needs references to be told apart, not resolved. */
+const ENTITY_COST_ACCOUNT = 'cost';
+
+/** Returns `parse()`, its BAD_USER_INPUT answered with HTTP 400 like the other refusals here. */
+function checked<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (!(error instanceof GraphQLError)) throw error;
+    throw badUserInput(error.message, { ...error.extensions, http: { status: 400 } });
   }
 }
 
@@ -369,10 +383,18 @@ class CostWalker {
         }
         return byType;
       case 'node':
+      case 'fleetgraphNode': // the subgraph's name for it (federation/schema.ts)
         recordId(args.id);
         return byType;
       case 'nodes':
+      case 'fleetgraphNodes':
         if (Array.isArray(args.ids) && args.ids.length <= MAX_NODE_IDS) args.ids.forEach(recordId);
+        return byType;
+      case '_entities':
+        // Costed as nodes(ids:) is; a malformed representation refuses the operation here, before any call.
+        for (const ref of checked(() => parseRepresentations(args.representations, ENTITY_COST_ACCOUNT))) {
+          record(ref.type, ref.type === 'Pod' ? ref.workloadId : ref.type === 'WarmPool' ? '*' : ref.name);
+        }
         return byType;
       default:
         return undefined;

@@ -29,7 +29,7 @@ export function loadTypeDefs(): string[] {
   }
   const schemaDir = join(dir, 'schema');
   return readdirSync(schemaDir)
-    .filter((f) => f.endsWith('.graphql'))
+    .filter((f) => f.endsWith('.graphql') && f !== 'subgraph.graphql')
     .sort()
     .map((f) => readFileSync(join(schemaDir, f), 'utf8'));
 }
@@ -127,12 +127,15 @@ const rootResolvers: Resolvers = {
   },
 };
 
+/** Returns every resolver map: the cross-vendor root fields and scalars, then each vendor's. */
+export function schemaResolvers(): Resolvers[] {
+  return [rootResolvers, fireworksResolvers, runaiResolvers, gitpodResolvers] as Resolvers[];
+}
+
 /** Returns the executable schema. */
 export function createSchema(): GraphQLSchema {
   return makeExecutableSchema({
     typeDefs: loadTypeDefs(),
-    resolvers: [rootResolvers, fireworksResolvers, runaiResolvers, gitpodResolvers] as Parameters<
-      typeof makeExecutableSchema
-    >[0]['resolvers'],
+    resolvers: schemaResolvers() as Parameters<typeof makeExecutableSchema>[0]['resolvers'],
   });
 }
