@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, HeaderMap } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
 
@@ -82,7 +83,11 @@ export interface TeamsSubgraph {
 
 /** Starts the teams subgraph on `port` (0: any free port); answers POST /graphql. */
 export async function startTeamsSubgraph(port: number, host = '127.0.0.1'): Promise<TeamsSubgraph> {
-  const apollo = new ApolloServer({ schema: createTeamsSchema(), csrfPrevention: true });
+  const apollo = new ApolloServer({
+    schema: createTeamsSchema(),
+    csrfPrevention: true,
+    plugins: [ApolloServerPluginInlineTraceDisabled()],
+  });
   await apollo.start();
   const requests: TeamsSubgraph['requests'] = [];
   const server: Server = createServer((req, res) => {
