@@ -44,22 +44,29 @@ export const SUBGRAPH_ROOT_RENAMES: Readonly<Record<string, string>> = {
   nodes: 'fleetgraphNodes',
 };
 
+/** How to build the subgraph; `namespaced: false` keeps the Relay names (tests show why not). */
+export interface SubgraphOptions {
+  namespaced?: boolean;
+}
+
 /** Returns the subgraph's SDL document: domain types, renamed as above, and the entity keys. */
-export function subgraphTypeDefs(): DocumentNode {
+export function subgraphTypeDefs({ namespaced = true }: SubgraphOptions = {}): DocumentNode {
   const domain = concatAST(loadTypeDefs().map((sdl) => parse(sdl)));
-  const renamed = visit(domain, {
-    NamedType: (node) => rename(node, SUBGRAPH_RENAMES),
-    ObjectTypeDefinition: (node) => {
-      const named = rename(node, SUBGRAPH_RENAMES);
-      if (node.name.value !== 'Query') return named;
-      return {
-        ...named,
-        fields: node.fields?.map((field) => rename(field, SUBGRAPH_ROOT_RENAMES)),
-      };
-    },
-    InterfaceTypeDefinition: (node) => rename(node, SUBGRAPH_RENAMES),
-    EnumTypeDefinition: (node) => rename(node, SUBGRAPH_RENAMES),
-  });
+  const renamed = !namespaced
+    ? domain
+    : visit(domain, {
+        NamedType: (node) => rename(node, SUBGRAPH_RENAMES),
+        ObjectTypeDefinition: (node) => {
+          const named = rename(node, SUBGRAPH_RENAMES);
+          if (node.name.value !== 'Query') return named;
+          return {
+            ...named,
+            fields: node.fields?.map((field) => rename(field, SUBGRAPH_ROOT_RENAMES)),
+          };
+        },
+        InterfaceTypeDefinition: (node) => rename(node, SUBGRAPH_RENAMES),
+        EnumTypeDefinition: (node) => rename(node, SUBGRAPH_RENAMES),
+      });
   const federationDir = join(packageRoot(), 'schema', 'federation');
   const federation = readdirSync(federationDir)
     .filter((f) => f.endsWith('.graphql'))
@@ -69,24 +76,25 @@ export function subgraphTypeDefs(): DocumentNode {
 }
 
 /** Returns the executable subgraph schema (`_service`, `_entities` and every domain field). */
-export function createSubgraphSchema(): GraphQLSchema {
+export function createSubgraphSchema(options: SubgraphOptions = {}): GraphQLSchema {
   // One resolver map: the vendors' maps each add their own fields to Query.
   const resolvers: Record<string, unknown> = {};
-  for (const map of [...schemaResolvers(), entityResolvers].map(renameResolvers)) {
+  const maps = [...schemaResolvers(), entityResolvers] as object[];
+  for (const map of options.namespaced === false ? maps : maps.map(renameResolvers)) {
     for (const [typeName, value] of Object.entries(map)) {
       const current = resolvers[typeName];
       resolvers[typeName] = current ? { ...(current as object), ...(value as object) } : value;
     }
   }
   return buildSubgraphSchema({
-    typeDefs: subgraphTypeDefs(),
+    typeDefs: subgraphTypeDefs(options),
     resolvers: resolvers as GraphQLResolverMap<unknown>,
   });
 }
 
 /** Returns the SDL composition tools read: what `_service { sdl }` answers. */
-export function printSubgraphSdl(): string {
-  const result = graphqlSync({ schema: createSubgraphSchema(), source: '{ _service { sdl } }' });
+export function printSubgraphSdl(options: SubgraphOptions = {}): string {
+  const result = graphqlSync({ schema: createSubgraphSchema(options), source: '{ _service { sdl } }' });
   const sdl = (result.data as { _service?: { sdl?: unknown } } | null)?._service?.sdl;
   if (typeof sdl !== 'string') throw new Error(`_service did not answer its SDL: ${JSON.stringify(result)}`);
   return sdl;
