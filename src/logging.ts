@@ -13,10 +13,12 @@ const REDACT = [
   'req.headers["x-fireworks-api-key"]',
   'req.headers["x-runai-token"]',
   'req.headers["x-gitpod-api-key"]',
+  'req.headers["x-fleetgraph-subgraph-secret"]',
   'headers.authorization',
   'headers["x-fireworks-api-key"]',
   'headers["x-runai-token"]',
   'headers["x-gitpod-api-key"]',
+  'headers["x-fleetgraph-subgraph-secret"]',
 ];
 
 /** Returns the process logger; `destination` lets tests capture every line. */

@@ -7,7 +7,8 @@
  * - `SUBGRAPH_SECRET`: sent to Fleetgraph's subgraph in `x-fleetgraph-subgraph-secret`, so
  *   Fleetgraph answers its federation gateway only.
  * - `FLEETGRAPH_API_KEY`: sent to Fleetgraph as `x-api-key` when it requires API keys
- *   (`GATEWAY_API_KEYS`); otherwise the client's own `authorization`/`x-api-key` is forwarded.
+ *   (`GATEWAY_API_KEYS`); otherwise the client's own `authorization`/`x-api-key` is forwarded,
+ *   as are its vendor credential headers.
  */
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from '@graphql-hive/gateway';
@@ -32,6 +33,13 @@ export const gatewayConfig = defineConfig({
               authorization: request.headers.get('authorization'),
               'x-api-key': request.headers.get('x-api-key'),
             }),
+        // A caller's own vendor credentials, as Fleetgraph accepts them on /graphql.
+        ...Object.fromEntries(
+          ['x-fireworks-api-key', 'x-runai-token', 'x-gitpod-api-key'].map((h) => [
+            h,
+            request.headers.get(h),
+          ]),
+        ),
       };
     },
   },
