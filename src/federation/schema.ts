@@ -15,7 +15,6 @@ import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import {
   concatAST,
   graphqlSync,
@@ -27,6 +26,12 @@ import {
 } from 'graphql';
 import { loadTypeDefs, schemaResolvers } from '../graphql/schema.js';
 import { entityResolvers } from './entities.js';
+
+/** The resolver map `buildSubgraphSchema` takes (its type is not exported from the package root). */
+type SubgraphResolvers = Extract<
+  Parameters<typeof buildSubgraphSchema>[0],
+  { resolvers?: unknown }
+>['resolvers'];
 
 /** Types renamed in the subgraph, so they cannot clash with another subgraph's Relay types. */
 export const SUBGRAPH_RENAMES: Readonly<Record<string, string>> = {
@@ -88,7 +93,7 @@ export function createSubgraphSchema(options: SubgraphOptions = {}): GraphQLSche
   }
   return buildSubgraphSchema({
     typeDefs: subgraphTypeDefs(options),
-    resolvers: resolvers as GraphQLResolverMap<unknown>,
+    resolvers: resolvers as SubgraphResolvers,
   });
 }
 
