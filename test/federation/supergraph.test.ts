@@ -184,7 +184,7 @@ describe('through Hive Gateway', () => {
       })),
     });
     // Fleetgraph puts each error on its own `_entities` path (subgraph.test.ts); Hive Gateway 2.15
-    // maps all of a batch's errors onto the batch's first parent, without the list index.
+    // reports all of them at one path, without the indexes of the entity batch.
     expect(body.errors.map((e) => [e.path, e.extensions.code, e.extensions.upstream])).toEqual(
       Array.from({ length: 17 }, () => [
         ['teams', 0, 'nodePools', 'batchJobs'],
