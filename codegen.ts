@@ -8,7 +8,7 @@ import type { CodegenConfig } from '@graphql-codegen/cli';
  */
 function domainMappers(): Record<string, string> {
   const sdl = readdirSync('schema')
-    .filter((f) => f.endsWith('.graphql'))
+    .filter((f) => f.endsWith('.graphql') && f !== 'subgraph.graphql')
     .map((f) => readFileSync(`schema/${f}`, 'utf8'))
     .join('\n');
   const mappers: Record<string, string> = {};
@@ -36,7 +36,8 @@ function domainMappers(): Record<string, string> {
  * a domain object, never a vendor's wire shape; connections map to the pagination module's result.
  */
 const config: CodegenConfig = {
-  schema: 'schema/*.graphql',
+  // The domain SDL with the federation entity keys; not the generated schema/subgraph.graphql.
+  schema: ['schema/*.graphql', '!schema/subgraph.graphql', 'schema/federation/*.graphql'],
   generates: {
     'src/generated/graphql.ts': {
       plugins: [
@@ -51,6 +52,8 @@ const config: CodegenConfig = {
       ],
       config: {
         useTypeImports: true,
+        // Entity types get `__resolveReference` (src/federation/entities.ts).
+        federation: true,
         enumsAsTypes: true,
         contextType: '../graphql/context.js#GatewayContext',
         scalars: { DateTime: 'string' },

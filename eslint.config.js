@@ -15,7 +15,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['scripts/**', 'src/main.ts', 'src/simulators/main.ts', 'bench/**'],
+    files: ['scripts/**', 'src/main.ts', 'src/simulators/main.ts', 'bench/**', 'examples/**'],
     rules: { 'no-console': 'off' },
   },
   {

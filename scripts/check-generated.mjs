@@ -1,15 +1,17 @@
-// Fails (exit 1) when generated code is stale: the upstream wire types (scripts/gen-upstream.mjs)
-// or the GraphQL resolver types (codegen.ts). Run `npm run gen` to refresh them.
+// Fails (exit 1) when generated code is stale: the upstream wire types (scripts/gen-upstream.mjs),
+// the GraphQL resolver types (codegen.ts) or the federation SDL (scripts/gen-federation.mjs).
+// Run `npm run gen` to refresh them.
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { generate } from '@graphql-codegen/cli';
+import { generateFederationArtifacts } from './gen-federation.mjs';
 import { generateUpstreamTypes } from './gen-upstream.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 process.chdir(root);
 let stale = 0;
 
-for (const [path, text] of await generateUpstreamTypes()) {
+for (const [path, text] of [...(await generateUpstreamTypes()), ...(await generateFederationArtifacts())]) {
   if ((await readFile(path, 'utf8').catch(() => '')) !== text) {
     console.error(`stale generated file: ${path.slice(root.length)}`);
     stale++;

@@ -11,7 +11,9 @@ cp package.json package-lock.json "$runtime/"
 cp -r dist schema "$runtime/"
 (cd "$runtime" && npm ci --omit=dev --no-audit --no-fund --prefer-offline > /dev/null)
 PORT="${SMOKE_PORT:-4100}"
-export PORT NODE_ENV=production SIM_FIREWORKS_PORT=4111 SIM_RUNAI_PORT=4112 SIM_GITPOD_PORT=4113
+# A subgraph secret, so production also serves /subgraph (checked below).
+SUBGRAPH_SECRET="smoke-subgraph-secret-$$-$RANDOM"
+export PORT NODE_ENV=production SIM_FIREWORKS_PORT=4111 SIM_RUNAI_PORT=4112 SIM_GITPOD_PORT=4113 SUBGRAPH_SECRET
 (cd "$runtime" && exec node dist/src/main.js) > /tmp/fleetgraph-smoke.log 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true; rm -rf "$runtime"' EXIT
@@ -23,5 +25,10 @@ answer=$(curl -fsS "http://127.0.0.1:$PORT/graphql" -H 'content-type: applicatio
   -d '{"query":"{ clusters(first: 1) { totalCount nodes { name } } }"}')
 echo "smoke: $answer"
 echo "$answer" | grep -q '"totalCount":4' || { echo "smoke: unexpected answer"; cat /tmp/fleetgraph-smoke.log; exit 1; }
+entity=$(curl -fsS "http://127.0.0.1:$PORT/subgraph" -H 'content-type: application/json' \
+  -H "x-fleetgraph-subgraph-secret: $SUBGRAPH_SECRET" \
+  -d '{"query":"{ _entities(representations: [{ __typename: \"Cluster\", name: \"us-east-1-prod\" }]) { ... on Cluster { name } } }"}')
+echo "smoke: $entity"
+echo "$entity" | grep -q 'clusters/us-east-1-prod' || { echo "smoke: unexpected subgraph answer"; cat /tmp/fleetgraph-smoke.log; exit 1; }
 kill -TERM $pid
 wait $pid && echo "smoke: gateway stopped cleanly"

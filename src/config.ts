@@ -7,6 +7,7 @@
  */
 import { readJoinSettings, type JoinSettings } from './joins/settings.js';
 import { VENDORS, type VendorId, type VendorSettings } from './vendors/registry.js';
+import { loadFederationConfig, type FederationConfig } from './federation/config.js';
 
 /** Demo defaults of the simulated data set, documented in the README. */
 const SIMULATOR_DEFAULTS = { SIM_SEED: 42, SIM_SCALE: 1 } as const;
@@ -84,6 +85,8 @@ export interface GatewayConfig {
   /** `LOG_LEVEL`: pino level of the JSON logs. */
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   simulator: { seed: number; scale: number };
+  /** The federation subgraph endpoint (`/subgraph`, src/federation/). */
+  federation: FederationConfig;
 }
 
 /** A configuration error; its message names the variable. */
@@ -128,6 +131,7 @@ export function loadConfig(env: Env = process.env): Config {
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     logLevel: logLevel(env),
     simulator: { seed, scale },
+    federation: loadFederationConfig(env, production),
   };
 }
 

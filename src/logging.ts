@@ -17,6 +17,8 @@ const REDACT = [
     `req.headers["${vendor.credentialHeader}"]`,
     `headers["${vendor.credentialHeader}"]`,
   ]),
+  'req.headers["x-fleetgraph-subgraph-secret"]',
+  'headers["x-fleetgraph-subgraph-secret"]',
 ];
 
 /** Returns the process logger; `destination` lets tests capture every line. */

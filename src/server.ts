@@ -6,18 +6,24 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+} from '@apollo/server/plugin/disabled';
 import {
   ApolloServerPluginLandingPageLocalDefault,
   ApolloServerPluginLandingPageProductionDefault,
 } from '@apollo/server/plugin/landingPage/default';
+import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { formatError } from './errors.js';
 import { createLogger, scrub } from './logging.js';
 import { createContextFactory, type GatewayContext, type UpstreamPools } from './graphql/context.js';
+import type { CostModel } from './graphql/cost.js';
 import { createLimitsPlugin } from './graphql/limits.js';
 import { createCostModel, createSchema } from './graphql/schema.js';
+import { SUBGRAPH_PATH, createSubgraphEndpoint } from './federation/endpoint.js';
 import { createSelectionPlugin } from './graphql/selection.js';
 import { createHttpHandler } from './http/handler.js';
 import { startSimulators, type RunningSimulators } from './simulators/index.js';
@@ -53,41 +59,50 @@ export async function startGateway(config: Config, logger: Logger = createLogger
     }),
   ) as UpstreamPools;
   const makeContext = createContextFactory(config, pools, createClusterJoin(config, simulators?.clusterMap));
-  const schema = createSchema();
-  const secrets = [...VENDORS.map((vendor) => config[vendor.id].credential), ...config.auth.apiKeys];
+  const secrets = [
+    ...VENDORS.map((vendor) => config[vendor.id].credential),
+    ...config.auth.apiKeys,
+    ...(config.federation.secret ? [config.federation.secret] : []),
+  ];
   let stopping = false;
 
-  const apollo = new ApolloServer<GatewayContext>({
-    schema,
-    introspection: config.introspection,
-    csrfPrevention: true,
-    includeStacktraceInErrorResponses: config.devMode,
-    hideSchemaDetailsFromClientErrors: !config.introspection,
-    allowBatchedHttpRequests: false,
-    // Stops parsing a document over the token limit; the limits plugin words the error.
-    parseOptions: { maxTokens: config.limits.maxTokens },
-    // main.ts owns SIGINT/SIGTERM: it drains the HTTP server first, then stops Apollo and the pools.
-    stopOnTerminationSignals: false,
-    formatError: (formatted, error) =>
-      formatError(formatted, error, {
-        devMode: config.devMode,
-        log: (e) =>
-          logger.error(
-            { err: scrub(e instanceof Error ? (e.stack ?? e.message) : String(e), secrets) },
-            'unexpected error (masked in the response)',
-          ),
-      }),
-    plugins: [
-      // No cache hints are used; the default cache-control plugin would wrap every resolver.
-      ApolloServerPluginCacheControlDisabled(),
-      createSelectionPlugin(schema),
-      createLimitsPlugin(schema, createCostModel(), config.limits),
-      config.production
-        ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
-        : ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false }),
-    ],
-  });
+  const makeApollo = (schema: GraphQLSchema, costModel: CostModel) =>
+    new ApolloServer<GatewayContext>({
+      schema,
+      introspection: config.introspection,
+      csrfPrevention: true,
+      includeStacktraceInErrorResponses: config.devMode,
+      hideSchemaDetailsFromClientErrors: !config.introspection,
+      allowBatchedHttpRequests: false,
+      // Stops parsing a document over the token limit; the limits plugin words the error.
+      parseOptions: { maxTokens: config.limits.maxTokens },
+      // main.ts owns SIGINT/SIGTERM: it drains the HTTP server first, then stops Apollo and the pools.
+      stopOnTerminationSignals: false,
+      formatError: (formatted, error) =>
+        formatError(formatted, error, {
+          devMode: config.devMode,
+          log: (e) =>
+            logger.error(
+              { err: scrub(e instanceof Error ? (e.stack ?? e.message) : String(e), secrets) },
+              'unexpected error (masked in the response)',
+            ),
+        }),
+      plugins: [
+        // No cache hints are used; the default cache-control plugin would wrap every resolver.
+        ApolloServerPluginCacheControlDisabled(),
+        // A federated schema would send per-field timings to any caller asking for them (ftv1).
+        ApolloServerPluginInlineTraceDisabled(),
+        createSelectionPlugin(schema),
+        createLimitsPlugin(schema, costModel, config.limits),
+        config.production
+          ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
+          : ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false }),
+      ],
+    });
+  const apollo = makeApollo(createSchema(), createCostModel());
+  const subgraph = createSubgraphEndpoint(config.federation, makeApollo);
   await apollo.start();
+  await subgraph?.apollo.start();
 
   const server = createServer(
     createHttpHandler({
@@ -98,6 +113,7 @@ export async function startGateway(config: Config, logger: Logger = createLogger
       readiness: () => readiness(pools),
       extraAllowedHeaders: VENDORS.map((vendor) => vendor.credentialHeader),
       stopping: () => stopping,
+      extraEndpoints: new Map(subgraph ? [[SUBGRAPH_PATH, subgraph]] : []),
     }),
   );
 
@@ -133,6 +149,7 @@ export async function startGateway(config: Config, logger: Logger = createLogger
         await drained;
       }
       await apollo.stop();
+      await subgraph?.apollo.stop();
       await Promise.all(Object.values(pools).map((p) => p.close()));
       await simulators?.close();
     },

@@ -22,6 +22,7 @@ export type Scalars = {
   Float: { input: number; output: number; }
   /** An instant in time, as an ISO 8601 / RFC 3339 string in UTC (e.g. `2026-01-02T03:04:05Z`). */
   DateTime: { input: string; output: string; }
+  _FieldSet: { input: any; output: any; }
 };
 
 /** A batch job run on a node pool, managed by the Fireworks control plane. */
@@ -1166,6 +1167,17 @@ export type WarmPoolStatus = {
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
 
+export type ReferenceResolver<TResult, TReference, TContext> = (
+      reference: TReference,
+      context: TContext,
+      info: GraphQLResolveInfo
+    ) => Promise<TResult> | TResult;
+
+      type ScalarCheck<T, S> = S extends true ? T : NullableCheck<T, S>;
+      type NullableCheck<T, S> = Maybe<T> extends T ? Maybe<ListCheck<NonNullable<T>, S>> : ListCheck<T, S>;
+      type ListCheck<T, S> = T extends (infer U)[] ? NullableCheck<U, S>[] : GraphQLRecursivePick<T, S>;
+      export type GraphQLRecursivePick<T, S> = { [K in keyof T & keyof S]: ScalarCheck<T[K], S[K]> };
+    
 
 export type ResolverWithResolve<TResult, TParent, TContext, TArgs> = {
   resolve: ResolverFn<TResult, TParent, TContext, TArgs>;
@@ -1229,7 +1241,36 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
   info: GraphQLResolveInfo
 ) => TResult | Promise<TResult>;
 
+/** Mapping of federation types */
+export type FederationTypes = {
+  BatchJob: BatchJob;
+  Cluster: Cluster;
+  NodePool: NodePool;
+  Pod: Pod;
+  WarmPool: WarmPool;
+};
 
+/** Mapping of federation reference types */
+export type FederationReferenceTypes = {
+  BatchJob:
+    ( { __typename: 'BatchJob' }
+    & ( GraphQLRecursivePick<FederationTypes['BatchJob'], {"id":true}>
+        | GraphQLRecursivePick<FederationTypes['BatchJob'], {"name":true}> ) );
+  Cluster:
+    ( { __typename: 'Cluster' }
+    & ( GraphQLRecursivePick<FederationTypes['Cluster'], {"id":true}>
+        | GraphQLRecursivePick<FederationTypes['Cluster'], {"name":true}> ) );
+  NodePool:
+    ( { __typename: 'NodePool' }
+    & ( GraphQLRecursivePick<FederationTypes['NodePool'], {"id":true}>
+        | GraphQLRecursivePick<FederationTypes['NodePool'], {"name":true}> ) );
+  Pod:
+    ( { __typename: 'Pod' }
+    & GraphQLRecursivePick<FederationTypes['Pod'], {"id":true}> );
+  WarmPool:
+    ( { __typename: 'WarmPool' }
+    & GraphQLRecursivePick<FederationTypes['WarmPool'], {"id":true}> );
+};
 
 /** Mapping of union types */
 export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = {
@@ -1262,6 +1303,10 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
   BatchJob: ResolverTypeWrapper<BatchJobModel>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   BatchJobConnection: ResolverTypeWrapper<ConnectionResult<BatchJobModel>>;
   BatchJobEdge: ResolverTypeWrapper<Edge<BatchJobModel>>;
   BatchJobExecutor: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['BatchJobExecutor']>;
@@ -1270,7 +1315,6 @@ export type ResolversTypes = {
   BatchJobOrderField: BatchJobOrderField;
   BatchJobState: BatchJobState;
   BatchJobStateCount: ResolverTypeWrapper<BatchJobStateCount>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Cluster: ResolverTypeWrapper<ClusterModel>;
   ClusterBackend: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ClusterBackend']>;
   ClusterConnection: ResolverTypeWrapper<ConnectionResult<ClusterModel>>;
@@ -1281,16 +1325,14 @@ export type ResolversTypes = {
   ClusterState: ClusterState;
   Container: ResolverTypeWrapper<Container>;
   CoresRequest: ResolverTypeWrapper<CoresRequest>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   EksCluster: ResolverTypeWrapper<EksCluster>;
   EksNodePool: ResolverTypeWrapper<EksNodePool>;
   ExtendedResource: ResolverTypeWrapper<ExtendedResource>;
   FakeCluster: ResolverTypeWrapper<FakeCluster>;
   FakeNodePool: ResolverTypeWrapper<FakeNodePool>;
-  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   GpuRequestType: GpuRequestType;
-  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   KeyValue: ResolverTypeWrapper<KeyValue>;
   MetricSample: ResolverTypeWrapper<MetricSample>;
   MetricSeries: ResolverTypeWrapper<MetricSeries>;
@@ -1323,7 +1365,6 @@ export type ResolversTypes = {
   ShellExecutor: ResolverTypeWrapper<ShellExecutor>;
   Status: ResolverTypeWrapper<Status>;
   StatusCode: StatusCode;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   Toleration: ResolverTypeWrapper<Toleration>;
   WarmPool: ResolverTypeWrapper<WarmPoolModel>;
   WarmPoolConnection: ResolverTypeWrapper<ConnectionResult<WarmPoolModel>>;
@@ -1337,13 +1378,16 @@ export type ResolversTypes = {
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
   BatchJob: BatchJobModel;
+  String: Scalars['String']['output'];
+  ID: Scalars['ID']['output'];
+  Int: Scalars['Int']['output'];
+  Boolean: Scalars['Boolean']['output'];
   BatchJobConnection: ConnectionResult<BatchJobModel>;
   BatchJobEdge: Edge<BatchJobModel>;
   BatchJobExecutor: ResolversUnionTypes<ResolversParentTypes>['BatchJobExecutor'];
   BatchJobFilter: BatchJobFilter;
   BatchJobOrder: BatchJobOrder;
   BatchJobStateCount: BatchJobStateCount;
-  Boolean: Scalars['Boolean']['output'];
   Cluster: ClusterModel;
   ClusterBackend: ResolversUnionTypes<ResolversParentTypes>['ClusterBackend'];
   ClusterConnection: ConnectionResult<ClusterModel>;
@@ -1352,15 +1396,13 @@ export type ResolversParentTypes = {
   ClusterOrder: ClusterOrder;
   Container: Container;
   CoresRequest: CoresRequest;
+  Float: Scalars['Float']['output'];
   DateTime: Scalars['DateTime']['output'];
   EksCluster: EksCluster;
   EksNodePool: EksNodePool;
   ExtendedResource: ExtendedResource;
   FakeCluster: FakeCluster;
   FakeNodePool: FakeNodePool;
-  Float: Scalars['Float']['output'];
-  ID: Scalars['ID']['output'];
-  Int: Scalars['Int']['output'];
   KeyValue: KeyValue;
   MetricSample: MetricSample;
   MetricSeries: MetricSeries;
@@ -1386,7 +1428,6 @@ export type ResolversParentTypes = {
   Query: Record<PropertyKey, never>;
   ShellExecutor: ShellExecutor;
   Status: Status;
-  String: Scalars['String']['output'];
   Toleration: Toleration;
   WarmPool: WarmPoolModel;
   WarmPoolConnection: ConnectionResult<WarmPoolModel>;
@@ -1396,7 +1437,8 @@ export type ResolversParentTypes = {
   WarmPoolStatus: WarmPoolStatus;
 };
 
-export type BatchJobResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['BatchJob'] = ResolversParentTypes['BatchJob']> = {
+export type BatchJobResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['BatchJob'] = ResolversParentTypes['BatchJob'], FederationReferenceType extends FederationReferenceTypes['BatchJob'] = FederationReferenceTypes['BatchJob']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['BatchJob']> | FederationReferenceType, FederationReferenceType, ContextType>;
   annotations?: Resolver<Array<ResolversTypes['KeyValue']>, ParentType, ContextType>;
   batchJobId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   cluster?: Resolver<Maybe<ResolversTypes['Cluster']>, ParentType, ContextType>;
@@ -1444,7 +1486,8 @@ export type BatchJobStateCountResolvers<ContextType = GatewayContext, ParentType
   state?: Resolver<ResolversTypes['BatchJobState'], ParentType, ContextType>;
 };
 
-export type ClusterResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Cluster'] = ResolversParentTypes['Cluster']> = {
+export type ClusterResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Cluster'] = ResolversParentTypes['Cluster'], FederationReferenceType extends FederationReferenceTypes['Cluster'] = FederationReferenceTypes['Cluster']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Cluster']> | FederationReferenceType, FederationReferenceType, ContextType>;
   backend?: Resolver<Maybe<ResolversTypes['ClusterBackend']>, ParentType, ContextType>;
   clusterId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   createTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -1555,7 +1598,8 @@ export type NodeResolvers<ContextType = GatewayContext, ParentType extends Resol
   __resolveType: TypeResolveFn<'BatchJob' | 'Cluster' | 'NodePool' | 'Pod' | 'WarmPool', ParentType, ContextType>;
 };
 
-export type NodePoolResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['NodePool'] = ResolversParentTypes['NodePool']> = {
+export type NodePoolResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['NodePool'] = ResolversParentTypes['NodePool'], FederationReferenceType extends FederationReferenceTypes['NodePool'] = FederationReferenceTypes['NodePool']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['NodePool']> | FederationReferenceType, FederationReferenceType, ContextType>;
   annotations?: Resolver<Array<ResolversTypes['KeyValue']>, ParentType, ContextType>;
   backend?: Resolver<Maybe<ResolversTypes['NodePoolBackend']>, ParentType, ContextType>;
   batchJobs?: Resolver<Maybe<ResolversTypes['BatchJobConnection']>, ParentType, ContextType, Partial<NodePoolBatchJobsArgs>>;
@@ -1613,7 +1657,8 @@ export type PageInfoResolvers<ContextType = GatewayContext, ParentType extends R
   startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
-export type PodResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Pod'] = ResolversParentTypes['Pod']> = {
+export type PodResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Pod'] = ResolversParentTypes['Pod'], FederationReferenceType extends FederationReferenceTypes['Pod'] = FederationReferenceTypes['Pod']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Pod']> | FederationReferenceType, FederationReferenceType, ContextType>;
   allocatedResources?: Resolver<Maybe<ResolversTypes['PodAllocatedResources']>, ParentType, ContextType>;
   cluster?: Resolver<Maybe<ResolversTypes['Cluster']>, ParentType, ContextType>;
   clusterUuid?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -1721,7 +1766,8 @@ export type TolerationResolvers<ContextType = GatewayContext, ParentType extends
   value?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
-export type WarmPoolResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['WarmPool'] = ResolversParentTypes['WarmPool']> = {
+export type WarmPoolResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['WarmPool'] = ResolversParentTypes['WarmPool'], FederationReferenceType extends FederationReferenceTypes['WarmPool'] = FederationReferenceTypes['WarmPool']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['WarmPool']> | FederationReferenceType, FederationReferenceType, ContextType>;
   createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   environmentClassId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;

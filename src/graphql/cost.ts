@@ -47,7 +47,6 @@ import {
   parseConnectionArgs,
   type ConnectionArgs,
 } from '../pagination/connection.js';
-import { decodeGlobalId, MAX_NODE_IDS } from './global-id.js';
 
 /** The cost of one operation, as `extensions.cost` reports it and the limits check it. */
 export interface CostEstimate {
@@ -106,6 +105,12 @@ export interface FieldCall {
   parents: number;
 }
 
+/** An object a lookup loads: its Node type and the key of its global ID. */
+export interface NodeKey {
+  type: string;
+  key: string;
+}
+
 /** How lookups of one Node type batch, and what a batch costs. */
 export interface LookupCost {
   /** Given the key inside a global ID, returns the key its loader batches by (default: itself). */
@@ -123,8 +128,12 @@ export interface CostTables {
   connections?: Readonly<Record<string, (call: ConnectionCall) => number>>;
   /** Other fields that reach a vendor (joins, metrics). */
   fields?: Readonly<Record<string, (call: FieldCall) => number>>;
-  /** Root fields that look one object up by argument: its Node type and the lookup key. */
-  rootLookups?: Readonly<Record<string, { type: string; key(args: Record<string, unknown>): unknown }>>;
+  /**
+   * Root fields that look objects up by argument (`cluster(name:)`, `node`, `nodes`, `_entities`):
+   * the Node type and key of each object they will load; a malformed argument that the resolver
+   * refuses before any call yields nothing, one that refuses the whole operation throws.
+   */
+  rootLookups?: Readonly<Record<string, (args: Record<string, unknown>) => readonly NodeKey[]>>;
   /** Lookups per Node type (root lookups, `node`, `nodes`). */
   lookups?: Readonly<Record<string, LookupCost>>;
   /** Connection types that page backwards (their `last`/`before` are valid). */
@@ -326,32 +335,10 @@ class CostWalker {
       keys.add(lookup.batchKey ? lookup.batchKey(key) : key);
       byType.set(type, (byType.get(type) ?? 0) + 1);
     };
-    const recordId = (id: unknown) => {
-      if (typeof id !== 'string') return;
-      let decoded: { type: string; key: string };
-      try {
-        decoded = decodeGlobalId(id);
-      } catch {
-        return; // refused by the resolver with BAD_USER_INPUT, before any call
-      }
-      record(decoded.type, decoded.key);
-    };
     const lookup = this.model.rootLookups[name];
-    if (lookup) {
-      const key = lookup.key(args);
-      if (typeof key === 'string') record(lookup.type, key);
-      return byType;
-    }
-    switch (name) {
-      case 'node':
-        recordId(args.id);
-        return byType;
-      case 'nodes':
-        if (Array.isArray(args.ids) && args.ids.length <= MAX_NODE_IDS) args.ids.forEach(recordId);
-        return byType;
-      default:
-        return undefined;
-    }
+    if (!lookup) return undefined;
+    for (const { type, key } of lookup(args)) record(type, key);
+    return byType;
   }
 
   private argumentsOf(field: GraphQLField<unknown, unknown>, node: FieldNode): Record<string, unknown> {

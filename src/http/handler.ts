@@ -12,6 +12,7 @@ import type { Logger } from 'pino';
 import { isAuthorized } from '../auth.js';
 import type { Config } from '../config.js';
 import type { ErrorCode } from '../errors.js';
+import type { ExtraEndpoint } from '../federation/endpoint.js';
 import type { GatewayContext } from '../graphql/context.js';
 import { requestId } from '../logging.js';
 import type { Readiness } from '../upstream/http.js';
@@ -29,6 +30,8 @@ export interface HttpHandlerOptions {
   extraAllowedHeaders: readonly string[];
   /** True once the gateway drains: every new request is refused with 503. */
   stopping(): boolean;
+  /** GraphQL endpoints besides /graphql, by path (the federation subgraph). */
+  extraEndpoints?: ReadonlyMap<string, ExtraEndpoint>;
 }
 
 /** Returns the Node `request` listener of the gateway. */
@@ -55,7 +58,8 @@ export function createHttpHandler(options: HttpHandlerOptions) {
       sendJson(res, ready.status, ready.body);
       return;
     }
-    if (url.pathname !== '/graphql' && url.pathname !== '/') {
+    const extra = options.extraEndpoints?.get(url.pathname);
+    if (url.pathname !== '/graphql' && url.pathname !== '/' && !extra) {
       sendError(res, 404, 'NOT_FOUND', `Not found: the GraphQL endpoint is /graphql.`);
       return;
     }
@@ -73,6 +77,11 @@ export function createHttpHandler(options: HttpHandlerOptions) {
         'UNAUTHENTICATED',
         'This gateway requires an API key: send Authorization: Bearer <key> or x-api-key.',
       );
+      return;
+    }
+    const refusal = extra?.refuse(req.headers);
+    if (refusal) {
+      sendError(res, 401, 'UNAUTHENTICATED', refusal);
       return;
     }
     const started = process.hrtime.bigint();
@@ -109,7 +118,7 @@ export function createHttpHandler(options: HttpHandlerOptions) {
     const abort = new AbortController();
     let context: GatewayContext | undefined;
     res.on('close', () => abort.abort());
-    const response = await apollo.executeHTTPGraphQLRequest({
+    const response = await (extra?.apollo ?? apollo).executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body: parsedBody },
       context: async () => (context = options.makeContext(req.headers, abort.signal)),
     });

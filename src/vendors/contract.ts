@@ -29,9 +29,16 @@ export interface VendorApiDeps<Settings> {
   alwaysSelected: Readonly<Record<string, readonly string[]>>;
 }
 
-/** A GraphQL type that implements Node, served by one vendor. */
+/** A GraphQL type that implements Node (and a federation entity), served by one vendor. */
 export interface NodeType<Api> {
   typename: string;
+  /**
+   * Fields besides `id` that identify an object on their own (federation `@key`s), each holding
+   * the key of its global ID (e.g. a Fireworks resource `name`).
+   */
+  naturalKeys?: readonly string[];
+  /** Checks a key without I/O; throws BAD_USER_INPUT when it cannot name an object of this type. */
+  checkKey(key: string): void;
   /**
    * Given the key inside a global ID of this type, returns the object through the request's
    * loaders; throws NOT_FOUND (or the upstream's error) when there is none.

@@ -10,12 +10,15 @@ import { createFireworksApi, NAMES_PER_LOOKUP, type FireworksApi, type Fireworks
 import { FIREWORKS } from './client.js';
 import { fireworksErrorCode } from './rpc-status.js';
 import { fireworksResolvers } from './resolvers.js';
-import { parseChildName, parseClusterName } from './names.js';
+import { clusterName, parseChildName, parseClusterName } from './names.js';
 import { createFireworksSimulator } from './simulator/index.js';
 
 export type { FireworksApi, FireworksSettings } from './api.js';
 export type { ClusterModel, NodePoolModel, BatchJobModel } from './model.js';
 export { clusterName, isResourceId, parentClusterName, shortId } from './names.js';
+
+const byName = (type: string, args: Record<string, unknown>) =>
+  typeof args.name === 'string' ? [{ type, key: args.name }] : [];
 
 const isFirstPage = ({ args }: ConnectionCall) =>
   args.after == null && args.last == null && args.before == null;
@@ -41,15 +44,18 @@ export const fireworks = defineVendor<'fireworks', FireworksApi, FireworksSettin
   nodeTypes: [
     {
       typename: 'Cluster',
+      naturalKeys: ['name'],
+      checkKey: (key) => void parseClusterName(key, 'any'),
       load(key, api, id) {
-        if (parseClusterName(key, api.accountId).account !== api.accountId) {
-          throw notFound(`No object has the ID "${id}".`);
-        }
-        return api.clusterByName.load(key);
+        const { account, cluster } = parseClusterName(key, api.accountId);
+        if (account !== api.accountId) throw notFound(`No object has the ID "${id}".`);
+        return api.clusterByName.load(clusterName(account, cluster));
       },
     },
     {
       typename: 'NodePool',
+      naturalKeys: ['name'],
+      checkKey: (key) => void parseChildName(key, 'nodePools'),
       load(key, api, id) {
         if (parseChildName(key, 'nodePools').account !== api.accountId) {
           throw notFound(`No object has the ID "${id}".`);
@@ -59,6 +65,8 @@ export const fireworks = defineVendor<'fireworks', FireworksApi, FireworksSettin
     },
     {
       typename: 'BatchJob',
+      naturalKeys: ['name'],
+      checkKey: (key) => void parseChildName(key, 'batchJobs'),
       load(key, api, id) {
         if (parseChildName(key, 'batchJobs').account !== api.accountId) {
           throw notFound(`No object has the ID "${id}".`);
@@ -78,9 +86,9 @@ export const fireworks = defineVendor<'fireworks', FireworksApi, FireworksSettin
       'NodePool.batchJobs': ({ parents }) => parents,
     },
     rootLookups: {
-      cluster: { type: 'Cluster', key: (args) => args.name },
-      nodePool: { type: 'NodePool', key: (args) => args.name },
-      batchJob: { type: 'BatchJob', key: (args) => args.name },
+      cluster: (args) => byName('Cluster', args),
+      nodePool: (args) => byName('NodePool', args),
+      batchJob: (args) => byName('BatchJob', args),
     },
     lookups: {
       // One name is a GetCluster; more go through ListClusters with an OR filter.

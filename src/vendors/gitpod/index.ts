@@ -29,6 +29,8 @@ export const gitpod = defineVendor<'gitpod', GitpodApi, Record<string, never>>({
   nodeTypes: [
     {
       typename: 'WarmPool',
+      // A key that cannot be three UUIDs names no warm pool: it loads as missing, without a call.
+      checkKey: () => undefined,
       async load(key, api, id) {
         const pool = await api.warmPool(parseWarmPoolKey(key));
         if (!pool) throw notFound(`No object has the ID "${id}".`, 'gitpod');

@@ -45,6 +45,8 @@ export const runai = defineVendor<'runai', RunaiApi, Record<string, never>>({
   nodeTypes: [
     {
       typename: 'Pod',
+      // A key that cannot be two UUIDs names no pod: it loads as missing, without a call.
+      checkKey: () => undefined,
       async load(key, api, id) {
         const { workloadId, podId } = parsePodKey(key);
         const pod = await api.pod(workloadId, podId);
