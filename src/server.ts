@@ -6,14 +6,15 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import {
-  ApolloServerPluginLandingPageLocalDefault,
-  ApolloServerPluginLandingPageProductionDefault,
-} from '@apollo/server/plugin/landingPage/default';
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageProductionDefault } from '@apollo/server/plugin/landingPage/default';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { formatError } from './errors.js';
+import { createExplorer } from './explorer/index.js';
 import { createLogger, scrub } from './logging.js';
 import {
   CREDENTIAL_HEADERS,
@@ -97,7 +98,7 @@ export async function startGateway(config: Config, logger: Logger = createLogger
       createLimitsPlugin(schema, config.limits),
       config.production
         ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
-        : ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false }),
+        : ApolloServerPluginLandingPageDisabled(),
     ],
   });
   await apollo.start();
@@ -111,6 +112,7 @@ export async function startGateway(config: Config, logger: Logger = createLogger
       readiness: () => readiness(pools),
       extraAllowedHeaders: Object.values(CREDENTIAL_HEADERS),
       stopping: () => stopping,
+      explorer: config.production ? undefined : createExplorer(),
     }),
   );
 
