@@ -5,7 +5,13 @@ import { join } from 'node:path';
 /** The stamp `npm run build` writes last; its time is the build's. */
 export const STAMP = 'dist/.build-stamp';
 
-const FILES = ['tsconfig.json', 'tsconfig.build.json', 'package-lock.json', 'scripts/build.mjs', 'scripts/build-explorer.mjs'];
+const FILES = [
+  'tsconfig.json',
+  'tsconfig.build.json',
+  'package-lock.json',
+  'scripts/build.mjs',
+  'scripts/build-explorer.mjs',
+];
 const DIRS = ['src'];
 
 /** Returns the paths of every input of the build under `root`. */
