@@ -29,8 +29,9 @@ await server.listen();
 const local = server.resolvedUrls?.local[0] ?? 'http://localhost:5173/';
 console.log(`\n  Fleet dashboard: ${local}?gateway=${encodeURIComponent(gatewayUrl)}\n`);
 const stop = () => {
-  void server.close();
+  gateway?.removeAllListeners('exit');
   gateway?.kill('SIGTERM');
+  void server.close();
 };
 process.once('SIGINT', stop);
 process.once('SIGTERM', stop);

@@ -34,8 +34,11 @@ let appUrl: string;
 
 beforeAll(async () => {
   outDir = mkdtempSync(join(tmpdir(), 'fleetgraph-dashboard-'));
+  // The production bundle, as `npm run build -w examples/dashboard` makes it (vitest sets NODE_ENV=test).
   await build({
     configFile: 'examples/dashboard/vite.config.ts',
+    mode: 'production',
+    define: { 'process.env.NODE_ENV': '"production"' },
     build: { outDir, emptyOutDir: true },
     logLevel: 'warn',
   });

@@ -2,7 +2,7 @@
  * A real browser for tests: Debian's Chromium driven by playwright-core, with every request that
  * is not to a loopback address refused and recorded, so a test proves a page works offline.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 
@@ -36,6 +36,9 @@ export interface TestBrowser {
 
 /** Launches Chromium with a fresh context that only reaches loopback. */
 export async function launchBrowser(): Promise<TestBrowser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`${CHROMIUM} is missing: apt-get install chromium (.ci/run does it when missing)`);
+  }
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
   const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
   const offLoopback: string[] = [];
