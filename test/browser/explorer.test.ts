@@ -69,6 +69,35 @@ describe('the explorer at /graphql', () => {
     expect(tb.pageErrors.filter((e) => !e.includes('status of 401 (Unauthorized)'))).toEqual([]);
   });
 
+  it('sends a vendor override header set in the headers editor to that vendor', async () => {
+    const page = await tb.context.newPage();
+    await page.goto(gw.url);
+    await page.locator('.graphiql-query-editor .CodeMirror').waitFor();
+    await page.getByRole('button', { name: 'Headers' }).click();
+    const override = 'explorer-override-token-9876';
+    await page.evaluate(
+      setEditor(
+        '.graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror',
+        JSON.stringify({ 'x-api-key': KEY, 'x-runai-token': override }),
+      ),
+    );
+    await page.evaluate(setEditor('.graphiql-query-editor .CodeMirror', '{ pods(first: 1) { totalCount } }'));
+    gw.reset();
+    await page.locator('.graphiql-execute-button').click();
+    const result = page.locator('.graphiql-response .CodeMirror');
+    await expect.poll(() => result.innerText(), { timeout: 10_000 }).toContain('UNAUTHENTICATED');
+    // The simulator knows only the configured token, so it refuses the override: proof it was sent.
+    const sent = gw.requests('runai');
+    expect(sent.length).toBeGreaterThan(0);
+    expect(sent.map((r) => r.credential?.slice(-4))).toEqual(sent.map(() => '9876'));
+    const shown = JSON.parse(
+      await page.evaluate(`document.querySelector('.graphiql-response .CodeMirror').CodeMirror.getValue()`),
+    );
+    expect(shown.errors.map((e: { extensions: unknown }) => e.extensions)).toEqual([
+      { code: 'UNAUTHENTICATED', upstream: 'runai', upstreamStatus: 401 },
+    ]);
+  });
+
   it('serves only the built assets, without the key, and the API still requires it', async () => {
     const asset = await fetch(new URL('/explorer/explorer.js', gw.url));
     expect(asset.status).toBe(200);
