@@ -34,14 +34,20 @@ let appUrl: string;
 
 beforeAll(async () => {
   outDir = mkdtempSync(join(tmpdir(), 'fleetgraph-dashboard-'));
-  // The production bundle, as `npm run build -w examples/dashboard` makes it (vitest sets NODE_ENV=test).
-  await build({
-    configFile: 'examples/dashboard/vite.config.ts',
-    mode: 'production',
-    define: { 'process.env.NODE_ENV': '"production"' },
-    build: { outDir, emptyOutDir: true },
-    logLevel: 'warn',
-  });
+  // The production bundle, as `npm run build -w examples/dashboard` makes it: vitest sets
+  // NODE_ENV=test, which would give React's development JSX runtime.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({
+      configFile: 'examples/dashboard/vite.config.ts',
+      mode: 'production',
+      build: { outDir, emptyOutDir: true },
+      logLevel: 'warn',
+    });
+  } finally {
+    process.env.NODE_ENV = nodeEnv;
+  }
   site = await serveStatic(outDir);
   gw = await startTestGateway({ UPSTREAM_MAX_ATTEMPTS: '1' });
   tb = await launchBrowser();
@@ -63,7 +69,8 @@ async function answer<T>(document: Parameters<typeof print>[0], variables?: Reco
 
 const texts = (page: Page, testId: string) => page.getByTestId(testId).allInnerTexts();
 
-describe('the fleet dashboard in a browser', () => {
+// A real browser on a shared 2-core machine: generous, so load does not fail a correct page.
+describe('the fleet dashboard in a browser', { timeout: 60_000 }, () => {
   it('shows the clusters, a node pool with paged pods, filtered batch jobs and a pod’s GPU chart', async () => {
     const overview = await answer<FleetOverviewQuery>(FleetOverviewDocument);
     expect(overview.errors).toBeUndefined();

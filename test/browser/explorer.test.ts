@@ -27,7 +27,8 @@ afterAll(async () => {
 const setEditor = (selector: string, text: string) =>
   `document.querySelector(${JSON.stringify(selector)}).CodeMirror.setValue(${JSON.stringify(text)})`;
 
-describe('the explorer at /graphql', () => {
+// A real browser on a shared 2-core machine: generous, so load does not fail a correct page.
+describe('the explorer at /graphql', { timeout: 60_000 }, () => {
   it('runs a query with the gateway key set in the headers editor, offline', async () => {
     const page = await tb.context.newPage();
     const response = await page.goto(gw.url);
