@@ -10,6 +10,7 @@ const FILES = [
   'tsconfig.build.json',
   'package-lock.json',
   'scripts/build.mjs',
+  'scripts/build-inputs.mjs',
   'scripts/build-explorer.mjs',
 ];
 const DIRS = ['src'];
