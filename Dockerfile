@@ -4,10 +4,14 @@
 FROM node:22-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
+# The example dashboard is an npm workspace: its package.json keeps the lockfile install exact.
+COPY examples/dashboard/package.json ./examples/dashboard/
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json codegen.ts ./
+COPY scripts ./scripts
 COPY schema ./schema
 COPY src ./src
+# tsc, then the offline explorer's bundle (dist/explorer/; only served outside production).
 RUN npm run build
 
 FROM node:22-bookworm-slim AS runtime

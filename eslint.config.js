@@ -3,7 +3,19 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'coverage/', 'node_modules/', '.explore/', '**/*.gen.ts', 'src/generated/'] },
+  {
+    ignores: [
+      'dist/',
+      'coverage/',
+      'node_modules/',
+      '.explore/',
+      '**/*.gen.ts',
+      'src/generated/',
+      'examples/dashboard/src/gql/',
+      'examples/dashboard/dist/',
+      'test-output/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

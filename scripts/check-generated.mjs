@@ -18,17 +18,22 @@ for (const [path, text] of [...(await generateUpstreamTypes()), ...(await genera
   }
 }
 
-const { default: config } = await import(`${root}codegen.ts`).catch(async () => {
-  // Node cannot import .ts directly before 22.6; read the config through tsx's loader instead.
-  const { tsImport } = await import('tsx/esm/api');
-  return tsImport(`${root}codegen.ts`, import.meta.url);
-});
-const outputs = await generate({ ...config, silent: true }, false);
-for (const output of outputs) {
-  const current = await readFile(`${root}${output.filename}`, 'utf8').catch(() => '');
-  if (current !== output.content) {
-    console.error(`stale generated file: ${output.filename}`);
-    stale++;
+// The gateway's resolver types, then the example dashboard's client-preset documents; each
+// codegen config resolves its paths from its own folder.
+for (const dir of ['', 'examples/dashboard/']) {
+  process.chdir(`${root}${dir}`);
+  const { default: config } = await import(`${root}${dir}codegen.ts`).catch(async () => {
+    // Node cannot import .ts directly before 22.6; read the config through tsx's loader instead.
+    const { tsImport } = await import('tsx/esm/api');
+    return tsImport(`${root}${dir}codegen.ts`, import.meta.url);
+  });
+  const outputs = await generate({ ...config, silent: true }, false);
+  for (const output of outputs) {
+    const current = await readFile(`${root}${dir}${output.filename}`, 'utf8').catch(() => '');
+    if (current !== output.content) {
+      console.error(`stale generated file: ${dir}${output.filename}`);
+      stale++;
+    }
   }
 }
 

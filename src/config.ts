@@ -84,6 +84,8 @@ export interface GatewayConfig {
   shutdownGraceMs: number;
   /** `LOG_LEVEL`: pino level of the JSON logs. */
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** `LOG_FORMAT`: `json`, `pretty`, or `auto` (pretty when the output is a terminal). */
+  logFormat: 'auto' | 'json' | 'pretty';
   simulator: { seed: number; scale: number };
   /** The federation subgraph endpoint (`/subgraph`, src/federation/). */
   federation: FederationConfig;
@@ -130,6 +132,7 @@ export function loadConfig(env: Env = process.env): Config {
     auth: { apiKeys: list(env, 'GATEWAY_API_KEYS') },
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     logLevel: logLevel(env),
+    logFormat: oneOf(env, 'LOG_FORMAT', ['auto', 'json', 'pretty'] as const, 'auto'),
     simulator: { seed, scale },
     federation: loadFederationConfig(env, production),
   };
@@ -264,6 +267,15 @@ function logLevel(env: Env): Config['logLevel'] {
     throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${raw}"`);
   }
   return raw as Config['logLevel'];
+}
+
+function oneOf<T extends string>(env: Env, name: string, values: readonly T[], fallback: T): T {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  if (!(values as readonly string[]).includes(raw)) {
+    throw new ConfigError(`${name} must be one of ${values.join(', ')}, got "${raw}"`);
+  }
+  return raw as T;
 }
 
 function bool(env: Env, name: string, fallback: boolean): boolean {

@@ -1,9 +1,11 @@
 /**
  * Structured JSON logs (pino), one line per GraphQL request with its request id, and credentials
- * redacted wherever they could appear (request headers, error text).
+ * redacted wherever they could appear (request headers, error text). On a terminal (or with
+ * LOG_FORMAT=pretty) the same records are printed for a person by pino-pretty.
  */
 import { randomUUID } from 'node:crypto';
 import { pino, type Logger } from 'pino';
+import pretty from 'pino-pretty';
 import type { Config } from './config.js';
 import { VENDORS } from './vendors/registry.js';
 
@@ -21,16 +23,34 @@ const REDACT = [
   'headers["x-fleetgraph-subgraph-secret"]',
 ];
 
-/** Returns the process logger; `destination` lets tests capture every line. */
-export function createLogger(config: Pick<Config, 'logLevel'>, destination?: NodeJS.WritableStream): Logger {
-  return pino(
-    {
-      level: config.logLevel,
-      redact: { paths: REDACT, censor: '[redacted]' },
-      base: { service: 'fleetgraph' },
-    },
-    destination as never,
-  );
+/** Returns the process logger; `destination` (default stdout) lets tests capture every line. */
+export function createLogger(
+  config: Pick<Config, 'logLevel'> & Partial<Pick<Config, 'logFormat'>>,
+  destination?: NodeJS.WritableStream,
+): Logger {
+  const out = destination ?? process.stdout;
+  const tty = (out as { isTTY?: boolean }).isTTY === true;
+  const format = config.logFormat ?? 'auto';
+  const options = {
+    level: config.logLevel,
+    redact: { paths: REDACT, censor: '[redacted]' },
+    base: { service: 'fleetgraph' },
+  };
+  if (format === 'pretty' || (format === 'auto' && tty)) {
+    // pino-pretty as a plain stream in this thread, not a transport: a transport would start a
+    // worker thread per logger, and the records are already redacted when they reach it.
+    return pino(
+      options,
+      pretty({
+        destination: out,
+        colorize: tty,
+        sync: true,
+        translateTime: 'SYS:HH:MM:ss.l',
+        ignore: 'pid,hostname,service',
+      }),
+    );
+  }
+  return pino(options, destination as never);
 }
 
 /** Returns the caller's request id when it is a sane token, otherwise a new UUID. */

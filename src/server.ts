@@ -9,15 +9,14 @@ import { ApolloServer } from '@apollo/server';
 import {
   ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
-import {
-  ApolloServerPluginLandingPageLocalDefault,
-  ApolloServerPluginLandingPageProductionDefault,
-} from '@apollo/server/plugin/landingPage/default';
+import { ApolloServerPluginLandingPageProductionDefault } from '@apollo/server/plugin/landingPage/default';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { formatError } from './errors.js';
+import { createExplorer } from './explorer/index.js';
 import { createLogger, scrub } from './logging.js';
 import { createContextFactory, type GatewayContext, type UpstreamPools } from './graphql/context.js';
 import type { CostModel } from './graphql/cost.js';
@@ -96,7 +95,7 @@ export async function startGateway(config: Config, logger: Logger = createLogger
         createLimitsPlugin(schema, costModel, config.limits),
         config.production
           ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
-          : ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false }),
+          : ApolloServerPluginLandingPageDisabled(),
       ],
     });
   const apollo = makeApollo(createSchema(), createCostModel());
@@ -114,6 +113,7 @@ export async function startGateway(config: Config, logger: Logger = createLogger
       extraAllowedHeaders: VENDORS.map((vendor) => vendor.credentialHeader),
       stopping: () => stopping,
       extraEndpoints: new Map(subgraph ? [[SUBGRAPH_PATH, subgraph]] : []),
+      explorer: config.production ? undefined : createExplorer(),
     }),
   );
 

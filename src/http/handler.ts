@@ -13,6 +13,7 @@ import { isAuthorized } from '../auth.js';
 import type { Config } from '../config.js';
 import type { ErrorCode } from '../errors.js';
 import type { ExtraEndpoint } from '../federation/endpoint.js';
+import type { Explorer } from '../explorer/index.js';
 import type { GatewayContext } from '../graphql/context.js';
 import { requestId } from '../logging.js';
 import type { Readiness } from '../upstream/http.js';
@@ -32,6 +33,8 @@ export interface HttpHandlerOptions {
   stopping(): boolean;
   /** GraphQL endpoints besides /graphql, by path (the federation subgraph). */
   extraEndpoints?: ReadonlyMap<string, ExtraEndpoint>;
+  /** The offline explorer (outside production): its page and static assets, served without a key. */
+  explorer?: Explorer;
 }
 
 /** Returns the Node `request` listener of the gateway. */
@@ -58,6 +61,7 @@ export function createHttpHandler(options: HttpHandlerOptions) {
       sendJson(res, ready.status, ready.body);
       return;
     }
+    if (options.explorer?.handle(req, res, url)) return;
     const extra = options.extraEndpoints?.get(url.pathname);
     if (url.pathname !== '/graphql' && url.pathname !== '/' && !extra) {
       sendError(res, 404, 'NOT_FOUND', `Not found: the GraphQL endpoint is /graphql.`);
@@ -67,7 +71,7 @@ export function createHttpHandler(options: HttpHandlerOptions) {
       res.writeHead(204).end();
       return;
     }
-    // The landing page (Sandbox) is static HTML; the key is then set in Sandbox's own headers.
+    // The production landing page is static HTML (the explorer, outside production, answered above).
     const landingPage = req.method === 'GET' && !url.search && /text\/html/.test(req.headers.accept ?? '');
     if (!landingPage && !isAuthorized(config.auth.apiKeys, req.headers)) {
       res.setHeader('www-authenticate', 'Bearer realm="fleetgraph"');

@@ -55,6 +55,7 @@ export async function startSimulators(config: SimulatorConfig): Promise<RunningS
     await Promise.all(Object.values(servers).map((s) => s.close().catch(() => undefined)));
     throw new Error(
       `could not start the simulators: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
     );
   }
 }

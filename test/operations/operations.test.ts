@@ -259,7 +259,10 @@ describe('graceful shutdown', () => {
       headers: { 'content-type': 'application/json' },
       body: QUERY,
     }).then(async (r) => ({ status: r.status, body: await r.json() }));
-    await new Promise((r) => setTimeout(r, 100));
+    // Stop once the request is in flight (its upstream call has reached the simulator), not after
+    // a fixed wait that a loaded machine can outrun.
+    const fireworks = gateway.simulators!.servers.fireworks;
+    while (!fireworks.stats().operations.ListClusters) await new Promise((r) => setTimeout(r, 10));
     const stopped = gateway.stop();
     const refused = await fetch(gateway.url, {
       method: 'POST',
