@@ -6,8 +6,11 @@ import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logging.js';
 import { startGateway } from './server.js';
 
+/** `npm start` is the demo: its simulated world moves every 5 s unless SIM_EVOLVE_MS says otherwise. */
+const DEMO_EVOLVE_MS = '5000';
+
 try {
-  const config = loadConfig();
+  const config = loadConfig({ SIM_EVOLVE_MS: DEMO_EVOLVE_MS, ...process.env });
   const logger = createLogger(config);
   const gateway = await startGateway(config, logger);
   logger.info({ url: gateway.url }, `Fleetgraph is serving ${gateway.url}`);

@@ -39,6 +39,11 @@ export async function startSimulators(config: SimulatorConfig): Promise<RunningS
     runai: createRunaiSimulator({ world, credential: config.runai.credential, ...latency }),
     gitpod: createGitpodSimulator({ world, credential: config.gitpod.credential, ...latency }),
   };
+  // SIM_EVOLVE_MS: the world takes one step per period (never keeping the process alive by itself).
+  const evolver =
+    config.simulator.evolveMs > 0
+      ? setInterval(() => world.motion.evolve(1), config.simulator.evolveMs).unref()
+      : undefined;
   try {
     const urls = {
       fireworks: await servers.fireworks.listen(config.fireworks.simulatorPort),
@@ -51,10 +56,12 @@ export async function startSimulators(config: SimulatorConfig): Promise<RunningS
       urls,
       clusterMap: Object.fromEntries(world.clusters.map((c) => [c.id, c.runaiClusterUuid])),
       close: async () => {
+        clearInterval(evolver);
         await Promise.all(Object.values(servers).map((s) => s.close().catch(() => undefined)));
       },
     };
   } catch (error) {
+    clearInterval(evolver);
     await Promise.all(Object.values(servers).map((s) => s.close().catch(() => undefined)));
     throw new Error(
       `could not start the simulators: ${error instanceof Error ? error.message : String(error)}`,
