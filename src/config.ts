@@ -185,7 +185,14 @@ const VENDOR_PREFIX: Record<Vendor, string> = { fireworks: 'FIREWORKS', runai: '
  * Each knob reads `<VENDOR>_<KNOB>` first, then `UPSTREAM_<KNOB>`, then its default, so one
  * vendor can be given a longer timeout or a smaller pool without touching the others.
  */
-function vendorKnob(env: Env, vendor: Vendor, name: string, fallback: number, min: number, max: number): number {
+function vendorKnob(
+  env: Env,
+  vendor: Vendor,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
   const specific = `${VENDOR_PREFIX[vendor]}_${name}`;
   return env[specific]?.trim()
     ? int(env, specific, fallback, min, max)

@@ -26,12 +26,17 @@ import { createSchema } from './graphql/schema.js';
 import { createSelectionPlugin } from './graphql/selection.js';
 import { createHttpHandler } from './http/handler.js';
 import { startSimulators, type RunningSimulators } from './simulators/index.js';
+import { LiveService } from './subscriptions/live.js';
+import { attachWebSocket, createSseHandler, type WebSocketTransport } from './subscriptions/transports.js';
 import { UpstreamPool, readiness } from './upstream/http.js';
 
 export interface Gateway {
   url: string;
   server: Server;
   simulators: RunningSimulators | undefined;
+  /** Subscriptions: their shared pollers and the WebSocket transport. */
+  live: LiveService;
+  webSocket: WebSocketTransport;
   stop(): Promise<void>;
 }
 
@@ -69,6 +74,12 @@ export async function startGateway(config: Config, logger: Logger = createLogger
     ...config.auth.apiKeys,
   ];
   let stopping = false;
+  const logUnexpected = (e: unknown) =>
+    logger.error(
+      { err: scrub(e instanceof Error ? (e.stack ?? e.message) : String(e), secrets) },
+      'unexpected error (masked in the response)',
+    );
+  const live = new LiveService(config, schema, makeContext, logUnexpected);
 
   const apollo = new ApolloServer<GatewayContext>({
     schema,
@@ -84,11 +95,7 @@ export async function startGateway(config: Config, logger: Logger = createLogger
     formatError: (formatted, error) =>
       formatError(formatted, error, {
         devMode: config.devMode,
-        log: (e) =>
-          logger.error(
-            { err: scrub(e instanceof Error ? (e.stack ?? e.message) : String(e), secrets) },
-            'unexpected error (masked in the response)',
-          ),
+        log: logUnexpected,
       }),
     plugins: [
       // No cache hints are used; the default cache-control plugin would wrap every resolver.
@@ -111,8 +118,10 @@ export async function startGateway(config: Config, logger: Logger = createLogger
       readiness: () => readiness(pools),
       extraAllowedHeaders: Object.values(CREDENTIAL_HEADERS),
       stopping: () => stopping,
+      stream: createSseHandler(live),
     }),
   );
+  const webSocket = attachWebSocket(server, live, config, () => stopping);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -125,6 +134,8 @@ export async function startGateway(config: Config, logger: Logger = createLogger
     url,
     server,
     simulators,
+    live,
+    webSocket,
     /**
      * Graceful stop: refuse new requests (503 on open keep-alive sockets, no new connections),
      * let in-flight ones finish within SHUTDOWN_GRACE_MS, then cut what is left and close the
@@ -132,6 +143,9 @@ export async function startGateway(config: Config, logger: Logger = createLogger
      */
     async stop() {
       stopping = true;
+      // Live streams never finish by themselves: end them so the drain is not held by them.
+      live.close();
+      await webSocket.close();
       const drained = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const grace = new Promise<'timeout'>((resolve) =>

@@ -12,6 +12,7 @@ export type MakeOptional<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]?: 
 export type MakeMaybe<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]: Maybe<T[SubKey]> };
 export type MakeEmpty<T extends { [key: string]: unknown }, K extends keyof T> = { [_ in K]?: never };
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
@@ -100,6 +101,19 @@ export type BatchJobEdge = {
   node: BatchJob;
 };
 
+/** A change to a batch job matching a `batchJobEvents` subscription. */
+export type BatchJobEvent = {
+  __typename?: 'BatchJobEvent';
+  /** GraphQL paths of the fields that changed, sorted (e.g. `state`, `updateTime`); empty for ADDED. */
+  changedFields: Array<Scalars['String']['output']>;
+  /** How the batch job changed. */
+  kind: ChangeKind;
+  /** The batch job as it is now (as it was last seen, for REMOVED when it is gone). */
+  node: BatchJob;
+  /** When the gateway observed the change (the end of the poll that found it). */
+  observedAt: Scalars['DateTime']['output'];
+};
+
 /** What a batch job executes. */
 export type BatchJobExecutor = NotebookExecutor | PythonExecutor | ShellExecutor;
 
@@ -171,6 +185,15 @@ export type BatchJobStateCount = {
   /** The batch job state. */
   state: BatchJobState;
 };
+
+/** How an object changed between two polls of its vendor. */
+export type ChangeKind =
+  /** The object now matches the subscription's filter (created, or changed into the filter). */
+  | 'ADDED'
+  /** The object matches the filter and some of its fields changed. */
+  | 'CHANGED'
+  /** The object no longer matches the filter (changed out of it, or gone). */
+  | 'REMOVED';
 
 /** A GPU cluster managed by the Fireworks control plane. */
 export type Cluster = Node & {
@@ -520,6 +543,19 @@ export type NodePoolEdge = {
   node: NodePool;
 };
 
+/** A change to a node pool matching a `nodePoolEvents` subscription. */
+export type NodePoolEvent = {
+  __typename?: 'NodePoolEvent';
+  /** GraphQL paths of the fields that changed, sorted (e.g. `stats.nodeCount`); empty for ADDED. */
+  changedFields: Array<Scalars['String']['output']>;
+  /** How the node pool changed. */
+  kind: ChangeKind;
+  /** The node pool as it is now (as it was last seen, for REMOVED when it is gone). */
+  node: NodePool;
+  /** When the gateway observed the change (the end of the poll that found it). */
+  observedAt: Scalars['DateTime']['output'];
+};
+
 /** Filters node pools; all given conditions must hold. */
 export type NodePoolFilter = {
   /** Only node pools with this annotation key set (to any value, or to `annotationValue` if given). */
@@ -721,6 +757,19 @@ export type PodEdge = {
   cursor: Scalars['String']['output'];
   /** The pod. */
   node: Pod;
+};
+
+/** A change to a pod matching a `podEvents` subscription. */
+export type PodEvent = {
+  __typename?: 'PodEvent';
+  /** GraphQL paths of the fields that changed, sorted (e.g. `phase`, `updatedAt`); empty for ADDED and REMOVED. */
+  changedFields: Array<Scalars['String']['output']>;
+  /** How the pod changed. */
+  kind: ChangeKind;
+  /** The pod as it is now (as it was last seen, for REMOVED). */
+  node: Pod;
+  /** When the gateway observed the change (the end of the poll that found it). */
+  observedAt: Scalars['DateTime']['output'];
 };
 
 /** Filters pods; all given conditions must hold. */
@@ -1043,6 +1092,63 @@ export type StatusCode =
   /** Unknown error. */
   | 'UNKNOWN';
 
+/**
+ * Live updates, served over WebSocket at /graphql (graphql-transport-ws) and Server-Sent Events at
+ * /graphql/stream (graphql-sse). Every subscriber of the same field, filter and credential shares one
+ * poller of the vendor; a failed poll arrives as an event with a coded error, and polling goes on.
+ */
+export type Subscription = {
+  __typename?: 'Subscription';
+  /** Changes to the batch jobs matching `filter` (all batch jobs of the account when omitted). */
+  batchJobEvents: BatchJobEvent;
+  /** Changes to the node pools matching `filter`. */
+  nodePoolEvents: NodePoolEvent;
+  /** Changes to the pods matching `filter`. */
+  podEvents: PodEvent;
+  /** Changes to the warm pools matching `filter`. */
+  warmPoolEvents: WarmPoolEvent;
+};
+
+
+/**
+ * Live updates, served over WebSocket at /graphql (graphql-transport-ws) and Server-Sent Events at
+ * /graphql/stream (graphql-sse). Every subscriber of the same field, filter and credential shares one
+ * poller of the vendor; a failed poll arrives as an event with a coded error, and polling goes on.
+ */
+export type SubscriptionBatchJobEventsArgs = {
+  filter?: InputMaybe<BatchJobFilter>;
+};
+
+
+/**
+ * Live updates, served over WebSocket at /graphql (graphql-transport-ws) and Server-Sent Events at
+ * /graphql/stream (graphql-sse). Every subscriber of the same field, filter and credential shares one
+ * poller of the vendor; a failed poll arrives as an event with a coded error, and polling goes on.
+ */
+export type SubscriptionNodePoolEventsArgs = {
+  filter?: InputMaybe<NodePoolFilter>;
+};
+
+
+/**
+ * Live updates, served over WebSocket at /graphql (graphql-transport-ws) and Server-Sent Events at
+ * /graphql/stream (graphql-sse). Every subscriber of the same field, filter and credential shares one
+ * poller of the vendor; a failed poll arrives as an event with a coded error, and polling goes on.
+ */
+export type SubscriptionPodEventsArgs = {
+  filter?: InputMaybe<PodFilter>;
+};
+
+
+/**
+ * Live updates, served over WebSocket at /graphql (graphql-transport-ws) and Server-Sent Events at
+ * /graphql/stream (graphql-sse). Every subscriber of the same field, filter and credential shares one
+ * poller of the vendor; a failed poll arrives as an event with a coded error, and polling goes on.
+ */
+export type SubscriptionWarmPoolEventsArgs = {
+  filter?: InputMaybe<WarmPoolFilter>;
+};
+
 /** A Kubernetes toleration. */
 export type Toleration = {
   __typename?: 'Toleration';
@@ -1103,6 +1209,19 @@ export type WarmPoolEdge = {
   cursor: Scalars['String']['output'];
   /** The warm pool. */
   node: WarmPool;
+};
+
+/** A change to a warm pool matching a `warmPoolEvents` subscription. */
+export type WarmPoolEvent = {
+  __typename?: 'WarmPoolEvent';
+  /** GraphQL paths of the fields that changed, sorted (e.g. `status.phase`, `updatedAt`); empty for ADDED and REMOVED. */
+  changedFields: Array<Scalars['String']['output']>;
+  /** How the warm pool changed. */
+  kind: ChangeKind;
+  /** The warm pool as it is now (as it was last seen, for REMOVED). */
+  node: WarmPool;
+  /** When the gateway observed the change (the end of the poll that found it). */
+  observedAt: Scalars['DateTime']['output'];
 };
 
 /** Filters warm pools; all given conditions must hold. */
@@ -1267,6 +1386,7 @@ export type ResolversTypes = {
   BatchJob: ResolverTypeWrapper<FireworksBatchJob>;
   BatchJobConnection: ResolverTypeWrapper<ConnectionResult<FireworksBatchJob>>;
   BatchJobEdge: ResolverTypeWrapper<Edge<FireworksBatchJob>>;
+  BatchJobEvent: ResolverTypeWrapper<Omit<BatchJobEvent, 'node'> & { node: ResolversTypes['BatchJob'] }>;
   BatchJobExecutor: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['BatchJobExecutor']>;
   BatchJobFilter: BatchJobFilter;
   BatchJobOrder: BatchJobOrder;
@@ -1274,6 +1394,7 @@ export type ResolversTypes = {
   BatchJobState: BatchJobState;
   BatchJobStateCount: ResolverTypeWrapper<BatchJobStateCount>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  ChangeKind: ChangeKind;
   Cluster: ResolverTypeWrapper<FireworksCluster>;
   ClusterBackend: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ClusterBackend']>;
   ClusterConnection: ResolverTypeWrapper<ConnectionResult<FireworksCluster>>;
@@ -1302,6 +1423,7 @@ export type ResolversTypes = {
   NodePoolBackend: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['NodePoolBackend']>;
   NodePoolConnection: ResolverTypeWrapper<ConnectionResult<FireworksNodePool>>;
   NodePoolEdge: ResolverTypeWrapper<Edge<FireworksNodePool>>;
+  NodePoolEvent: ResolverTypeWrapper<Omit<NodePoolEvent, 'node'> & { node: ResolversTypes['NodePool'] }>;
   NodePoolFilter: NodePoolFilter;
   NodePoolOrder: NodePoolOrder;
   NodePoolOrderField: NodePoolOrderField;
@@ -1314,6 +1436,7 @@ export type ResolversTypes = {
   PodAllocatedResources: ResolverTypeWrapper<RunaiAllocatedResources>;
   PodConnection: ResolverTypeWrapper<ConnectionResult<RunaiPod>>;
   PodEdge: ResolverTypeWrapper<Edge<RunaiPod>>;
+  PodEvent: ResolverTypeWrapper<Omit<PodEvent, 'node'> & { node: ResolversTypes['Pod'] }>;
   PodFilter: PodFilter;
   PodMetricType: PodMetricType;
   PodOrder: PodOrder;
@@ -1327,10 +1450,12 @@ export type ResolversTypes = {
   Status: ResolverTypeWrapper<FireworksStatus>;
   StatusCode: StatusCode;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Toleration: ResolverTypeWrapper<Toleration>;
   WarmPool: ResolverTypeWrapper<GitpodWarmPool>;
   WarmPoolConnection: ResolverTypeWrapper<ConnectionResult<GitpodWarmPool>>;
   WarmPoolEdge: ResolverTypeWrapper<Edge<GitpodWarmPool>>;
+  WarmPoolEvent: ResolverTypeWrapper<Omit<WarmPoolEvent, 'node'> & { node: ResolversTypes['WarmPool'] }>;
   WarmPoolFilter: WarmPoolFilter;
   WarmPoolPhase: WarmPoolPhase;
   WarmPoolSpec: ResolverTypeWrapper<GitpodWarmPoolSpec>;
@@ -1342,6 +1467,7 @@ export type ResolversParentTypes = {
   BatchJob: FireworksBatchJob;
   BatchJobConnection: ConnectionResult<FireworksBatchJob>;
   BatchJobEdge: Edge<FireworksBatchJob>;
+  BatchJobEvent: Omit<BatchJobEvent, 'node'> & { node: ResolversParentTypes['BatchJob'] };
   BatchJobExecutor: ResolversUnionTypes<ResolversParentTypes>['BatchJobExecutor'];
   BatchJobFilter: BatchJobFilter;
   BatchJobOrder: BatchJobOrder;
@@ -1372,6 +1498,7 @@ export type ResolversParentTypes = {
   NodePoolBackend: ResolversUnionTypes<ResolversParentTypes>['NodePoolBackend'];
   NodePoolConnection: ConnectionResult<FireworksNodePool>;
   NodePoolEdge: Edge<FireworksNodePool>;
+  NodePoolEvent: Omit<NodePoolEvent, 'node'> & { node: ResolversParentTypes['NodePool'] };
   NodePoolFilter: NodePoolFilter;
   NodePoolOrder: NodePoolOrder;
   NodePoolStats: FireworksNodePoolStats;
@@ -1381,6 +1508,7 @@ export type ResolversParentTypes = {
   PodAllocatedResources: RunaiAllocatedResources;
   PodConnection: ConnectionResult<RunaiPod>;
   PodEdge: Edge<RunaiPod>;
+  PodEvent: Omit<PodEvent, 'node'> & { node: ResolversParentTypes['Pod'] };
   PodFilter: PodFilter;
   PodOrder: PodOrder;
   PodRequestedResources: RunaiRequestedResources;
@@ -1390,10 +1518,12 @@ export type ResolversParentTypes = {
   ShellExecutor: FireworksShellExecutor;
   Status: FireworksStatus;
   String: Scalars['String']['output'];
+  Subscription: Record<PropertyKey, never>;
   Toleration: Toleration;
   WarmPool: GitpodWarmPool;
   WarmPoolConnection: ConnectionResult<GitpodWarmPool>;
   WarmPoolEdge: Edge<GitpodWarmPool>;
+  WarmPoolEvent: Omit<WarmPoolEvent, 'node'> & { node: ResolversParentTypes['WarmPool'] };
   WarmPoolFilter: WarmPoolFilter;
   WarmPoolSpec: GitpodWarmPoolSpec;
   WarmPoolStatus: GitpodWarmPoolStatus;
@@ -1436,6 +1566,13 @@ export type BatchJobConnectionResolvers<ContextType = GatewayContext, ParentType
 export type BatchJobEdgeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['BatchJobEdge'] = ResolversParentTypes['BatchJobEdge']> = {
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['BatchJob'], ParentType, ContextType>;
+};
+
+export type BatchJobEventResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['BatchJobEvent'] = ResolversParentTypes['BatchJobEvent']> = {
+  changedFields?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['ChangeKind'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['BatchJob'], ParentType, ContextType>;
+  observedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 };
 
 export type BatchJobExecutorResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['BatchJobExecutor'] = ResolversParentTypes['BatchJobExecutor']> = {
@@ -1595,6 +1732,13 @@ export type NodePoolEdgeResolvers<ContextType = GatewayContext, ParentType exten
   node?: Resolver<ResolversTypes['NodePool'], ParentType, ContextType>;
 };
 
+export type NodePoolEventResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['NodePoolEvent'] = ResolversParentTypes['NodePoolEvent']> = {
+  changedFields?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['ChangeKind'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['NodePool'], ParentType, ContextType>;
+  observedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
 export type NodePoolStatsResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['NodePoolStats'] = ResolversParentTypes['NodePoolStats']> = {
   batchJobCounts?: Resolver<Array<ResolversTypes['BatchJobStateCount']>, ParentType, ContextType>;
   batchJobRanks?: Resolver<Array<ResolversTypes['BatchJobStateCount']>, ParentType, ContextType>;
@@ -1669,6 +1813,13 @@ export type PodEdgeResolvers<ContextType = GatewayContext, ParentType extends Re
   node?: Resolver<ResolversTypes['Pod'], ParentType, ContextType>;
 };
 
+export type PodEventResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['PodEvent'] = ResolversParentTypes['PodEvent']> = {
+  changedFields?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['ChangeKind'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Pod'], ParentType, ContextType>;
+  observedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
 export type PodRequestedResourcesResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['PodRequestedResources'] = ResolversParentTypes['PodRequestedResources']> = {
   cpu?: Resolver<Maybe<ResolversTypes['CoresRequest']>, ParentType, ContextType>;
   cpuMemory?: Resolver<Maybe<ResolversTypes['QuantityRequest']>, ParentType, ContextType>;
@@ -1716,6 +1867,13 @@ export type StatusResolvers<ContextType = GatewayContext, ParentType extends Res
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type SubscriptionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
+  batchJobEvents?: SubscriptionResolver<ResolversTypes['BatchJobEvent'], "batchJobEvents", ParentType, ContextType, Partial<SubscriptionBatchJobEventsArgs>>;
+  nodePoolEvents?: SubscriptionResolver<ResolversTypes['NodePoolEvent'], "nodePoolEvents", ParentType, ContextType, Partial<SubscriptionNodePoolEventsArgs>>;
+  podEvents?: SubscriptionResolver<ResolversTypes['PodEvent'], "podEvents", ParentType, ContextType, Partial<SubscriptionPodEventsArgs>>;
+  warmPoolEvents?: SubscriptionResolver<ResolversTypes['WarmPoolEvent'], "warmPoolEvents", ParentType, ContextType, Partial<SubscriptionWarmPoolEventsArgs>>;
+};
+
 export type TolerationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Toleration'] = ResolversParentTypes['Toleration']> = {
   effect?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   key?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1750,6 +1908,13 @@ export type WarmPoolEdgeResolvers<ContextType = GatewayContext, ParentType exten
   node?: Resolver<ResolversTypes['WarmPool'], ParentType, ContextType>;
 };
 
+export type WarmPoolEventResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['WarmPoolEvent'] = ResolversParentTypes['WarmPoolEvent']> = {
+  changedFields?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['ChangeKind'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['WarmPool'], ParentType, ContextType>;
+  observedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
 export type WarmPoolSpecResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['WarmPoolSpec'] = ResolversParentTypes['WarmPoolSpec']> = {
   desiredPhase?: Resolver<Maybe<ResolversTypes['WarmPoolPhase']>, ParentType, ContextType>;
   desiredSize?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
@@ -1772,6 +1937,7 @@ export type Resolvers<ContextType = GatewayContext> = {
   BatchJob?: BatchJobResolvers<ContextType>;
   BatchJobConnection?: BatchJobConnectionResolvers<ContextType>;
   BatchJobEdge?: BatchJobEdgeResolvers<ContextType>;
+  BatchJobEvent?: BatchJobEventResolvers<ContextType>;
   BatchJobExecutor?: BatchJobExecutorResolvers<ContextType>;
   BatchJobStateCount?: BatchJobStateCountResolvers<ContextType>;
   Cluster?: ClusterResolvers<ContextType>;
@@ -1794,6 +1960,7 @@ export type Resolvers<ContextType = GatewayContext> = {
   NodePoolBackend?: NodePoolBackendResolvers<ContextType>;
   NodePoolConnection?: NodePoolConnectionResolvers<ContextType>;
   NodePoolEdge?: NodePoolEdgeResolvers<ContextType>;
+  NodePoolEvent?: NodePoolEventResolvers<ContextType>;
   NodePoolStats?: NodePoolStatsResolvers<ContextType>;
   NotebookExecutor?: NotebookExecutorResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
@@ -1801,16 +1968,19 @@ export type Resolvers<ContextType = GatewayContext> = {
   PodAllocatedResources?: PodAllocatedResourcesResolvers<ContextType>;
   PodConnection?: PodConnectionResolvers<ContextType>;
   PodEdge?: PodEdgeResolvers<ContextType>;
+  PodEvent?: PodEventResolvers<ContextType>;
   PodRequestedResources?: PodRequestedResourcesResolvers<ContextType>;
   PythonExecutor?: PythonExecutorResolvers<ContextType>;
   QuantityRequest?: QuantityRequestResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   ShellExecutor?: ShellExecutorResolvers<ContextType>;
   Status?: StatusResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
   Toleration?: TolerationResolvers<ContextType>;
   WarmPool?: WarmPoolResolvers<ContextType>;
   WarmPoolConnection?: WarmPoolConnectionResolvers<ContextType>;
   WarmPoolEdge?: WarmPoolEdgeResolvers<ContextType>;
+  WarmPoolEvent?: WarmPoolEventResolvers<ContextType>;
   WarmPoolSpec?: WarmPoolSpecResolvers<ContextType>;
   WarmPoolStatus?: WarmPoolStatusResolvers<ContextType>;
 };

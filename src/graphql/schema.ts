@@ -12,6 +12,7 @@ import type { Resolvers } from '../generated/graphql.js';
 import { fireworksResolvers } from '../vendors/fireworks/resolvers.js';
 import { gitpodResolvers } from '../vendors/gitpod/resolvers.js';
 import { runaiResolvers } from '../vendors/runai/resolvers.js';
+import { subscriptionResolvers } from '../subscriptions/live.js';
 import { parseChildName, parseClusterName } from '../vendors/fireworks/names.js';
 import type { GatewayContext } from './context.js';
 import { decodeGlobalId } from './global-id.js';
@@ -131,8 +132,12 @@ const rootResolvers: Resolvers = {
 export function createSchema(): GraphQLSchema {
   return makeExecutableSchema({
     typeDefs: loadTypeDefs(),
-    resolvers: [rootResolvers, fireworksResolvers, runaiResolvers, gitpodResolvers] as Parameters<
-      typeof makeExecutableSchema
-    >[0]['resolvers'],
+    resolvers: [
+      rootResolvers,
+      fireworksResolvers,
+      runaiResolvers,
+      gitpodResolvers,
+      subscriptionResolvers,
+    ] as Parameters<typeof makeExecutableSchema>[0]['resolvers'],
   });
 }

@@ -29,6 +29,8 @@ export interface HttpHandlerOptions {
   extraAllowedHeaders: readonly string[];
   /** True once the gateway drains: every new request is refused with 503. */
   stopping(): boolean;
+  /** The Server-Sent Events transport of subscriptions, served at /graphql/stream. */
+  stream?: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 }
 
 /** Returns the Node `request` listener of the gateway. */
@@ -55,7 +57,8 @@ export function createHttpHandler(options: HttpHandlerOptions) {
       sendJson(res, ready.status, ready.body);
       return;
     }
-    if (url.pathname !== '/graphql' && url.pathname !== '/') {
+    const stream = url.pathname === '/graphql/stream' ? options.stream : undefined;
+    if (url.pathname !== '/graphql' && url.pathname !== '/' && !stream) {
       sendError(res, 404, 'NOT_FOUND', `Not found: the GraphQL endpoint is /graphql.`);
       return;
     }
@@ -73,6 +76,10 @@ export function createHttpHandler(options: HttpHandlerOptions) {
         'UNAUTHENTICATED',
         'This gateway requires an API key: send Authorization: Bearer <key> or x-api-key.',
       );
+      return;
+    }
+    if (stream) {
+      await stream(req, res);
       return;
     }
     const started = process.hrtime.bigint();

@@ -340,7 +340,11 @@ export class SimulatorServer {
       } catch (error) {
         this.sendJson(res, 400, { error: error instanceof Error ? error.message : String(error) });
       }
-    } else if (req.method === 'POST' && (path === '/_sim/mutate' || path === '/_sim/evolve') && this.options.motion) {
+    } else if (
+      req.method === 'POST' &&
+      (path === '/_sim/mutate' || path === '/_sim/evolve') &&
+      this.options.motion
+    ) {
       this.move(res, this.options.motion, path, rawBody);
     } else {
       this.sendJson(res, 404, { error: `no simulator control ${req.method} ${path}` });

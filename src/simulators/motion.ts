@@ -83,14 +83,17 @@ export class WorldMotion {
     }
     const record = body as Record<string, unknown>;
     const kinds = MUTABLE_KINDS.filter((k) => k in record);
-    const extra = Object.keys(record).filter((k) => k !== 'set' && !(MUTABLE_KINDS as readonly string[]).includes(k));
+    const extra = Object.keys(record).filter(
+      (k) => k !== 'set' && !(MUTABLE_KINDS as readonly string[]).includes(k),
+    );
     if (kinds.length !== 1 || extra.length > 0) {
       throw new MotionError(400, `name exactly one of ${MUTABLE_KINDS.join(', ')} and a "set" object`);
     }
     const kind = kinds[0] as MutableKind;
     const id = record[kind];
     const set = record.set;
-    if (typeof id !== 'string' || id === '') throw new MotionError(400, `"${kind}" must be a non-empty string`);
+    if (typeof id !== 'string' || id === '')
+      throw new MotionError(400, `"${kind}" must be a non-empty string`);
     if (typeof set !== 'object' || set === null || Array.isArray(set) || Object.keys(set).length === 0) {
       throw new MotionError(400, '"set" must be an object with at least one field');
     }

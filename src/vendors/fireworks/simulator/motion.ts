@@ -10,7 +10,12 @@
  * fake pool) and the pool's `updateTime`.
  */
 import type { Prng } from '../../../simulators/prng.js';
-import { MotionError, type AppliedChange, type MutableKind, type VendorMotion } from '../../../simulators/motion.js';
+import {
+  MotionError,
+  type AppliedChange,
+  type MutableKind,
+  type VendorMotion,
+} from '../../../simulators/motion.js';
 import type { FireworksBatchJobRecord, FireworksData, FireworksNodePoolRecord } from './data.js';
 import { BATCH_JOB_STATES } from './fields.js';
 
@@ -96,14 +101,21 @@ export function createFireworksMotion(data: FireworksData): VendorMotion {
       const moving = data.batchJobs.filter((j) => j.state !== undefined && NEXT_STATE[j.state]);
       if (moving.length > 0) {
         const job = prng.pick(moving);
-        changes.push(setJobState(job, (NEXT_STATE[job.state as BatchJobState] as (p: Prng) => BatchJobState)(prng), at()));
+        changes.push(
+          setJobState(
+            job,
+            (NEXT_STATE[job.state as BatchJobState] as (p: Prng) => BatchJobState)(prng),
+            at(),
+          ),
+        );
       }
       const ready = data.nodePools.filter((p) => p.state === 'READY');
       if (ready.length > 0) {
         const pool = prng.pick(ready);
         const count = pool.nodePoolStats?.nodeCount ?? 0;
         const [min, max] = [pool.minNodeCount ?? 0, pool.maxNodeCount ?? count];
-        const next = count >= max ? count - 1 : count <= min ? count + 1 : count + (prng.chance(0.5) ? 1 : -1);
+        const next =
+          count >= max ? count - 1 : count <= min ? count + 1 : count + (prng.chance(0.5) ? 1 : -1);
         if (next !== count && next >= 0) changes.push(setNodeCount(pool, next, at()));
       }
       return changes;
@@ -116,7 +128,10 @@ function onlyField(set: Record<string, unknown>, field: string): void {
   if (other !== undefined) throw new MotionError(400, `"set" takes only "${field}" here, got "${other}"`);
 }
 
-function refreshStats(pool: Writable<FireworksNodePoolRecord>, allJobs: readonly FireworksBatchJobRecord[]): void {
+function refreshStats(
+  pool: Writable<FireworksNodePoolRecord>,
+  allJobs: readonly FireworksBatchJobRecord[],
+): void {
   const cluster = pool.name.slice(0, pool.name.indexOf('/nodePools/'));
   const poolId = pool.name.slice(pool.name.lastIndexOf('/') + 1);
   const batchJobCount: Record<string, number> = {};

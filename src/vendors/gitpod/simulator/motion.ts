@@ -5,7 +5,12 @@
  * READY → DEGRADED, DEGRADED → READY.
  */
 import type { Prng } from '../../../simulators/prng.js';
-import { MotionError, type AppliedChange, type MutableKind, type VendorMotion } from '../../../simulators/motion.js';
+import {
+  MotionError,
+  type AppliedChange,
+  type MutableKind,
+  type VendorMotion,
+} from '../../../simulators/motion.js';
 import { WARM_POOL_PHASES, type WarmPoolPhase, type WireWarmPool } from './data.js';
 
 const NEXT_PHASE: Partial<Record<WarmPoolPhase, WarmPoolPhase>> = {
@@ -21,7 +26,11 @@ export function createGitpodMotion(warmPools: readonly WireWarmPool[]): VendorMo
 
   function setPhase(pool: WireWarmPool, phase: WarmPoolPhase, at: string): AppliedChange {
     const { failureMessage: _dropped, ...status } = pool.status ?? {};
-    pool.status = { ...status, phase, ...(phase === 'WARM_POOL_PHASE_DEGRADED' ? { failureMessage: DEGRADED_MESSAGE } : {}) };
+    pool.status = {
+      ...status,
+      phase,
+      ...(phase === 'WARM_POOL_PHASE_DEGRADED' ? { failureMessage: DEGRADED_MESSAGE } : {}),
+    };
     pool.metadata = { ...pool.metadata, updatedAt: at };
     return { kind: 'warmPool', id: pool.id ?? '', set: { phase }, updateTime: at };
   }
@@ -32,7 +41,8 @@ export function createGitpodMotion(warmPools: readonly WireWarmPool[]): VendorMo
       const pool = byId.get(id);
       if (!pool) throw new MotionError(404, `no warm pool with id "${id}"`);
       const other = Object.keys(set).find((k) => k !== 'phase');
-      if (other !== undefined) throw new MotionError(400, `"set" takes only "phase" for a warm pool, got "${other}"`);
+      if (other !== undefined)
+        throw new MotionError(400, `"set" takes only "phase" for a warm pool, got "${other}"`);
       if (!(WARM_POOL_PHASES as readonly unknown[]).includes(set.phase)) {
         throw new MotionError(400, `"phase" must be one of ${WARM_POOL_PHASES.join(', ')}`);
       }

@@ -3,11 +3,7 @@
  * over a deterministic data set derived from the shared world. Tests regenerate the same data
  * with `generateRunaiData(world)` and compute expected answers from it independently.
  */
-import {
-  SimulatorServer,
-  harnessOptions,
-  type VendorSimulatorOptions,
-} from '../../../simulators/harness.js';
+import { SimulatorServer, harnessOptions, type VendorSimulatorOptions } from '../../../simulators/harness.js';
 import { generateRunaiData } from './data.js';
 import { runaiProtocol } from './errors.js';
 import { createRunaiMotion } from './motion.js';

@@ -8,7 +8,12 @@
  * a step: Pending → Running → Succeeded (or Failed, one in four), Unknown → Running.
  */
 import type { Prng } from '../../../simulators/prng.js';
-import { MotionError, type AppliedChange, type MutableKind, type VendorMotion } from '../../../simulators/motion.js';
+import {
+  MotionError,
+  type AppliedChange,
+  type MutableKind,
+  type VendorMotion,
+} from '../../../simulators/motion.js';
 import type { RunaiData, RunaiPod } from './data.js';
 
 /** The phases a pod may be set to. */
@@ -40,7 +45,8 @@ export function createRunaiMotion(data: RunaiData): VendorMotion {
       const pod = pods.get(id);
       if (!pod) throw new MotionError(404, `no pod with id "${id}"`);
       const other = Object.keys(set).find((k) => k !== 'phase');
-      if (other !== undefined) throw new MotionError(400, `"set" takes only "phase" for a pod, got "${other}"`);
+      if (other !== undefined)
+        throw new MotionError(400, `"set" takes only "phase" for a pod, got "${other}"`);
       if (!(POD_PHASES as readonly unknown[]).includes(set.phase)) {
         throw new MotionError(400, `"phase" must be one of ${POD_PHASES.join(', ')}`);
       }
