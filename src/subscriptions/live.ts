@@ -97,6 +97,11 @@ const SOURCES: Record<LiveField, LiveSource> = {
 interface Subscriber {
   headers: IncomingHttpHeaders;
   selected: SelectedFields;
+  /**
+   * Identifies the operation and what it may see: its text, name, variables and a hash of each
+   * vendor credential. Subscribers with equal fingerprints get the same result for an event.
+   */
+  fingerprint: string;
   /** Aborts the subscriber's event executions when it leaves. */
   abort: AbortController;
   release(): void;
@@ -126,6 +131,9 @@ export class LiveService {
   private readonly subscribers = new WeakMap<object, Subscriber>();
   private readonly perClient = new Map<string, number>();
   private readonly perConnection = new WeakMap<object, number>();
+  // Per event (the poller's message, one object for all its subscribers): the execution of each
+  // distinct operation, so identical subscriptions resolve an event once, whatever their number.
+  private readonly executions = new WeakMap<object, Map<string, Promise<ExecutionResult>>>();
   private readonly live: LiveConfig;
 
   constructor(
@@ -181,9 +189,18 @@ export class LiveService {
     }
     const iterator = (source as AsyncIterable<unknown>)[Symbol.asyncIterator]();
     const event = (payload: unknown): Promise<ExecutionResult> => {
-      const contextValue = this.makeContext(subscriber.headers, subscriber.abort.signal);
-      contextValue.selection.current = subscriber.selected;
-      return Promise.resolve(execute({ ...args, rootValue: payload, contextValue }));
+      let byOperation = this.executions.get(payload as object);
+      if (!byOperation) this.executions.set(payload as object, (byOperation = new Map()));
+      let result = byOperation.get(subscriber.fingerprint);
+      if (!result) {
+        // A fresh context per event (fresh loaders, its own time budget), shared only by
+        // subscribers with the same operation and credentials; it outlives any one of them.
+        const contextValue = this.makeContext(subscriber.headers);
+        contextValue.selection.current = subscriber.selected;
+        result = Promise.resolve(execute({ ...args, rootValue: payload, contextValue }));
+        byOperation.set(subscriber.fingerprint, result);
+      }
+      return result;
     };
     const stream: AsyncIterableIterator<ExecutionResult> = {
       async next() {
@@ -234,11 +251,7 @@ export class LiveService {
     const raw = subscriber.headers[header];
     const credential = Array.isArray(raw) ? raw[0] : raw;
     // The key names the credential by a hash: equal credentials share a poller, none is stored.
-    const identity =
-      credential === undefined
-        ? 'configured'
-        : createHash('sha256').update(credential).digest('hex').slice(0, 32);
-    const key = `${field}\u0000${stableJson(normalise(filter))}\u0000${identity}`;
+    const key = `${field}\u0000${stableJson(normalise(filter))}\u0000${credentialIdentity(raw)}`;
     const pollHeaders: IncomingHttpHeaders = credential === undefined ? {} : { [header]: credential };
     return this.registry.subscribe(key, () => ({
       detector,
@@ -327,6 +340,7 @@ export class LiveService {
     this.subscribers.set(contextValue, {
       headers,
       selected: collectSelectedFields(this.schema, document, coerced.coerced),
+      fingerprint: fingerprintOf(params.query, operationName, coerced.coerced, headers),
       abort,
       release: () => {
         if (released) return;
@@ -405,6 +419,25 @@ function over(measure: string, actual: number, limit: keyof typeof LIMIT_VARIABL
     maximum,
     actual,
   });
+}
+
+/** The operation and the credentials in force, hashed (see `Subscriber.fingerprint`). */
+function fingerprintOf(
+  query: string,
+  operationName: string | undefined,
+  variables: Record<string, unknown>,
+  headers: IncomingHttpHeaders,
+): string {
+  const credentials = Object.values(CREDENTIAL_HEADERS).map((header) => credentialIdentity(headers[header]));
+  return createHash('sha256')
+    .update(stableJson([query, operationName ?? null, variables, credentials]))
+    .digest('hex');
+}
+
+/** A credential header's identity: a hash of its value, or `configured` when it is absent. */
+function credentialIdentity(raw: string | string[] | undefined): string {
+  const value = Array.isArray(raw) ? raw[0] : raw;
+  return value === undefined ? 'configured' : createHash('sha256').update(value).digest('hex').slice(0, 32);
 }
 
 /** A filter with null fields dropped and lists sorted, so equal filters share one key. */

@@ -309,6 +309,73 @@ describe('one poller per field, filter and credential', () => {
   });
 });
 
+describe("identical subscriptions share each event's execution", () => {
+  it('100 subscribers selecting a relation cost its lookup once per event', async () => {
+    const job = generateFireworksData(t.world).batchJobs.filter((j) => j.state === 'CREATING')[9]!;
+    const client = open();
+    const query = 'subscription { batchJobEvents { kind node { name cluster { name state } } } }';
+    const subs = Array.from({ length: 100 }, () => collect(client, query));
+    await subscribed(t, 100);
+    t.reset();
+    await mutate(t, { batchJob: job.name, set: { state: 'QUEUED' } });
+    await waitFor(() => subs.every((s) => s.results.length === 1), 10_000);
+    const cluster = job.name.slice(0, job.name.indexOf('/batchJobs/'));
+    expect(new Set(subs.map((s) => JSON.stringify(s.results)))).toEqual(
+      new Set([
+        JSON.stringify([
+          {
+            data: {
+              batchJobEvents: {
+                kind: 'CHANGED',
+                node: { name: job.name, cluster: { name: cluster, state: 'READY' } },
+              },
+            },
+          },
+        ]),
+      ]),
+    );
+    const calls = t.calls().fireworks;
+    expect(calls.GetCluster).toBe(1);
+  });
+});
+
+describe('keep-alive and shutdown', () => {
+  it('pings an idle WebSocket every SUBSCRIPTION_KEEPALIVE_MS', async () => {
+    const gw = await startTestGateway({ SUBSCRIPTION_KEEPALIVE_MS: '1000' });
+    const { default: WebSocket } = await import('ws');
+    const socket = new WebSocket(gw.url.replace(/^http/, 'ws'), 'graphql-transport-ws');
+    try {
+      await new Promise((resolve) => socket.once('open', resolve));
+      socket.send(JSON.stringify({ type: 'connection_init' }));
+      const started = Date.now();
+      await new Promise((resolve) => socket.once('ping', resolve));
+      expect(Date.now() - started).toBeLessThan(2_500);
+    } finally {
+      socket.close();
+      await gw.stop();
+    }
+  });
+
+  it('stopping the gateway completes open subscriptions at once instead of waiting for the drain', async () => {
+    const gw = await startTestGateway({ ...POLL, SHUTDOWN_GRACE_MS: '20000' });
+    const client = wsClient(gw);
+    const sub = collect(client, 'subscription { podEvents { kind } }');
+    const sse = await fetch(gw.url.replace(/\/graphql$/, '/graphql/stream'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+      body: JSON.stringify({ query: 'subscription { warmPoolEvents { kind } }' }),
+    });
+    await subscribed(gw, 2);
+    const started = Date.now();
+    await gw.stop();
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(await readSse(sse, 1)).toEqual([]);
+    await waitFor(() => sub.ended !== undefined);
+    expect(gw.gateway.live.registry.size).toBe(0);
+    await client.dispose();
+  });
+});
+
 describe('a failing vendor', () => {
   it('sends every subscriber a coded error event and backs off, then carries on', async () => {
     const job = generateFireworksData(t.world).batchJobs.find((j) => j.state === 'CANCELLING')!;
@@ -376,7 +443,14 @@ describe('what a subscription is refused', () => {
 
   it('a subscription sent as an HTTP POST', async () => {
     const res = await t.query('subscription { podEvents { kind } }');
-    expect(res.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+    expect(res.errors?.map((e) => ({ message: e.message, code: e.extensions?.code }))).toEqual([
+      {
+        message:
+          'Subscriptions are served over WebSocket at /graphql (graphql-transport-ws) and over Server-Sent Events at /graphql/stream.',
+        code: 'BAD_USER_INPUT',
+      },
+    ]);
+    expect(t.calls()).toEqual({ fireworks: {}, runai: {}, gitpod: {} });
   });
 });
 

@@ -1,0 +1,115 @@
+/**
+ * `npm run bench:live`: live updates under load, the gateway (`src/main.ts`, demo mode, a still
+ * world) as a separate process, its subscribers in this one.
+ *
+ * For 1, 100 and 1000 WebSocket subscribers (one connection each) on one filter, it measures:
+ * the Fireworks calls per poll interval (from the simulator's `/_sim/stats`, which must not grow
+ * with the subscribers), the delay from a `/_sim/mutate` to each subscriber's event (target: at
+ * most one interval + 200 ms), and the gateway's resident memory per idle subscription. Then it
+ * closes every subscriber and checks the vendor calls stop.
+ *
+ * Settings (environment): BENCH_LIVE_POLL_MS (1000), BENCH_LIVE_COUNTS ("1,100,1000"),
+ * BENCH_LIVE_PORT_BASE (4540: gateway +1, simulators +11..+13), BENCH_LIVE_INTERVALS (5).
+ */
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+import { rssBytes, spawnNode, stopAll, waitUntil } from './processes.js';
+
+const POLL_MS = Number(process.env.BENCH_LIVE_POLL_MS ?? 1000);
+const COUNTS = (process.env.BENCH_LIVE_COUNTS ?? '1,100,1000').split(',').map(Number);
+const BASE = Number(process.env.BENCH_LIVE_PORT_BASE ?? 4540);
+const INTERVALS = Number(process.env.BENCH_LIVE_INTERVALS ?? 5);
+const GATEWAY = `http://127.0.0.1:${BASE + 1}/graphql`;
+const FIREWORKS = `http://127.0.0.1:${BASE + 11}`;
+const QUERY =
+  'subscription { batchJobEvents(filter: { states: [RUNNING] }) { kind changedFields node { name state } } }';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const sim = async (path: string, body?: unknown) =>
+  (await (
+    await fetch(
+      `${FIREWORKS}${path}`,
+      body === undefined ? {} : { method: 'POST', body: JSON.stringify(body) },
+    )
+  ).json()) as Record<string, unknown>;
+const listCalls = async () =>
+  ((await sim('/_sim/stats')).operations as Record<string, number>).ListBatchJobs ?? 0;
+
+async function main(): Promise<void> {
+  const gateway = spawnNode('Fleetgraph', 'src/main.ts', {
+    PORT: String(BASE + 1),
+    HOST: '127.0.0.1',
+    SIM_FIREWORKS_PORT: String(BASE + 11),
+    SIM_RUNAI_PORT: String(BASE + 12),
+    SIM_GITPOD_PORT: String(BASE + 13),
+    SIM_EVOLVE_MS: '0',
+    FIREWORKS_POLL_MS: String(POLL_MS),
+    MAX_SUBSCRIPTIONS_PER_CLIENT: '100000',
+    LOG_LEVEL: 'warn',
+  });
+  await waitUntil(gateway, async () => (await fetch(GATEWAY.replace('/graphql', '/readyz'))).ok);
+  const jobs = (await (
+    await fetch(GATEWAY, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        query: '{ batchJobs(first: 20, filter: { states: [PENDING] }) { nodes { name } } }',
+      }),
+    })
+  ).json()) as { data: { batchJobs: { nodes: { name: string }[] } } };
+  const pending = jobs.data.batchJobs.nodes.map((n) => n.name);
+  await sleep(500);
+  const idleRss = rssBytes(gateway.pid);
+  const rows: string[] = [];
+  for (const [round, n] of COUNTS.entries()) {
+    const arrivals: number[] = [];
+    const clients: Client[] = [];
+    for (let i = 0; i < n; i++) {
+      const client = createClient({
+        url: GATEWAY.replace('http', 'ws'),
+        webSocketImpl: WebSocket,
+        retryAttempts: 0,
+      });
+      client.subscribe(
+        { query: QUERY },
+        { next: () => void arrivals.push(Date.now()), error: () => undefined, complete: () => undefined },
+      );
+      clients.push(client);
+    }
+    // Every subscriber joins the one poller after its baseline: two intervals are plenty.
+    await sleep(2 * POLL_MS + 500);
+    const rss = rssBytes(gateway.pid);
+    await sim('/_sim/reset', {});
+    await sleep(INTERVALS * POLL_MS);
+    const calls = await listCalls();
+    const mutatedAt = Date.now();
+    await sim('/_sim/mutate', { batchJob: pending[round], set: { state: 'RUNNING' } });
+    const deadline = Date.now() + 10 * POLL_MS;
+    while (arrivals.length < n && Date.now() < deadline) await sleep(5);
+    const delays = arrivals.map((t) => t - mutatedAt).sort((a, b) => a - b);
+    const p = (q: number) => delays[Math.min(delays.length - 1, Math.floor(q * delays.length))] ?? NaN;
+    rows.push(
+      `| ${n} | ${(calls / INTERVALS).toFixed(2)} | ${arrivals.length}/${n} | ${p(0.5)} | ${delays.at(-1) ?? NaN} | ${n > 1 ? ((rss - idleRss) / n / 1024).toFixed(1) : '—'} |`,
+    );
+    await Promise.all(clients.map((c) => c.dispose()));
+    await sleep(POLL_MS);
+  }
+  await sim('/_sim/reset', {});
+  await sleep(3 * POLL_MS);
+  const after = await listCalls();
+  console.log(
+    `poll interval ${POLL_MS} ms, calls averaged over ${INTERVALS} intervals, delay target ≤ ${POLL_MS + 200} ms\n`,
+  );
+  console.log(
+    '| subscribers | ListBatchJobs per interval | events received | delay p50 (ms) | delay max (ms) | RSS per idle subscription (KiB) |',
+  );
+  console.log('| ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const row of rows) console.log(row);
+  console.log(`\nafter every subscriber left: ${after} ListBatchJobs in ${3 * POLL_MS} ms`);
+}
+
+try {
+  await main();
+} finally {
+  await stopAll();
+}
