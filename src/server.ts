@@ -121,7 +121,7 @@ export async function startGateway(config: Config, logger: Logger = createLogger
       stream: createSseHandler(live),
     }),
   );
-  const webSocket = attachWebSocket(server, live, config, () => stopping);
+  const webSocket = attachWebSocket(server, live, config, logger, () => stopping);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

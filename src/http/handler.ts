@@ -29,8 +29,8 @@ export interface HttpHandlerOptions {
   extraAllowedHeaders: readonly string[];
   /** True once the gateway drains: every new request is refused with 503. */
   stopping(): boolean;
-  /** The Server-Sent Events transport of subscriptions, served at /graphql/stream. */
-  stream?: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  /** The Server-Sent Events transport of subscriptions, served at /graphql/stream (body already read). */
+  stream?: (req: IncomingMessage, res: ServerResponse, body: string) => Promise<void>;
 }
 
 /** Returns the Node `request` listener of the gateway. */
@@ -78,12 +78,12 @@ export function createHttpHandler(options: HttpHandlerOptions) {
       );
       return;
     }
-    if (stream) {
-      await stream(req, res);
-      return;
-    }
     const started = process.hrtime.bigint();
     const body = await readBody(req, config.limits.maxBodyBytes);
+    if (body !== undefined && stream) {
+      await stream(req, res, body);
+      return;
+    }
     if (body === undefined) {
       sendError(
         res,

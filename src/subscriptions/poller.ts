@@ -134,6 +134,7 @@ function coded(error: unknown, retryInMs: number): GraphQLError {
 /** The pollers of one gateway, shared by key; a poller lives while it has subscribers. */
 export class PollerRegistry {
   private readonly pollers = new Map<string, Poller>();
+  private readonly queues = new Set<MessageQueue>();
   private closed = false;
 
   /** Running pollers. */
@@ -188,8 +189,6 @@ export class PollerRegistry {
     queue.onEnd = () => this.queues.delete(queue);
     return queue;
   }
-
-  private readonly queues = new Set<MessageQueue>();
 
   /** Stops every poller and ends every subscriber's queue (gateway shutdown). */
   close(): void {

@@ -16,11 +16,12 @@ import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { ExecutionArgs } from 'graphql';
-import { createHandler } from 'graphql-sse/lib/use/http';
+import { createHandler } from 'graphql-sse';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { isAuthorized } from '../auth.js';
 import type { Config } from '../config.js';
+import type { Logger } from 'pino';
 import type { LiveService } from './live.js';
 
 /** The path of the Server-Sent Events transport. */
@@ -47,6 +48,7 @@ export function attachWebSocket(
   server: Server,
   live: LiveService,
   config: Config,
+  logger: Logger,
   stopping: () => boolean,
 ): WebSocketTransport {
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.limits.maxBodyBytes });
@@ -92,6 +94,12 @@ export function attachWebSocket(
     wss,
     config.live.keepAliveMs,
   );
+  // graphql-ws reports a socket error (an oversized message, a reset) with console.error; ws has
+  // already closed such a socket (1009 for a message over MAX_BODY_BYTES): log it as one line of ours.
+  wss.on('connection', (socket) => {
+    socket.removeAllListeners('error');
+    socket.on('error', (error) => logger.warn({ err: error.message }, 'websocket closed on error'));
+  });
   return {
     get connections() {
       return wss.clients.size;
@@ -104,11 +112,14 @@ export function attachWebSocket(
   };
 }
 
-/** Returns the Node handler of the SSE transport (mounted at /graphql/stream by http/handler.ts). */
+/**
+ * Returns the SSE transport: graphql-sse's handler over a request whose body http/handler.ts has
+ * already read within MAX_BODY_BYTES (so graphql-sse's own unbounded body reader is not used).
+ */
 export function createSseHandler(
   live: LiveService,
-): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
-  const handler = createHandler({
+): (req: IncomingMessage, res: ServerResponse, body: string) => Promise<void> {
+  const handler = createHandler<IncomingMessage, undefined>({
     schema: live.schemaForTransports,
     // Distinct connections only: every operation is its own request, nothing is reserved server-side.
     authenticate: () => null,
@@ -130,5 +141,33 @@ export function createSseHandler(
     // graphql-sse types its results with its own (unformatted) ExecutionResult; the shape is the same.
     onNext: (_ctx, _req, result) => live.format(result as never) as never,
   });
-  return handler;
+  return async (req, res, body) => {
+    const [stream, init] = await handler({
+      method: req.method ?? 'POST',
+      url: req.url ?? '/',
+      headers: {
+        get: (key) => {
+          const value = req.headers[key];
+          return Array.isArray(value) ? value.join('\n') : value;
+        },
+      },
+      body,
+      raw: req,
+      context: undefined,
+    });
+    res.writeHead(init.status, init.statusText, init.headers);
+    if (!stream || typeof stream === 'string') {
+      res.end(stream ?? undefined);
+      return;
+    }
+    // The client leaving ends the stream, which completes the subscription (and frees its slot).
+    res.once('close', () => void stream.return(undefined));
+    for await (const chunk of stream) {
+      if (!res.writable) break;
+      await new Promise<void>((resolve, reject) =>
+        res.write(chunk, (error) => (error ? reject(error) : resolve())),
+      );
+    }
+    res.end();
+  };
 }

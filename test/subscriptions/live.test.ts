@@ -464,6 +464,7 @@ describe('limits and authentication, from outside', () => {
       MAX_SUBSCRIPTIONS_PER_CLIENT: '3',
       MAX_QUERY_DEPTH: '3',
       GATEWAY_API_KEYS: 'live-test-key-0123456789',
+      MAX_BODY_BYTES: '2048',
     });
   });
   afterAll(async () => {
@@ -489,6 +490,34 @@ describe('limits and authentication, from outside', () => {
       body: JSON.stringify({ query: 'subscription { podEvents { kind } }' }),
     });
     expect(res.status).toBe(401);
+  });
+
+  it('MAX_BODY_BYTES bounds an SSE body (413) and a WebSocket message (closed with 1009)', async () => {
+    const huge = JSON.stringify({ query: `subscription { podEvents { kind } } # ${'x'.repeat(4096)}` });
+    const res = await fetch(limited.url.replace(/\/graphql$/, '/graphql/stream'), {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'text/event-stream',
+        'x-api-key': 'live-test-key-0123456789',
+      },
+      body: huge,
+    });
+    expect({ status: res.status, body: await res.json() }).toEqual({
+      status: 413,
+      body: {
+        errors: [
+          {
+            message: 'Request body exceeds the limit of 2048 bytes (MAX_BODY_BYTES).',
+            extensions: { code: 'BAD_REQUEST' },
+          },
+        ],
+      },
+    });
+    const sub = collect(client(), `subscription { podEvents { kind } } # ${'x'.repeat(4096)}`);
+    await waitFor(() => sub.ended !== undefined);
+    expect((sub.ended as { code: number }).code).toBe(1009);
+    expect(limited.calls()).toEqual({ fireworks: {}, runai: {}, gitpod: {} });
   });
 
   it('per connection, per client and depth limits are enforced', async () => {
