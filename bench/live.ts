@@ -6,15 +6,19 @@
  * the Fireworks calls per poll interval (from the simulator's `/_sim/stats`, which must not grow
  * with the subscribers), the delay from a `/_sim/mutate` to each subscriber's event (target: at
  * most one interval + 200 ms), and the gateway's resident memory per idle subscription. Then it
- * closes every subscriber and checks the vendor calls stop. RSS per subscription is only reported
- * from 1000 subscribers on: below that the growth is within the noise of the heap.
+ * closes every subscriber and checks the vendor calls stop. Memory per idle subscription is
+ * measured apart: a gateway in this process (run with --expose-gc) and 1000 idle subscribers in
+ * another (bench/live-clients.ts), the heap compared after a full GC before and after they join.
  *
  * Settings (environment): BENCH_LIVE_POLL_MS (1000), BENCH_LIVE_COUNTS ("1,100,1000"),
  * BENCH_LIVE_PORT_BASE (4540: gateway +1, simulators +11..+13), BENCH_LIVE_INTERVALS (5).
  */
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { rssBytes, spawnNode, stopAll, waitUntil } from './processes.js';
+import { loadConfig } from '../src/config.js';
+import { createLogger } from '../src/logging.js';
+import { startGateway } from '../src/server.js';
+import { spawnNode, stopAll, stopChild, waitUntil } from './processes.js';
 
 const POLL_MS = Number(process.env.BENCH_LIVE_POLL_MS ?? 1000);
 const COUNTS = (process.env.BENCH_LIVE_COUNTS ?? '1,100,1000').split(',').map(Number);
@@ -59,8 +63,6 @@ async function main(): Promise<void> {
     })
   ).json()) as { data: { batchJobs: { nodes: { name: string }[] } } };
   const pending = jobs.data.batchJobs.nodes.map((n) => n.name);
-  await sleep(500);
-  const idleRss = rssBytes(gateway.pid);
   const rows: string[] = [];
   for (const [round, n] of COUNTS.entries()) {
     const arrivals: number[] = [];
@@ -82,7 +84,6 @@ async function main(): Promise<void> {
     while (connected < n) await sleep(10);
     // Every subscriber joins the one poller after its baseline: two intervals are plenty.
     await sleep(2 * POLL_MS + 500);
-    const rss = rssBytes(gateway.pid);
     // Start the window right after a poll: the next INTERVALS polls fall inside it, no more.
     const before = await listCalls();
     while ((await listCalls()) === before) await sleep(10);
@@ -96,7 +97,7 @@ async function main(): Promise<void> {
     const delays = arrivals.map((t) => t - mutatedAt).sort((a, b) => a - b);
     const p = (q: number) => delays[Math.min(delays.length - 1, Math.floor(q * delays.length))] ?? NaN;
     rows.push(
-      `| ${n} | ${(calls / INTERVALS).toFixed(2)} | ${arrivals.length}/${n} | ${p(0.5)} | ${delays.at(-1) ?? NaN} | ${n >= 1000 ? ((rss - idleRss) / n / 1024).toFixed(1) : '—'} |`,
+      `| ${n} | ${(calls / INTERVALS).toFixed(2)} | ${arrivals.length}/${n} | ${p(0.5)} | ${delays.at(-1) ?? NaN} |`,
     );
     await Promise.all(clients.map((c) => c.dispose()));
     await sleep(POLL_MS);
@@ -108,11 +109,61 @@ async function main(): Promise<void> {
     `poll interval ${POLL_MS} ms, calls averaged over ${INTERVALS} intervals, delay target ≤ ${POLL_MS + 200} ms\n`,
   );
   console.log(
-    '| subscribers | ListBatchJobs per interval | events received | delay p50 (ms) | delay max (ms) | RSS per idle subscription (KiB, its WebSocket included) |',
+    '| subscribers | ListBatchJobs per interval | events received | delay p50 (ms) | delay max (ms) |',
   );
-  console.log('| ---: | ---: | ---: | ---: | ---: | ---: |');
+  console.log('| ---: | ---: | ---: | ---: | ---: |');
   for (const row of rows) console.log(row);
   console.log(`\nafter every subscriber left: ${after} ListBatchJobs in ${3 * POLL_MS} ms`);
+  await stopChild(gateway);
+  const perSubscription = await heapPerIdleSubscription(1000);
+  console.log(
+    `heap per idle subscription (1000 on one filter, its WebSocket included): ${(perSubscription / 1024).toFixed(1)} KiB`,
+  );
+}
+
+/** Gateway heap growth per idle subscription, after a full GC (needs node --expose-gc). */
+async function heapPerIdleSubscription(n: number): Promise<number> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('run with node --expose-gc (npm run bench:live does)');
+  const config = loadConfig({
+    PORT: String(BASE + 2),
+    HOST: '127.0.0.1',
+    SIM_FIREWORKS_PORT: String(BASE + 21),
+    SIM_RUNAI_PORT: String(BASE + 22),
+    SIM_GITPOD_PORT: String(BASE + 23),
+    FIREWORKS_POLL_MS: String(POLL_MS),
+    MAX_SUBSCRIPTIONS_PER_CLIENT: '100000',
+    LOG_LEVEL: 'warn',
+  });
+  const gateway = await startGateway(config, createLogger(config));
+  try {
+    const heap = async () => {
+      for (let i = 0; i < 3; i++) {
+        gc();
+        await sleep(100);
+      }
+      return process.memoryUsage().heapUsed;
+    };
+    // One subscription first, so the poller and its baseline are in both measurements.
+    const first = spawnNode('subscriber', 'bench/live-clients.ts', {
+      BENCH_URL: gateway.url.replace('http', 'ws'),
+      BENCH_CLIENTS: '1',
+      BENCH_QUERY: QUERY,
+    });
+    while (gateway.live.registry.subscribers < 1) await sleep(20);
+    const before = await heap();
+    const rest = spawnNode('subscribers', 'bench/live-clients.ts', {
+      BENCH_URL: gateway.url.replace('http', 'ws'),
+      BENCH_CLIENTS: String(n),
+      BENCH_QUERY: QUERY,
+    });
+    while (gateway.live.registry.subscribers < n + 1) await sleep(20);
+    const after = await heap();
+    await Promise.all([stopChild(first), stopChild(rest)]);
+    return (after - before) / n;
+  } finally {
+    await gateway.stop();
+  }
 }
 
 try {

@@ -122,6 +122,10 @@ export interface OperationParams {
   operationName?: unknown;
 }
 
+/** How many distinct valid documents the service keeps parsed, and the longest text it keeps. */
+const MAX_CACHED_DOCUMENTS = 100;
+const MAX_CACHED_DOCUMENT_LENGTH = 8 * 1024;
+
 // The service that admitted each subscription context, so the schema's (static) resolvers find it.
 const SERVICES = new WeakMap<object, LiveService>();
 
@@ -131,6 +135,8 @@ export class LiveService {
   private readonly subscribers = new WeakMap<object, Subscriber>();
   private readonly perClient = new Map<string, number>();
   private readonly perConnection = new WeakMap<object, number>();
+  // Identical subscriptions (a dashboard's, from many browsers) share one parsed, validated AST.
+  private readonly documents = new Map<string, DocumentNode>();
   // Per event (the poller's message, one object for all its subscribers): the execution of each
   // distinct operation, so identical subscriptions resolve an event once, whatever their number.
   private readonly executions = new WeakMap<object, Map<string, Promise<ExecutionResult>>>();
@@ -238,11 +244,7 @@ export class LiveService {
   }
 
   /** The resolver of a subscription field: joins the shared poller of its key. */
-  async source(
-    field: LiveField,
-    filter: unknown,
-    context: GatewayContext,
-  ): Promise<AsyncIterable<PollerMessage>> {
+  async source(field: LiveField, filter: unknown, context: object): Promise<AsyncIterable<PollerMessage>> {
     const subscriber = this.subscribers.get(context);
     if (!subscriber) throw notOverHttp();
     const live = SOURCES[field];
@@ -287,25 +289,7 @@ export class LiveService {
     const operationName = typeof params.operationName === 'string' ? params.operationName : undefined;
     const tokens = countTokens(params.query);
     over('token count', tokens, 'maxTokens', limits.maxTokens);
-    let document: DocumentNode;
-    try {
-      document = parse(params.query, { maxTokens: limits.maxTokens });
-    } catch (error) {
-      throw new GraphQLError(
-        error instanceof GraphQLError ? error.message : 'The query is not valid GraphQL.',
-        {
-          extensions: { code: ErrorCode.GRAPHQL_PARSE_FAILED },
-        },
-      );
-    }
-    const invalid = validate(this.schema, document);
-    if (invalid.length > 0) {
-      const first = invalid[0] as GraphQLError;
-      throw new GraphQLError(first.message, {
-        nodes: first.nodes,
-        extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
-      });
-    }
+    const document = this.validDocument(params.query);
     const operation = getOperationAST(document, operationName);
     if (!operation) throw badUserInput('Name the operation to run (`operationName`).');
     if (operation.operation !== 'subscription') {
@@ -332,8 +316,10 @@ export class LiveService {
     over('upstream call estimate', cost.estimatedUpstreamCalls, 'maxUpstreamCalls', limits.maxUpstreamCalls);
 
     const abort = new AbortController();
-    // Throws BAD_USER_INPUT for a malformed or disabled credential header, as over HTTP.
-    const contextValue = this.makeContext(headers, abort.signal);
+    // Throws BAD_USER_INPUT for a malformed or disabled credential header, as over HTTP. The
+    // subscription's own context is only a key (each event gets a fresh request context).
+    this.makeContext(headers, abort.signal);
+    const contextValue = {};
     const release = this.acquire(origin);
     let released = false;
     SERVICES.set(contextValue, this);
@@ -350,6 +336,38 @@ export class LiveService {
       },
     });
     return { schema: this.schema, document, operationName, variableValues: coerced.coerced, contextValue };
+  }
+
+  /** Parses and validates a document, once per distinct text while it stays among the recent ones. */
+  private validDocument(query: string): DocumentNode {
+    const cached = this.documents.get(query);
+    if (cached) return cached;
+    let document: DocumentNode;
+    try {
+      document = parse(query, { maxTokens: this.config.limits.maxTokens });
+    } catch (error) {
+      throw new GraphQLError(
+        error instanceof GraphQLError ? error.message : 'The query is not valid GraphQL.',
+        {
+          extensions: { code: ErrorCode.GRAPHQL_PARSE_FAILED },
+        },
+      );
+    }
+    const invalid = validate(this.schema, document);
+    if (invalid.length > 0) {
+      const first = invalid[0] as GraphQLError;
+      throw new GraphQLError(first.message, {
+        nodes: first.nodes,
+        extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+      });
+    }
+    if (query.length <= MAX_CACHED_DOCUMENT_LENGTH) {
+      if (this.documents.size >= MAX_CACHED_DOCUMENTS) {
+        this.documents.delete(this.documents.keys().next().value as string);
+      }
+      this.documents.set(query, document);
+    }
+    return document;
   }
 
   /** Takes a slot of the client's and the connection's subscription limits, or throws. */
@@ -377,7 +395,7 @@ export class LiveService {
 /** The resolvers of the Subscription fields (registered with the schema in graphql/schema.ts). */
 export const subscriptionResolvers = (() => {
   const field = (name: LiveField) => ({
-    subscribe: (_root: unknown, args: { filter?: unknown }, context: GatewayContext) => {
+    subscribe: (_root: unknown, args: { filter?: unknown }, context: object) => {
       const live = SERVICES.get(context);
       if (!live) throw notOverHttp();
       return live.source(name, args.filter ?? null, context);
