@@ -24,8 +24,11 @@ export interface LiveEvent {
   observedAt: string;
 }
 
-/** What a poller hands each subscriber: an event, or the coded error of a failed poll. */
-export type PollerMessage = { event: LiveEvent } | { error: GraphQLError };
+/**
+ * What a poller hands each subscriber: an event, or the coded error of a failed poll; `final` when
+ * the poller gave up (a BAD_USER_INPUT failure, which no retry can fix) and the subscription ends.
+ */
+export type PollerMessage = { event: LiveEvent } | { error: GraphQLError; final?: boolean };
 
 /** How a poller is set up. */
 export interface PollerOptions {
@@ -43,6 +46,8 @@ export class Poller {
   private timer: NodeJS.Timeout | undefined;
   private failures = 0;
   private lastError: GraphQLError | undefined;
+  /** Why the poller gave up for good, if it did. */
+  failure: GraphQLError | undefined;
   private baselined = false;
   private stopped = false;
   /** Polls completed (successful or not); tests and the bench read it. */
@@ -96,6 +101,13 @@ export class Poller {
       for (const change of changes) this.emit({ event: { ...change, observedAt } });
     } catch (error) {
       if (this.stopped) return;
+      if (error instanceof GraphQLError && error.extensions.code === ErrorCode.BAD_USER_INPUT) {
+        // The subscription asks for something the vendor or the gateway refuses: retrying cannot help.
+        this.failure = error;
+        this.emit({ error, final: true });
+        this.stop();
+        return;
+      }
       this.failures++;
       this.lastError = coded(error, this.delay(started));
       this.emit({ error: this.lastError });
@@ -175,9 +187,13 @@ export class PollerRegistry {
     }
     await poller.ready;
     if (poller.isStopped || this.closed) {
-      throw new GraphQLError('The gateway is shutting down.', {
-        extensions: { code: ErrorCode.UPSTREAM_UNAVAILABLE },
-      });
+      if (this.pollers.get(key) === poller) this.pollers.delete(key);
+      throw (
+        poller.failure ??
+        new GraphQLError('The gateway is shutting down.', {
+          extensions: { code: ErrorCode.UPSTREAM_UNAVAILABLE },
+        })
+      );
     }
     const target = poller;
     const queue = new MessageQueue(() => {
@@ -211,9 +227,15 @@ export class MessageQueue implements AsyncIterableIterator<PollerMessage> {
 
   constructor(private readonly onClose: () => void) {}
 
-  /** Queues a message; a subscriber too slow to keep up is ended with an error. */
+  /** Queues a message; a final one ends the queue after it, as does a subscriber too slow to keep up. */
   push(message: PollerMessage): void {
     if (this.ended) return;
+    if ('final' in message && message.final) {
+      this.items.push(message);
+      this.flush();
+      this.finish();
+      return;
+    }
     if (this.waiting) {
       const resolve = this.waiting;
       this.waiting = undefined;
@@ -234,6 +256,13 @@ export class MessageQueue implements AsyncIterableIterator<PollerMessage> {
       return;
     }
     this.items.push(message);
+  }
+
+  private flush(): void {
+    if (!this.waiting) return;
+    const resolve = this.waiting;
+    this.waiting = undefined;
+    resolve({ value: this.items.shift() as PollerMessage, done: false });
   }
 
   next(): Promise<IteratorResult<PollerMessage>> {
