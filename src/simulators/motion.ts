@@ -18,6 +18,7 @@ import type { Prng } from './prng.js';
 
 /** The kinds of object a change can name, as `/_sim/mutate` spells them. */
 export const MUTABLE_KINDS = ['batchJob', 'pod', 'nodePool', 'warmPool'] as const;
+/** One of the kinds `/_sim/mutate` accepts. */
 export type MutableKind = (typeof MUTABLE_KINDS)[number];
 
 /** One change applied to the world, as `/_sim/mutate` and `/_sim/evolve` report it. */

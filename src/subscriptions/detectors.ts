@@ -86,7 +86,6 @@ export class UpdateTimeDetector implements ChangeDetector {
     for (const item of updated) {
       if (this.seen.get(item.name)?.json !== stableJson(item)) fresh.set(item.name, item);
     }
-    for (const item of updated) this.remember(item);
     if (fresh.size === 0) return [];
     // Without a filter every changed object matches; with one, a second call says which do.
     const matching = new Map<string, object>();
@@ -114,6 +113,8 @@ export class UpdateTimeDetector implements ChangeDetector {
         this.known.delete(name);
       }
     }
+    // Only now, so a poll that fails half-way reports these changes on the next one.
+    for (const item of [...updated, ...fresh.values()]) this.remember(item);
     this.advance();
     return changes;
   }

@@ -102,8 +102,6 @@ interface Subscriber {
    * vendor credential. Subscribers with equal fingerprints get the same result for an event.
    */
   fingerprint: string;
-  /** Aborts the subscriber's event executions when it leaves. */
-  abort: AbortController;
   release(): void;
 }
 
@@ -315,10 +313,9 @@ export class LiveService {
     over('node count', cost.requestedNodes, 'maxNodes', limits.maxNodes);
     over('upstream call estimate', cost.estimatedUpstreamCalls, 'maxUpstreamCalls', limits.maxUpstreamCalls);
 
-    const abort = new AbortController();
     // Throws BAD_USER_INPUT for a malformed or disabled credential header, as over HTTP. The
     // subscription's own context is only a key (each event gets a fresh request context).
-    this.makeContext(headers, abort.signal);
+    this.makeContext(headers);
     const contextValue = {};
     const release = this.acquire(origin);
     let released = false;
@@ -327,11 +324,9 @@ export class LiveService {
       headers,
       selected: collectSelectedFields(this.schema, document, coerced.coerced),
       fingerprint: fingerprintOf(params.query, operationName, coerced.coerced, headers),
-      abort,
       release: () => {
         if (released) return;
         released = true;
-        abort.abort();
         release();
       },
     });

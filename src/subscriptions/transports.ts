@@ -24,9 +24,6 @@ import type { Config } from '../config.js';
 import type { Logger } from 'pino';
 import type { LiveService } from './live.js';
 
-/** The path of the Server-Sent Events transport. */
-export const SSE_PATH = '/graphql/stream';
-
 /** Returns who a client is for the per-client limit: its API key's hash, else its address. */
 export function clientOf(headers: IncomingHttpHeaders, address: string | undefined): string {
   const bearer = /^Bearer\s+(.+)$/i.exec(headers.authorization ?? '')?.[1]?.trim();
