@@ -285,6 +285,8 @@ describe('one poller per field, filter and credential', () => {
     subs[1]!.stop();
     subs[2]!.stop();
     await waitFor(() => t.gateway.live.registry.size === 0);
+    // The lazy client closes its socket with its last subscription: the gateway holds none.
+    await waitFor(() => t.gateway.webSocket.connections === 0, 5_000, 'the socket to close');
     t.reset();
     await new Promise((resolve) => setTimeout(resolve, 600));
     expect(t.calls()).toEqual({ fireworks: {}, runai: {}, gitpod: {} });
