@@ -522,6 +522,36 @@ describe('limits and authentication, from outside', () => {
     expect(limited.calls()).toEqual({ fireworks: {}, runai: {}, gitpod: {} });
   });
 
+  it('the per-client limit holds over SSE too (400 with the limit named)', async () => {
+    const open = () =>
+      fetch(limited.url.replace(/\/graphql$/, '/graphql/stream'), {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'text/event-stream',
+          'x-api-key': 'live-test-key-0123456789',
+        },
+        body: JSON.stringify({ query: 'subscription { warmPoolEvents { kind } }' }),
+      });
+    const streams = [await open(), await open(), await open()];
+    expect(streams.map((r) => r.status)).toEqual([200, 200, 200]);
+    const refused = await open();
+    expect({ status: refused.status, body: await refused.json() }).toEqual({
+      status: 400,
+      body: {
+        errors: [
+          {
+            message:
+              'This client already has 3 active subscriptions, the limit (MAX_SUBSCRIPTIONS_PER_CLIENT); complete one first.',
+            extensions: { code: 'BAD_USER_INPUT', limit: 'MAX_SUBSCRIPTIONS_PER_CLIENT', maximum: 3 },
+          },
+        ],
+      },
+    });
+    await Promise.all(streams.map((r) => r.body?.cancel()));
+    await waitFor(() => limited.gateway.live.registry.size === 0, 5_000, 'the SSE subscribers to leave');
+  });
+
   it('per connection, per client and depth limits are enforced', async () => {
     const first = client();
     const a = collect(first, 'subscription { podEvents { kind } }');
