@@ -86,9 +86,25 @@ export interface GatewayConfig {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** `LOG_FORMAT`: `json`, `pretty`, or `auto` (pretty when the output is a terminal). */
   logFormat: 'auto' | 'json' | 'pretty';
-  simulator: { seed: number; scale: number };
+  /** `SIM_EVOLVE_MS`: the period of one evolution step of the simulated world; 0 = still. */
+  simulator: { seed: number; scale: number; evolveMs: number };
   /** The federation subgraph endpoint (`/subgraph`, src/federation/). */
   federation: FederationConfig;
+  live: LiveConfig;
+}
+
+/** Subscriptions: poll intervals per vendor and the limits of the live transports (see the README). */
+export interface LiveConfig {
+  /** `<VENDOR>_POLL_MS`, then `UPSTREAM_POLL_MS`: the interval of a shared poller. */
+  pollMs: Record<VendorId, number>;
+  /** `POLL_MAX_BACKOFF_MS`: the longest wait between polls of a failing vendor. */
+  maxBackoffMs: number;
+  /** `MAX_SUBSCRIPTIONS_PER_CONNECTION`: active subscriptions on one WebSocket. */
+  maxPerConnection: number;
+  /** `MAX_SUBSCRIPTIONS_PER_CLIENT`: active subscriptions of one client (API key, else address). */
+  maxPerClient: number;
+  /** `SUBSCRIPTION_KEEPALIVE_MS`: the WebSocket ping period. */
+  keepAliveMs: number;
 }
 
 /** A configuration error; its message names the variable. */
@@ -133,8 +149,20 @@ export function loadConfig(env: Env = process.env): Config {
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     logLevel: logLevel(env),
     logFormat: oneOf(env, 'LOG_FORMAT', ['auto', 'json', 'pretty'] as const, 'auto'),
-    simulator: { seed, scale },
+    simulator: { seed, scale, evolveMs: int(env, 'SIM_EVOLVE_MS', 0, 0, 3_600_000) },
     federation: loadFederationConfig(env, production),
+    live: {
+      pollMs: Object.fromEntries(
+        VENDORS.map((vendor) => [
+          vendor.id,
+          vendorKnob(env, vendor.configPrefix, 'POLL_MS', 5_000, 50, 3_600_000),
+        ]),
+      ) as Record<VendorId, number>,
+      maxBackoffMs: int(env, 'POLL_MAX_BACKOFF_MS', 60_000, 100, 3_600_000),
+      maxPerConnection: int(env, 'MAX_SUBSCRIPTIONS_PER_CONNECTION', 100, 1, 10_000),
+      maxPerClient: int(env, 'MAX_SUBSCRIPTIONS_PER_CLIENT', 2_000, 1, 1_000_000),
+      keepAliveMs: int(env, 'SUBSCRIPTION_KEEPALIVE_MS', 12_000, 1_000, 600_000),
+    },
   };
 }
 
@@ -144,16 +172,26 @@ function fail(message: string): never {
 }
 
 /**
- * Each knob reads `<VENDOR>_<KNOB>` first, then `UPSTREAM_<KNOB>`, then its default, so one
- * vendor can be given a longer timeout or a smaller pool without touching the others.
+ * A per-vendor knob: `<PREFIX>_<NAME>` first, then `UPSTREAM_<NAME>`, then its default, so one
+ * vendor can be given a longer timeout or a slower poll without touching the others.
  */
+function vendorKnob(
+  env: Env,
+  prefix: string,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  const specific = `${prefix}_${name}`;
+  return env[specific]?.trim()
+    ? int(env, specific, fallback, min, max)
+    : int(env, `UPSTREAM_${name}`, fallback, min, max);
+}
+
 function resilience(env: Env, prefix: string): ResilienceConfig {
-  const knob = (name: string, fallback: number, min: number, max: number): number => {
-    const specific = `${prefix}_${name}`;
-    return env[specific]?.trim()
-      ? int(env, specific, fallback, min, max)
-      : int(env, `UPSTREAM_${name}`, fallback, min, max);
-  };
+  const knob = (name: string, fallback: number, min: number, max: number): number =>
+    vendorKnob(env, prefix, name, fallback, min, max);
   return {
     maxAttempts: knob('MAX_ATTEMPTS', 3, 1, 10),
     retryBaseDelayMs: knob('RETRY_BASE_DELAY_MS', 100, 0, 60_000),

@@ -8,11 +8,17 @@ import { createLogger } from './logging.js';
 import { startGateway } from './server.js';
 import { portClashMessage } from './startup/port-clash.js';
 
+/** `npm start` is the demo: its simulated world moves every 5 s unless SIM_EVOLVE_MS says otherwise. */
+const DEMO_EVOLVE_MS = '5000';
+
 // A .env in the working directory fills in what the environment leaves unset (.env.example).
 if (existsSync('.env')) process.loadEnvFile('.env');
 let config: Config | undefined;
 try {
-  const loaded = (config = loadConfig());
+  const loaded = (config = loadConfig({
+    ...process.env,
+    SIM_EVOLVE_MS: process.env.SIM_EVOLVE_MS?.trim() || DEMO_EVOLVE_MS,
+  }));
   const logger = createLogger(loaded);
   const gateway = await startGateway(loaded, logger);
   logger.info({ url: gateway.url }, `Fleetgraph is serving ${gateway.url}`);

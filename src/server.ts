@@ -27,6 +27,8 @@ import { createSelectionPlugin } from './graphql/selection.js';
 import { createHttpHandler } from './http/handler.js';
 import { startSimulators, type RunningSimulators } from './simulators/index.js';
 import { createClusterJoin } from './joins/index.js';
+import { LiveService } from './subscriptions/live.js';
+import { attachWebSocket, createSseHandler, type WebSocketTransport } from './subscriptions/transports.js';
 import { UpstreamPool, readiness } from './upstream/http.js';
 import { VENDORS } from './vendors/registry.js';
 
@@ -34,6 +36,9 @@ export interface Gateway {
   url: string;
   server: Server;
   simulators: RunningSimulators | undefined;
+  /** Subscriptions: their shared pollers and the WebSocket transport. */
+  live: LiveService;
+  webSocket: WebSocketTransport;
   stop(): Promise<void>;
 }
 
@@ -64,6 +69,14 @@ export async function startGateway(config: Config, logger: Logger = createLogger
     ...(config.federation.secret ? [config.federation.secret] : []),
   ];
   let stopping = false;
+  const logUnexpected = (e: unknown) =>
+    logger.error(
+      { err: scrub(e instanceof Error ? (e.stack ?? e.message) : String(e), secrets) },
+      'unexpected error (masked in the response)',
+    );
+  const schema = createSchema();
+  const costModel = createCostModel();
+  const live = new LiveService(config, schema, costModel, makeContext, logUnexpected);
 
   const makeApollo = (schema: GraphQLSchema, costModel: CostModel) =>
     new ApolloServer<GatewayContext>({
@@ -80,11 +93,7 @@ export async function startGateway(config: Config, logger: Logger = createLogger
       formatError: (formatted, error) =>
         formatError(formatted, error, {
           devMode: config.devMode,
-          log: (e) =>
-            logger.error(
-              { err: scrub(e instanceof Error ? (e.stack ?? e.message) : String(e), secrets) },
-              'unexpected error (masked in the response)',
-            ),
+          log: logUnexpected,
         }),
       plugins: [
         // No cache hints are used; the default cache-control plugin would wrap every resolver.
@@ -98,7 +107,7 @@ export async function startGateway(config: Config, logger: Logger = createLogger
           : ApolloServerPluginLandingPageDisabled(),
       ],
     });
-  const apollo = makeApollo(createSchema(), createCostModel());
+  const apollo = makeApollo(schema, costModel);
   const subgraph = createSubgraphEndpoint(config.federation, makeApollo);
   await apollo.start();
   await subgraph?.apollo.start();
@@ -114,8 +123,10 @@ export async function startGateway(config: Config, logger: Logger = createLogger
       stopping: () => stopping,
       extraEndpoints: new Map(subgraph ? [[SUBGRAPH_PATH, subgraph]] : []),
       explorer: config.production ? undefined : createExplorer(),
+      stream: createSseHandler(live),
     }),
   );
+  const webSocket = attachWebSocket(server, live, config, logger, () => stopping);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -128,6 +139,8 @@ export async function startGateway(config: Config, logger: Logger = createLogger
     url,
     server,
     simulators,
+    live,
+    webSocket,
     /**
      * Graceful stop: refuse new requests (503 on open keep-alive sockets, no new connections),
      * let in-flight ones finish within SHUTDOWN_GRACE_MS, then cut what is left and close the
@@ -135,6 +148,9 @@ export async function startGateway(config: Config, logger: Logger = createLogger
      */
     async stop() {
       stopping = true;
+      // Live streams never finish by themselves: end them so the drain is not held by them.
+      live.close();
+      await webSocket.close();
       const drained = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const grace = new Promise<'timeout'>((resolve) =>

@@ -12,6 +12,7 @@ export type MakeOptional<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]?: 
 export type MakeMaybe<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]: Maybe<T[SubKey]> };
 export type MakeEmpty<T extends { [key: string]: unknown }, K extends keyof T> = { [_ in K]?: never };
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
@@ -98,6 +99,19 @@ export type BatchJobEdge = {
   node: BatchJob;
 };
 
+/** A change to a batch job matching a `batchJobEvents` subscription. */
+export type BatchJobEvent = {
+  __typename?: 'BatchJobEvent';
+  /** GraphQL paths of the fields that changed, sorted (e.g. `state`, `updateTime`); empty for ADDED. */
+  changedFields: Array<Scalars['String']['output']>;
+  /** How the batch job changed. */
+  kind: ChangeKind;
+  /** The batch job as it is now (as it was last seen, for REMOVED when it is gone). */
+  node: BatchJob;
+  /** When the gateway observed the change (the end of the poll that found it). */
+  observedAt: Scalars['DateTime']['output'];
+};
+
 /** What a batch job executes. */
 export type BatchJobExecutor = NotebookExecutor | PythonExecutor | ShellExecutor;
 
@@ -169,6 +183,15 @@ export type BatchJobStateCount = {
   /** The batch job state. */
   state: BatchJobState;
 };
+
+/** How an object changed between two polls of its vendor. */
+export type ChangeKind =
+  /** The object now matches the subscription's filter (created, or changed into the filter). */
+  | 'ADDED'
+  /** The object matches the filter and some of its fields changed. */
+  | 'CHANGED'
+  /** The object no longer matches the filter (changed out of it, or gone). */
+  | 'REMOVED';
 
 /** A GPU cluster managed by the Fireworks control plane. */
 export type Cluster = Node & {
@@ -518,6 +541,19 @@ export type NodePoolEdge = {
   node: NodePool;
 };
 
+/** A change to a node pool matching a `nodePoolEvents` subscription. */
+export type NodePoolEvent = {
+  __typename?: 'NodePoolEvent';
+  /** GraphQL paths of the fields that changed, sorted (e.g. `stats.nodeCount`); empty for ADDED. */
+  changedFields: Array<Scalars['String']['output']>;
+  /** How the node pool changed. */
+  kind: ChangeKind;
+  /** The node pool as it is now (as it was last seen, for REMOVED when it is gone). */
+  node: NodePool;
+  /** When the gateway observed the change (the end of the poll that found it). */
+  observedAt: Scalars['DateTime']['output'];
+};
+
 /** Filters node pools; all given conditions must hold. */
 export type NodePoolFilter = {
   /** Only node pools with this annotation key set (to any value, or to `annotationValue` if given). */
@@ -719,6 +755,19 @@ export type PodEdge = {
   cursor: Scalars['String']['output'];
   /** The pod. */
   node: Pod;
+};
+
+/** A change to a pod matching a `podEvents` subscription. */
+export type PodEvent = {
+  __typename?: 'PodEvent';
+  /** GraphQL paths of the fields that changed, sorted (e.g. `phase`, `updatedAt`); empty for ADDED and REMOVED. */
+  changedFields: Array<Scalars['String']['output']>;
+  /** How the pod changed. */
+  kind: ChangeKind;
+  /** The pod as it is now (as it was last seen, for REMOVED). */
+  node: Pod;
+  /** When the gateway observed the change (the end of the poll that found it). */
+  observedAt: Scalars['DateTime']['output'];
 };
 
 /** Filters pods; all given conditions must hold. */
@@ -1041,6 +1090,63 @@ export type StatusCode =
   /** Unknown error. */
   | 'UNKNOWN';
 
+/**
+ * Live updates, served over WebSocket at /graphql (graphql-transport-ws) and Server-Sent Events at
+ * /graphql/stream (graphql-sse). Every subscriber of the same field, filter and credential shares one
+ * poller of the vendor; a failed poll arrives as an event with a coded error, and polling goes on.
+ */
+export type Subscription = {
+  __typename?: 'Subscription';
+  /** Changes to the batch jobs matching `filter` (all batch jobs of the account when omitted). */
+  batchJobEvents: BatchJobEvent;
+  /** Changes to the node pools matching `filter`. */
+  nodePoolEvents: NodePoolEvent;
+  /** Changes to the pods matching `filter`. */
+  podEvents: PodEvent;
+  /** Changes to the warm pools matching `filter`. */
+  warmPoolEvents: WarmPoolEvent;
+};
+
+
+/**
+ * Live updates, served over WebSocket at /graphql (graphql-transport-ws) and Server-Sent Events at
+ * /graphql/stream (graphql-sse). Every subscriber of the same field, filter and credential shares one
+ * poller of the vendor; a failed poll arrives as an event with a coded error, and polling goes on.
+ */
+export type SubscriptionBatchJobEventsArgs = {
+  filter?: InputMaybe<BatchJobFilter>;
+};
+
+
+/**
+ * Live updates, served over WebSocket at /graphql (graphql-transport-ws) and Server-Sent Events at
+ * /graphql/stream (graphql-sse). Every subscriber of the same field, filter and credential shares one
+ * poller of the vendor; a failed poll arrives as an event with a coded error, and polling goes on.
+ */
+export type SubscriptionNodePoolEventsArgs = {
+  filter?: InputMaybe<NodePoolFilter>;
+};
+
+
+/**
+ * Live updates, served over WebSocket at /graphql (graphql-transport-ws) and Server-Sent Events at
+ * /graphql/stream (graphql-sse). Every subscriber of the same field, filter and credential shares one
+ * poller of the vendor; a failed poll arrives as an event with a coded error, and polling goes on.
+ */
+export type SubscriptionPodEventsArgs = {
+  filter?: InputMaybe<PodFilter>;
+};
+
+
+/**
+ * Live updates, served over WebSocket at /graphql (graphql-transport-ws) and Server-Sent Events at
+ * /graphql/stream (graphql-sse). Every subscriber of the same field, filter and credential shares one
+ * poller of the vendor; a failed poll arrives as an event with a coded error, and polling goes on.
+ */
+export type SubscriptionWarmPoolEventsArgs = {
+  filter?: InputMaybe<WarmPoolFilter>;
+};
+
 /** A Kubernetes toleration. */
 export type Toleration = {
   __typename?: 'Toleration';
@@ -1101,6 +1207,19 @@ export type WarmPoolEdge = {
   cursor: Scalars['String']['output'];
   /** The warm pool. */
   node: WarmPool;
+};
+
+/** A change to a warm pool matching a `warmPoolEvents` subscription. */
+export type WarmPoolEvent = {
+  __typename?: 'WarmPoolEvent';
+  /** GraphQL paths of the fields that changed, sorted (e.g. `status.phase`, `updatedAt`); empty for ADDED and REMOVED. */
+  changedFields: Array<Scalars['String']['output']>;
+  /** How the warm pool changed. */
+  kind: ChangeKind;
+  /** The warm pool as it is now (as it was last seen, for REMOVED). */
+  node: WarmPool;
+  /** When the gateway observed the change (the end of the poll that found it). */
+  observedAt: Scalars['DateTime']['output'];
 };
 
 /** Filters warm pools; all given conditions must hold. */
@@ -1309,12 +1428,14 @@ export type ResolversTypes = {
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   BatchJobConnection: ResolverTypeWrapper<ConnectionResult<BatchJobModel>>;
   BatchJobEdge: ResolverTypeWrapper<Edge<BatchJobModel>>;
+  BatchJobEvent: ResolverTypeWrapper<Omit<BatchJobEvent, 'node'> & { node: ResolversTypes['BatchJob'] }>;
   BatchJobExecutor: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['BatchJobExecutor']>;
   BatchJobFilter: BatchJobFilter;
   BatchJobOrder: BatchJobOrder;
   BatchJobOrderField: BatchJobOrderField;
   BatchJobState: BatchJobState;
   BatchJobStateCount: ResolverTypeWrapper<BatchJobStateCount>;
+  ChangeKind: ChangeKind;
   Cluster: ResolverTypeWrapper<ClusterModel>;
   ClusterBackend: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ClusterBackend']>;
   ClusterConnection: ResolverTypeWrapper<ConnectionResult<ClusterModel>>;
@@ -1335,12 +1456,13 @@ export type ResolversTypes = {
   GpuRequestType: GpuRequestType;
   KeyValue: ResolverTypeWrapper<KeyValue>;
   MetricSample: ResolverTypeWrapper<MetricSample>;
-  MetricSeries: ResolverTypeWrapper<MetricSeries>;
+  MetricSeries: ResolverTypeWrapper<Omit<MetricSeries, 'labels'> & { labels: Array<ResolversTypes['KeyValue']> }>;
   Node: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Node']>;
   NodePool: ResolverTypeWrapper<NodePoolModel>;
   NodePoolBackend: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['NodePoolBackend']>;
   NodePoolConnection: ResolverTypeWrapper<ConnectionResult<NodePoolModel>>;
   NodePoolEdge: ResolverTypeWrapper<Edge<NodePoolModel>>;
+  NodePoolEvent: ResolverTypeWrapper<Omit<NodePoolEvent, 'node'> & { node: ResolversTypes['NodePool'] }>;
   NodePoolFilter: NodePoolFilter;
   NodePoolOrder: NodePoolOrder;
   NodePoolOrderField: NodePoolOrderField;
@@ -1353,6 +1475,7 @@ export type ResolversTypes = {
   PodAllocatedResources: ResolverTypeWrapper<PodAllocatedResources>;
   PodConnection: ResolverTypeWrapper<ConnectionResult<PodModel>>;
   PodEdge: ResolverTypeWrapper<Edge<PodModel>>;
+  PodEvent: ResolverTypeWrapper<Omit<PodEvent, 'node'> & { node: ResolversTypes['Pod'] }>;
   PodFilter: PodFilter;
   PodMetricType: PodMetricType;
   PodOrder: PodOrder;
@@ -1365,10 +1488,12 @@ export type ResolversTypes = {
   ShellExecutor: ResolverTypeWrapper<ShellExecutor>;
   Status: ResolverTypeWrapper<Status>;
   StatusCode: StatusCode;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Toleration: ResolverTypeWrapper<Toleration>;
   WarmPool: ResolverTypeWrapper<WarmPoolModel>;
   WarmPoolConnection: ResolverTypeWrapper<ConnectionResult<WarmPoolModel>>;
   WarmPoolEdge: ResolverTypeWrapper<Edge<WarmPoolModel>>;
+  WarmPoolEvent: ResolverTypeWrapper<Omit<WarmPoolEvent, 'node'> & { node: ResolversTypes['WarmPool'] }>;
   WarmPoolFilter: WarmPoolFilter;
   WarmPoolPhase: WarmPoolPhase;
   WarmPoolSpec: ResolverTypeWrapper<WarmPoolSpec>;
@@ -1384,6 +1509,7 @@ export type ResolversParentTypes = {
   Boolean: Scalars['Boolean']['output'];
   BatchJobConnection: ConnectionResult<BatchJobModel>;
   BatchJobEdge: Edge<BatchJobModel>;
+  BatchJobEvent: Omit<BatchJobEvent, 'node'> & { node: ResolversParentTypes['BatchJob'] };
   BatchJobExecutor: ResolversUnionTypes<ResolversParentTypes>['BatchJobExecutor'];
   BatchJobFilter: BatchJobFilter;
   BatchJobOrder: BatchJobOrder;
@@ -1405,12 +1531,13 @@ export type ResolversParentTypes = {
   FakeNodePool: FakeNodePool;
   KeyValue: KeyValue;
   MetricSample: MetricSample;
-  MetricSeries: MetricSeries;
+  MetricSeries: Omit<MetricSeries, 'labels'> & { labels: Array<ResolversParentTypes['KeyValue']> };
   Node: ResolversInterfaceTypes<ResolversParentTypes>['Node'];
   NodePool: NodePoolModel;
   NodePoolBackend: ResolversUnionTypes<ResolversParentTypes>['NodePoolBackend'];
   NodePoolConnection: ConnectionResult<NodePoolModel>;
   NodePoolEdge: Edge<NodePoolModel>;
+  NodePoolEvent: Omit<NodePoolEvent, 'node'> & { node: ResolversParentTypes['NodePool'] };
   NodePoolFilter: NodePoolFilter;
   NodePoolOrder: NodePoolOrder;
   NodePoolStats: NodePoolStats;
@@ -1420,6 +1547,7 @@ export type ResolversParentTypes = {
   PodAllocatedResources: PodAllocatedResources;
   PodConnection: ConnectionResult<PodModel>;
   PodEdge: Edge<PodModel>;
+  PodEvent: Omit<PodEvent, 'node'> & { node: ResolversParentTypes['Pod'] };
   PodFilter: PodFilter;
   PodOrder: PodOrder;
   PodRequestedResources: PodRequestedResources;
@@ -1428,10 +1556,12 @@ export type ResolversParentTypes = {
   Query: Record<PropertyKey, never>;
   ShellExecutor: ShellExecutor;
   Status: Status;
+  Subscription: Record<PropertyKey, never>;
   Toleration: Toleration;
   WarmPool: WarmPoolModel;
   WarmPoolConnection: ConnectionResult<WarmPoolModel>;
   WarmPoolEdge: Edge<WarmPoolModel>;
+  WarmPoolEvent: Omit<WarmPoolEvent, 'node'> & { node: ResolversParentTypes['WarmPool'] };
   WarmPoolFilter: WarmPoolFilter;
   WarmPoolSpec: WarmPoolSpec;
   WarmPoolStatus: WarmPoolStatus;
@@ -1475,6 +1605,13 @@ export type BatchJobConnectionResolvers<ContextType = GatewayContext, ParentType
 export type BatchJobEdgeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['BatchJobEdge'] = ResolversParentTypes['BatchJobEdge']> = {
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['BatchJob'], ParentType, ContextType>;
+};
+
+export type BatchJobEventResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['BatchJobEvent'] = ResolversParentTypes['BatchJobEvent']> = {
+  changedFields?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['ChangeKind'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['BatchJob'], ParentType, ContextType>;
+  observedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 };
 
 export type BatchJobExecutorResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['BatchJobExecutor'] = ResolversParentTypes['BatchJobExecutor']> = {
@@ -1636,6 +1773,13 @@ export type NodePoolEdgeResolvers<ContextType = GatewayContext, ParentType exten
   node?: Resolver<ResolversTypes['NodePool'], ParentType, ContextType>;
 };
 
+export type NodePoolEventResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['NodePoolEvent'] = ResolversParentTypes['NodePoolEvent']> = {
+  changedFields?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['ChangeKind'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['NodePool'], ParentType, ContextType>;
+  observedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
 export type NodePoolStatsResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['NodePoolStats'] = ResolversParentTypes['NodePoolStats']> = {
   batchJobCounts?: Resolver<Array<ResolversTypes['BatchJobStateCount']>, ParentType, ContextType>;
   batchJobRanks?: Resolver<Array<ResolversTypes['BatchJobStateCount']>, ParentType, ContextType>;
@@ -1711,6 +1855,13 @@ export type PodEdgeResolvers<ContextType = GatewayContext, ParentType extends Re
   node?: Resolver<ResolversTypes['Pod'], ParentType, ContextType>;
 };
 
+export type PodEventResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['PodEvent'] = ResolversParentTypes['PodEvent']> = {
+  changedFields?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['ChangeKind'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Pod'], ParentType, ContextType>;
+  observedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
 export type PodRequestedResourcesResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['PodRequestedResources'] = ResolversParentTypes['PodRequestedResources']> = {
   cpu?: Resolver<Maybe<ResolversTypes['CoresRequest']>, ParentType, ContextType>;
   cpuMemory?: Resolver<Maybe<ResolversTypes['QuantityRequest']>, ParentType, ContextType>;
@@ -1758,6 +1909,13 @@ export type StatusResolvers<ContextType = GatewayContext, ParentType extends Res
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type SubscriptionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
+  batchJobEvents?: SubscriptionResolver<ResolversTypes['BatchJobEvent'], "batchJobEvents", ParentType, ContextType, Partial<SubscriptionBatchJobEventsArgs>>;
+  nodePoolEvents?: SubscriptionResolver<ResolversTypes['NodePoolEvent'], "nodePoolEvents", ParentType, ContextType, Partial<SubscriptionNodePoolEventsArgs>>;
+  podEvents?: SubscriptionResolver<ResolversTypes['PodEvent'], "podEvents", ParentType, ContextType, Partial<SubscriptionPodEventsArgs>>;
+  warmPoolEvents?: SubscriptionResolver<ResolversTypes['WarmPoolEvent'], "warmPoolEvents", ParentType, ContextType, Partial<SubscriptionWarmPoolEventsArgs>>;
+};
+
 export type TolerationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Toleration'] = ResolversParentTypes['Toleration']> = {
   effect?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   key?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1793,6 +1951,13 @@ export type WarmPoolEdgeResolvers<ContextType = GatewayContext, ParentType exten
   node?: Resolver<ResolversTypes['WarmPool'], ParentType, ContextType>;
 };
 
+export type WarmPoolEventResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['WarmPoolEvent'] = ResolversParentTypes['WarmPoolEvent']> = {
+  changedFields?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['ChangeKind'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['WarmPool'], ParentType, ContextType>;
+  observedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
 export type WarmPoolSpecResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['WarmPoolSpec'] = ResolversParentTypes['WarmPoolSpec']> = {
   desiredPhase?: Resolver<Maybe<ResolversTypes['WarmPoolPhase']>, ParentType, ContextType>;
   desiredSize?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
@@ -1815,6 +1980,7 @@ export type Resolvers<ContextType = GatewayContext> = {
   BatchJob?: BatchJobResolvers<ContextType>;
   BatchJobConnection?: BatchJobConnectionResolvers<ContextType>;
   BatchJobEdge?: BatchJobEdgeResolvers<ContextType>;
+  BatchJobEvent?: BatchJobEventResolvers<ContextType>;
   BatchJobExecutor?: BatchJobExecutorResolvers<ContextType>;
   BatchJobStateCount?: BatchJobStateCountResolvers<ContextType>;
   Cluster?: ClusterResolvers<ContextType>;
@@ -1837,6 +2003,7 @@ export type Resolvers<ContextType = GatewayContext> = {
   NodePoolBackend?: NodePoolBackendResolvers<ContextType>;
   NodePoolConnection?: NodePoolConnectionResolvers<ContextType>;
   NodePoolEdge?: NodePoolEdgeResolvers<ContextType>;
+  NodePoolEvent?: NodePoolEventResolvers<ContextType>;
   NodePoolStats?: NodePoolStatsResolvers<ContextType>;
   NotebookExecutor?: NotebookExecutorResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
@@ -1844,16 +2011,19 @@ export type Resolvers<ContextType = GatewayContext> = {
   PodAllocatedResources?: PodAllocatedResourcesResolvers<ContextType>;
   PodConnection?: PodConnectionResolvers<ContextType>;
   PodEdge?: PodEdgeResolvers<ContextType>;
+  PodEvent?: PodEventResolvers<ContextType>;
   PodRequestedResources?: PodRequestedResourcesResolvers<ContextType>;
   PythonExecutor?: PythonExecutorResolvers<ContextType>;
   QuantityRequest?: QuantityRequestResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   ShellExecutor?: ShellExecutorResolvers<ContextType>;
   Status?: StatusResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
   Toleration?: TolerationResolvers<ContextType>;
   WarmPool?: WarmPoolResolvers<ContextType>;
   WarmPoolConnection?: WarmPoolConnectionResolvers<ContextType>;
   WarmPoolEdge?: WarmPoolEdgeResolvers<ContextType>;
+  WarmPoolEvent?: WarmPoolEventResolvers<ContextType>;
   WarmPoolSpec?: WarmPoolSpecResolvers<ContextType>;
   WarmPoolStatus?: WarmPoolStatusResolvers<ContextType>;
 };

@@ -13,6 +13,7 @@ import type { Resolvers } from '../generated/graphql.js';
 import { joinCost, joinResolvers } from '../joins/index.js';
 import type { NodeType, VendorModule } from '../vendors/contract.js';
 import { VENDOR_MODULES } from '../vendors/registry.js';
+import { subscriptionResolvers } from '../subscriptions/live.js';
 import type { GatewayContext } from './context.js';
 import { mergeCostTables, type CostModel, type CostTables, type NodeKey } from './cost.js';
 import { decodeGlobalId, invalidGlobalId, MAX_NODE_IDS } from './global-id.js';
@@ -136,7 +137,12 @@ const nodeResolvers: Resolvers = {
 
 /** Returns every resolver map: the Node root fields and scalars, each vendor's, and the joins'. */
 export function schemaResolvers(): Resolvers[] {
-  return [nodeResolvers, ...VENDOR_MODULES.map((v) => v.resolvers), joinResolvers] as Resolvers[];
+  return [
+    nodeResolvers,
+    ...VENDOR_MODULES.map((v) => v.resolvers),
+    joinResolvers,
+    subscriptionResolvers,
+  ] as Resolvers[];
 }
 
 /** Returns the executable schema. Type detection (Node, unions) reads each object's `__typename`. */

@@ -35,6 +35,8 @@ export interface HttpHandlerOptions {
   extraEndpoints?: ReadonlyMap<string, ExtraEndpoint>;
   /** The offline explorer (outside production): its page and static assets, served without a key. */
   explorer?: Explorer;
+  /** The Server-Sent Events transport of subscriptions, served at /graphql/stream (body already read). */
+  stream?: (req: IncomingMessage, res: ServerResponse, body: string) => Promise<void>;
 }
 
 /** Returns the Node `request` listener of the gateway. */
@@ -63,7 +65,8 @@ export function createHttpHandler(options: HttpHandlerOptions) {
     }
     if (options.explorer?.handle(req, res, url)) return;
     const extra = options.extraEndpoints?.get(url.pathname);
-    if (url.pathname !== '/graphql' && url.pathname !== '/' && !extra) {
+    const stream = url.pathname === '/graphql/stream' ? options.stream : undefined;
+    if (url.pathname !== '/graphql' && url.pathname !== '/' && !extra && !stream) {
       sendError(res, 404, 'NOT_FOUND', `Not found: the GraphQL endpoint is /graphql.`);
       return;
     }
@@ -90,6 +93,10 @@ export function createHttpHandler(options: HttpHandlerOptions) {
     }
     const started = process.hrtime.bigint();
     const body = await readBody(req, config.limits.maxBodyBytes);
+    if (body !== undefined && stream) {
+      await stream(req, res, body);
+      return;
+    }
     if (body === undefined) {
       sendError(
         res,

@@ -8,6 +8,9 @@
  * - `GET /_sim/stats` → `{ operations: { [operation]: count }, requests: RecordedRequest[] }`
  * - `POST /_sim/reset` → clears statistics and faults
  * - `POST /_sim/faults` with `{ [operation]: Fault }` → merges into the faults of each operation
+ * - `POST /_sim/mutate` with `{"<kind>": "<id>", "set": {...}}` → applies one change to the shared
+ *   world and answers it; `POST /_sim/evolve` with `{"steps": n}` → takes n evolution steps and
+ *   answers `{ changes }` (see motion.ts; any of the three simulators serves both)
  */
 import {
   createServer,
@@ -18,6 +21,7 @@ import {
 } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { timingSafeEqual } from 'node:crypto';
+import { MotionError, type WorldMotion } from './motion.js';
 import { Prng } from './prng.js';
 import type { World } from './world.js';
 
@@ -100,6 +104,8 @@ export interface HarnessOptions {
   latency?: { ms: number; jitterMs: number };
   /** How many recent requests `/_sim/stats` keeps. */
   maxRecordedRequests?: number;
+  /** The world's motion, which `/_sim/mutate` and `/_sim/evolve` drive. */
+  motion?: WorldMotion;
 }
 
 const FAULT_KEYS = new Set([
@@ -335,8 +341,35 @@ export class SimulatorServer {
       } catch (error) {
         this.sendJson(res, 400, { error: error instanceof Error ? error.message : String(error) });
       }
+    } else if (
+      req.method === 'POST' &&
+      (path === '/_sim/mutate' || path === '/_sim/evolve') &&
+      this.options.motion
+    ) {
+      this.move(res, this.options.motion, path, rawBody);
     } else {
       this.sendJson(res, 404, { error: `no simulator control ${req.method} ${path}` });
+    }
+  }
+
+  private move(res: ServerResponse, motion: WorldMotion, path: string, rawBody: string): void {
+    let body: unknown;
+    try {
+      body = JSON.parse(rawBody || '{}') as unknown;
+    } catch {
+      this.sendJson(res, 400, { error: 'the body must be JSON' });
+      return;
+    }
+    try {
+      if (path === '/_sim/mutate') {
+        this.sendJson(res, 200, { change: motion.mutate(body) });
+      } else {
+        const steps = (body as { steps?: unknown } | null)?.steps ?? 1;
+        this.sendJson(res, 200, { changes: motion.evolve(steps as number) });
+      }
+    } catch (error) {
+      if (!(error instanceof MotionError)) throw error;
+      this.sendJson(res, error.status, { error: error.message });
     }
   }
 
@@ -426,4 +459,13 @@ export interface VendorSimulatorOptions {
   /** The only bearer credential accepted (`FIREWORKS_API_KEY`, `RUNAI_TOKEN`, `GITPOD_API_KEY`). */
   credential: string;
   latency?: { ms: number; jitterMs: number };
+}
+
+/** The harness options of a vendor simulator: its credential, latency and the world's motion. */
+export function harnessOptions(options: VendorSimulatorOptions): HarnessOptions {
+  return {
+    credential: options.credential,
+    motion: options.world.motion,
+    ...(options.latency ? { latency: options.latency } : {}),
+  };
 }

@@ -37,6 +37,11 @@ export async function startSimulators(config: SimulatorConfig): Promise<RunningS
       vendor.createSimulator({ world, credential: config[vendor.id].credential, ...latency }),
     ]),
   ) as Record<VendorId, SimulatorServer>;
+  // SIM_EVOLVE_MS: the world takes one step per period (never keeping the process alive by itself).
+  const evolver =
+    config.simulator.evolveMs > 0
+      ? setInterval(() => world.motion.evolve(1), config.simulator.evolveMs).unref()
+      : undefined;
   try {
     const urls = {} as Record<VendorId, string>;
     for (const vendor of VENDORS) {
@@ -48,10 +53,12 @@ export async function startSimulators(config: SimulatorConfig): Promise<RunningS
       urls,
       clusterMap: Object.fromEntries(world.clusters.map((c) => [c.id, c.runaiClusterUuid])),
       close: async () => {
+        clearInterval(evolver);
         await Promise.all(Object.values(servers).map((s) => s.close().catch(() => undefined)));
       },
     };
   } catch (error) {
+    clearInterval(evolver);
     await Promise.all(Object.values(servers).map((s) => s.close().catch(() => undefined)));
     throw new Error(
       `could not start the simulators: ${error instanceof Error ? error.message : String(error)}`,

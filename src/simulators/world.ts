@@ -1,3 +1,4 @@
+import { WorldMotion } from './motion.js';
 import { Prng } from './prng.js';
 
 /**
@@ -50,6 +51,8 @@ export interface World extends WorldOptions {
   };
   /** Returns a generator private to one consumer (e.g. a vendor), derived from the seed. */
   prng(salt: string): Prng;
+  /** The simulated clock and the changes applied to the vendors' records (still until asked). */
+  motion: WorldMotion;
 }
 
 const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1', 'ap-northeast-1', 'eu-central-1', 'us-east-2'];
@@ -110,11 +113,13 @@ export function createWorld(options: Partial<WorldOptions> = {}): World {
 
   const projectCount = Math.max(15, Math.round(15 * Math.sqrt(scale)));
   const classCount = Math.max(10, Math.round(10 * Math.sqrt(scale)));
+  const epoch = new Date('2026-01-01T00:00:00Z');
+  const derive = (salt: string) => new Prng(seed ^ hashSalt(salt));
   return {
     seed,
     scale,
     accountId,
-    epoch: new Date('2026-01-01T00:00:00Z'),
+    epoch,
     clusters,
     gitpod: {
       projectIds: Array.from({ length: projectCount }, () => prng.uuid()),
@@ -122,7 +127,8 @@ export function createWorld(options: Partial<WorldOptions> = {}): World {
       organizationId: prng.uuid(),
       warmPoolCount: Math.min(projectCount * classCount, Math.max(130, Math.round(140 * scale))),
     },
-    prng: (salt: string) => new Prng(seed ^ hashSalt(salt)),
+    prng: derive,
+    motion: new WorldMotion(epoch, derive),
   };
 }
 

@@ -9,6 +9,7 @@ import type { ErrorCode } from '../errors.js';
 import type { CostTables } from '../graphql/cost.js';
 import type { SelectedFields } from '../graphql/selection.js';
 import type { SimulatorServer, VendorSimulatorOptions } from '../simulators/harness.js';
+import type { ChangeDetector } from '../subscriptions/changes.js';
 import type { UpstreamSession } from '../upstream/http.js';
 
 /** The environment as configuration reads it. */
@@ -46,6 +47,14 @@ export interface NodeType<Api> {
   load(key: string, api: Api, id: string): Promise<unknown>;
 }
 
+/** A subscription field a vendor serves (`batchJobEvents`, ...), polled through its API. */
+export interface LiveSource<Api> {
+  /** The Subscription field (schema/subscriptions.graphql). */
+  field: string;
+  /** Validates the field's filter argument (throws BAD_USER_INPUT) and returns its change detector. */
+  detector(filter: unknown): ChangeDetector<Api>;
+}
+
 /** One upstream vendor, as the gateway plugs it in. */
 export interface VendorModule<Id extends string = string, Api = unknown, Settings = unknown> {
   /** Lower-case id: the key of its configuration, context entry and `extensions.upstream`. */
@@ -70,6 +79,8 @@ export interface VendorModule<Id extends string = string, Api = unknown, Setting
   resolvers: object;
   /** Its Node types: global-ID lookups for `node`, `nodes` (and federation entities). */
   nodeTypes: readonly NodeType<Api>[];
+  /** Its subscription fields, with the cheapest change detection its API allows. */
+  liveSources?: readonly LiveSource<Api>[];
   /** What its connections, fields and lookups cost, for the estimate (graphql/cost.ts). */
   cost: CostTables;
   /** Makes its simulator over the shared world. */

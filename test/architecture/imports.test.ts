@@ -18,6 +18,7 @@ const ASSEMBLY = new Set([
   'graphql/schema.ts',
   'simulators/index.ts',
   'simulators/main.ts',
+  'subscriptions/live.ts',
 ]);
 
 describe('the import structure', () => {

@@ -28,6 +28,13 @@ describe('loadConfig', () => {
     expect(config.runai.resilience.timeouts.headersMs).toBe(30000);
   });
 
+  it('reads <VENDOR>_POLL_MS before UPSTREAM_POLL_MS; the world is still by default', () => {
+    const config = loadConfig({ UPSTREAM_POLL_MS: '2000', RUNAI_POLL_MS: '500' });
+    expect(config.live.pollMs).toEqual({ fireworks: 2000, runai: 500, gitpod: 2000 });
+    expect(loadConfig({}).simulator.evolveMs).toBe(0);
+    expect(loadConfig({}).live.pollMs.fireworks).toBe(5000);
+  });
+
   it('turns introspection off in production unless asked', () => {
     expect(loadConfig({ NODE_ENV: 'production' }).introspection).toBe(false);
     expect(loadConfig({ NODE_ENV: 'production', INTROSPECTION: 'true' }).introspection).toBe(true);
@@ -70,6 +77,13 @@ describe('loadConfig', () => {
       'FIREWORKS_ACCOUNT_ID must be a Fireworks account id (a-z, 0-9, -), got "Bad Account"',
     ],
     [{ RUNAI_MAX_ATTEMPTS: '0' }, 'RUNAI_MAX_ATTEMPTS must be between 1 and 10, got 0'],
+    [{ GITPOD_POLL_MS: '10' }, 'GITPOD_POLL_MS must be between 50 and 3600000, got 10'],
+    [{ UPSTREAM_POLL_MS: 'fast' }, 'UPSTREAM_POLL_MS must be an integer, got "fast"'],
+    [{ SIM_EVOLVE_MS: '-1' }, 'SIM_EVOLVE_MS must be between 0 and 3600000, got -1'],
+    [
+      { MAX_SUBSCRIPTIONS_PER_CONNECTION: '0' },
+      'MAX_SUBSCRIPTIONS_PER_CONNECTION must be between 1 and 10000, got 0',
+    ],
   ])('refuses %j: %s', (env, message) => {
     expect(() => loadConfig(env)).toThrow(new ConfigError(message));
   });

@@ -314,6 +314,11 @@ export function createFireworksApi({
       if (value.includes('*') || value.length > 1024) return Promise.resolve(null);
       return nodePoolByAnnotation.load(JSON.stringify([cluster, key, value]));
     },
+    /**
+     * One list page with every field (no readMask) and no priming: change detection compares
+     * whole objects from one poll to the next.
+     */
+    list: <K extends FireworksKind>(kind: K, params: Omit<ListParams, 'readMask'>) => lists[kind](params),
     /** Query.clusters. */
     clusters: (request: ListRequest) =>
       connection('Cluster', { identity: 'Query.clusters', what: 'clusters' }, request),

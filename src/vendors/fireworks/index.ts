@@ -5,6 +5,7 @@
  */
 import { notFound } from '../../errors.js';
 import type { ConnectionCall } from '../../graphql/cost.js';
+import { fireworksLiveSources } from './live.js';
 import { defineVendor } from '../contract.js';
 import { createFireworksApi, NAMES_PER_LOOKUP, type FireworksApi, type FireworksSettings } from './api.js';
 import { FIREWORKS } from './client.js';
@@ -75,6 +76,7 @@ export const fireworks = defineVendor<'fireworks', FireworksApi, FireworksSettin
       },
     },
   ],
+  liveSources: fireworksLiveSources,
   cost: {
     // One AIP-158 list per page, up to 200 items a page; totalSize comes with it.
     connections: {

@@ -118,6 +118,22 @@ export function createGitpodApi({ session }: VendorApiDeps<unknown>) {
           wholeList ?? (total ??= walk(filter, MAX_WARM_POOL_COUNT_PAGES).then((all) => all.length)),
       };
     },
+    /**
+     * Every warm pool a filter matches, 100 a page; `checkCount` sees the running total after each
+     * page (a subscription refuses lists past its bound).
+     */
+    async allWarmPools(
+      filter: GitpodWarmPoolFilter | undefined,
+      checkCount: (count: number) => void,
+    ): Promise<WarmPoolModel[]> {
+      let count = 0;
+      const pools = await walkPages(async (token: string | undefined) => {
+        const page = await client.listWarmPools({ token, pageSize: GITPOD_MAX_PAGE_SIZE, filter });
+        checkCount((count += page.warmPools.length));
+        return { items: page.warmPools, next: page.nextToken };
+      });
+      return pools.map(toWarmPool);
+    },
     /** A warm pool by the key of its global ID, or null when it no longer exists. */
     warmPool(key: WarmPoolKey): Promise<WarmPoolModel | null> {
       if (![key.id, key.projectId, key.environmentClassId].every(isUuid)) return Promise.resolve(null);

@@ -3,6 +3,7 @@
  * vendor contract. This file is the folder's public surface.
  */
 import { notFound } from '../../errors.js';
+import { gitpodLiveSources } from './live.js';
 import { defineVendor } from '../contract.js';
 import { createGitpodApi, MAX_WARM_POOL_COUNT_PAGES, type GitpodApi } from './api.js';
 import { GITPOD, GITPOD_MAX_PAGE_SIZE } from './client.js';
@@ -38,6 +39,7 @@ export const gitpod = defineVendor<'gitpod', GitpodApi, Record<string, never>>({
       },
     },
   ],
+  liveSources: gitpodLiveSources,
   cost: {
     connections: {
       // Pages hold at most 100 warm pools and a page asks for exactly its size; with no count,

@@ -169,6 +169,26 @@ export function createRunaiApi({ session, selected }: VendorApiDeps<unknown>) {
       const deleted = await podsByWorkload.load(`${workloadId.toLowerCase()}|deleted`);
       return deleted.find((p) => p.podId.toLowerCase() === id);
     },
+    /**
+     * Every pod matching a compiled filter, at full verbosity, 500 a page; `checkCount` sees the
+     * running total after each page (a subscription refuses lists past its bound).
+     */
+    async allPods(filter: CompiledPodFilter, checkCount: (count: number) => void): Promise<PodModel[]> {
+      const pods = await walkPages(async (offset: number | undefined) => {
+        const page = await client.listPods({
+          offset: offset ?? 0,
+          limit: RUNAI_MAX_LIMIT,
+          filterBy: filter.filterBy,
+          search: filter.search,
+          deleted: filter.deleted,
+          completed: filter.completed === undefined ? undefined : filter.completed ? 'true' : 'false',
+          verbosity: 'full',
+        });
+        checkCount((offset ?? 0) + page.pods.length);
+        return { items: page.pods, next: page.pods.length === 0 ? undefined : page.next };
+      });
+      return pods.map(toPod);
+    },
     /** Pod.metrics. */
     metrics: async (
       pod: PodModel,

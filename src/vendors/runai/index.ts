@@ -5,6 +5,7 @@
  */
 import { notFound } from '../../errors.js';
 import type { ConnectionCall } from '../../graphql/cost.js';
+import { runaiLiveSources } from './live.js';
 import { defineVendor } from '../contract.js';
 import { createRunaiApi, type RunaiApi } from './api.js';
 import { RUNAI } from './client.js';
@@ -55,6 +56,7 @@ export const runai = defineVendor<'runai', RunaiApi, Record<string, never>>({
       },
     },
   ],
+  liveSources: runaiLiveSources,
   cost: {
     connections: {
       'Query.pods': podConnectionCalls,

@@ -11,6 +11,7 @@
  */
 import {
   SimulatorServer,
+  harnessOptions,
   type SimRequest,
   type SimResponse,
   type SimRoute,
@@ -24,6 +25,7 @@ import { InvalidArgumentError } from './invalid-argument.js';
 import { createLister, queryParam } from './list.js';
 import { createPageTokenCodec } from './page-token.js';
 import { compileReadMask } from './read-mask.js';
+import { createFireworksMotion } from './motion.js';
 
 export { generateFireworksData } from './data.js';
 export type {
@@ -54,6 +56,8 @@ export function createFireworksSimulator(options: VendorSimulatorOptions): Simul
   const data = generateFireworksData(world);
   const tokens = createPageTokenCodec(`fireworks-page-token:${world.seed}:${world.scale}:${world.accountId}`);
   const clustersById = new Map(data.clusters.map((c) => [c.name.split('/').pop() as string, c]));
+  world.motion.register('fireworks', createFireworksMotion(data));
+  const version = () => world.motion.version;
   const listClusters = createLister(
     {
       operation: 'ListClusters',
@@ -61,6 +65,7 @@ export function createFireworksSimulator(options: VendorSimulatorOptions): Simul
       fields: CLUSTER_FIELDS,
       defaultOrderBy: 'name',
       records: data.clusters,
+      version,
     },
     tokens,
   );
@@ -71,6 +76,7 @@ export function createFireworksSimulator(options: VendorSimulatorOptions): Simul
       fields: NODE_POOL_FIELDS,
       defaultOrderBy: 'name',
       records: data.nodePools,
+      version,
     },
     tokens,
   );
@@ -81,6 +87,7 @@ export function createFireworksSimulator(options: VendorSimulatorOptions): Simul
       fields: BATCH_JOB_FIELDS,
       defaultOrderBy: 'create_time desc',
       records: data.batchJobs,
+      version,
     },
     tokens,
   );
@@ -141,8 +148,5 @@ export function createFireworksSimulator(options: VendorSimulatorOptions): Simul
       handle: forAccount((request) => ({ status: 200, body: listBatchJobs(request.query) })),
     },
   ];
-  return new SimulatorServer(fireworksProtocol, routes, {
-    credential: options.credential,
-    ...(options.latency ? { latency: options.latency } : {}),
-  });
+  return new SimulatorServer(fireworksProtocol, routes, harnessOptions(options));
 }

@@ -29,6 +29,8 @@ export interface Collection<T extends object> {
   fields: MessageFields;
   defaultOrderBy: string;
   records: readonly T[];
+  /** Changes applied to the records so far (the world's motion); cached results of another version are dropped. */
+  version?: () => number;
 }
 
 /** Given a query, returns the list response body; throws `InvalidArgumentError` on bad input. */
@@ -58,8 +60,14 @@ export function parsePageSize(raw: string | undefined): number {
 /** Creates the list handler of a collection. */
 export function createLister<T extends object>(collection: Collection<T>, tokens: PageTokenCodec): Lister {
   const results = new Map<string, readonly T[]>();
+  let cachedVersion = collection.version?.();
 
   function matching(filter: string, orderBy: string): readonly T[] {
+    const version = collection.version?.();
+    if (version !== cachedVersion) {
+      results.clear();
+      cachedVersion = version;
+    }
     const key = `${filter}\u0000${orderBy}`;
     const cached = results.get(key);
     if (cached) return cached;

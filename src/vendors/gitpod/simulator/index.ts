@@ -17,6 +17,7 @@
  */
 import {
   SimulatorServer,
+  harnessOptions,
   type SimRequest,
   type SimResponse,
   type SimRoute,
@@ -25,6 +26,7 @@ import {
 } from '../../../simulators/harness.js';
 import { connectCodeForHttpStatus } from '../connect-errors.js';
 import { generateGitpodData, type WireWarmPool } from './data.js';
+import { createGitpodMotion } from './motion.js';
 import { readListWarmPoolsRequest, type WarmPoolFilter } from './list-warm-pools-request.js';
 import { decodePageToken, encodePageToken, fingerprintFilter } from './page-token.js';
 import type { components } from '../wire.gen.js';
@@ -58,16 +60,14 @@ export const gitpodConnectProtocol: VendorProtocol = {
 /** Creates the Gitpod simulator over `generateGitpodData(options.world)`; call `listen()` to serve it. */
 export function createGitpodSimulator(options: VendorSimulatorOptions): SimulatorServer {
   const { warmPools } = generateGitpodData(options.world);
+  options.world.motion.register('gitpod', createGitpodMotion(warmPools));
   const route: SimRoute = {
     method: 'POST',
     path: LIST_WARM_POOLS_PATH,
     operation: LIST_WARM_POOLS_OPERATION,
     handle: (request) => listWarmPools(warmPools, request),
   };
-  return new SimulatorServer(gitpodConnectProtocol, [route], {
-    credential: options.credential,
-    ...(options.latency ? { latency: options.latency } : {}),
-  });
+  return new SimulatorServer(gitpodConnectProtocol, [route], harnessOptions(options));
 }
 
 function listWarmPools(warmPools: readonly WireWarmPool[], request: SimRequest): SimResponse {

@@ -3,9 +3,10 @@
  * over a deterministic data set derived from the shared world. Tests regenerate the same data
  * with `generateRunaiData(world)` and compute expected answers from it independently.
  */
-import { SimulatorServer, type VendorSimulatorOptions } from '../../../simulators/harness.js';
+import { SimulatorServer, harnessOptions, type VendorSimulatorOptions } from '../../../simulators/harness.js';
 import { generateRunaiData } from './data.js';
 import { runaiProtocol } from './errors.js';
+import { createRunaiMotion } from './motion.js';
 import { createRunaiRoutes } from './routes.js';
 
 export { generateRunaiData } from './data.js';
@@ -19,8 +20,6 @@ export { runaiProtocol } from './errors.js';
 /** Returns a Run:ai simulator (not yet listening) serving `generateRunaiData(options.world)`. */
 export function createRunaiSimulator(options: VendorSimulatorOptions): SimulatorServer {
   const data = generateRunaiData(options.world);
-  return new SimulatorServer(runaiProtocol, createRunaiRoutes(data), {
-    credential: options.credential,
-    ...(options.latency ? { latency: options.latency } : {}),
-  });
+  options.world.motion.register('runai', createRunaiMotion(data));
+  return new SimulatorServer(runaiProtocol, createRunaiRoutes(data), harnessOptions(options));
 }
