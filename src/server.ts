@@ -15,13 +15,20 @@ import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { formatError } from './errors.js';
 import { createLogger, scrub } from './logging.js';
-import { createContextFactory, type GatewayContext, type UpstreamPools } from './graphql/context.js';
+import {
+  createContextFactory,
+  type GatewayContext,
+  type SharedUpstreams,
+  type UpstreamPools,
+} from './graphql/context.js';
 import { createLimitsPlugin } from './graphql/limits.js';
 import { createCostModel, createSchema } from './graphql/schema.js';
 import { createSelectionPlugin } from './graphql/selection.js';
+import { createStalePlugin } from './graphql/stale.js';
 import { createHttpHandler } from './http/handler.js';
 import { startSimulators, type RunningSimulators } from './simulators/index.js';
 import { createClusterJoin } from './joins/index.js';
+import { createSharedState } from './store/index.js';
 import { UpstreamPool, readiness } from './upstream/http.js';
 import { VENDORS } from './vendors/registry.js';
 
@@ -52,7 +59,12 @@ export async function startGateway(config: Config, logger: Logger = createLogger
       return [vendor.id, pool];
     }),
   ) as UpstreamPools;
-  const makeContext = createContextFactory(config, pools, createClusterJoin(config, simulators?.clusterMap));
+  const shared = await createSharedState(config, pools, logger);
+  const makeContext = createContextFactory(
+    config,
+    shared.upstreams as SharedUpstreams,
+    createClusterJoin(config, simulators?.clusterMap),
+  );
   const schema = createSchema();
   const secrets = [...VENDORS.map((vendor) => config[vendor.id].credential), ...config.auth.apiKeys];
   let stopping = false;
@@ -60,6 +72,8 @@ export async function startGateway(config: Config, logger: Logger = createLogger
   const apollo = new ApolloServer<GatewayContext>({
     schema,
     introspection: config.introspection,
+    // With Redis, a persisted query registered on one replica is known to every replica.
+    ...(shared.apolloCache ? { cache: shared.apolloCache } : {}),
     csrfPrevention: true,
     includeStacktraceInErrorResponses: config.devMode,
     hideSchemaDetailsFromClientErrors: !config.introspection,
@@ -82,6 +96,7 @@ export async function startGateway(config: Config, logger: Logger = createLogger
       ApolloServerPluginCacheControlDisabled(),
       createSelectionPlugin(schema),
       createLimitsPlugin(schema, createCostModel(), config.limits),
+      createStalePlugin(),
       config.production
         ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false }),
@@ -95,7 +110,10 @@ export async function startGateway(config: Config, logger: Logger = createLogger
       apollo,
       logger,
       makeContext,
-      readiness: () => readiness(pools),
+      readiness: () => {
+        const ready = readiness(pools);
+        return { ...ready, body: { ...ready.body, ...shared.readiness() } };
+      },
       extraAllowedHeaders: VENDORS.map((vendor) => vendor.credentialHeader),
       stopping: () => stopping,
     }),
@@ -134,6 +152,7 @@ export async function startGateway(config: Config, logger: Logger = createLogger
       }
       await apollo.stop();
       await Promise.all(Object.values(pools).map((p) => p.close()));
+      await shared.close();
       await simulators?.close();
     },
   };
