@@ -104,6 +104,12 @@ export class SharedUpstream {
       if (found) return found;
     }
     try {
+      // Another replica may have stored the answer and released the lock since this one looked.
+      if (!refreshing) {
+        const entry = decodeEntry(await store.get(key));
+        if (entry && Date.now() - entry.storedAt <= policy.ttlMs)
+          return { body: entry.body, origin: 'cache' };
+      }
       const body = await this.pool.json(request, credential, budget);
       const stored = encodeEntry(Date.now(), body);
       if (stored.length <= this.options.maxEntryBytes) {
