@@ -42,7 +42,7 @@ export async function createSharedState<Id extends string>(
     (Object.entries(pools) as [Id, UpstreamPool][]).map(([id, pool]) => [
       id,
       new SharedUpstream(pool, {
-        policy: config.upstreamCache.byVendor[id] ?? { ttlMs: 0, staleMs: 0 },
+        policy: config.upstreamCache.byVendor[id] ?? { ttlMs: 0, staleMs: 0, byPath: [] },
         store,
         maxEntryBytes: config.upstreamCache.maxEntryBytes,
         coalescer,

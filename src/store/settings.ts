@@ -11,6 +11,16 @@ export interface CachePolicy {
   ttlMs: number;
   /** How long past its TTL an answer may still be served, flagged stale (`..._CACHE_STALE_MS`). */
   staleMs: number;
+  /**
+   * TTLs of single operations, by upstream path (`<VENDOR>_CACHE_TTL_BY_PATH`, a JSON object of
+   * path pattern → TTL in ms, `*` standing for one path segment); the first match wins.
+   */
+  byPath: { pattern: string; match: RegExp; ttlMs: number }[];
+}
+
+/** Returns the TTL `policy` gives a request to `path`. */
+export function ttlFor(policy: CachePolicy, path: string): number {
+  return policy.byPath.find((rule) => rule.match.test(path))?.ttlMs ?? policy.ttlMs;
 }
 
 /** The shared-state settings, as the configuration holds them. */
@@ -54,6 +64,7 @@ export function readSharedSettings(
       {
         ttlMs: knob(vendor.configPrefix, 'CACHE_TTL_MS', 86_400_000),
         staleMs: knob(vendor.configPrefix, 'CACHE_STALE_MS', 86_400_000),
+        byPath: byPath(env, `${vendor.configPrefix}_CACHE_TTL_BY_PATH`, fail),
       },
     ]),
   );
@@ -65,6 +76,30 @@ export function readSharedSettings(
       byVendor,
     },
   };
+}
+
+function byPath(env: Env, name: string, fail: Fail): CachePolicy['byPath'] {
+  const raw = env[name]?.trim();
+  if (!raw) return [];
+  const shape = `${name} must be a JSON object {"<upstream path, * for one segment>": <TTL in ms>}`;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    fail(shape);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) fail(shape);
+  return Object.entries(parsed as Record<string, unknown>).map(([pattern, ttlMs]) => {
+    if (!/^\/[\x21-\x7e]*$/.test(pattern)) fail(`${name}: "${pattern}" must be a path starting with /`);
+    if (typeof ttlMs !== 'number' || !Number.isInteger(ttlMs) || ttlMs < 0 || ttlMs > 86_400_000) {
+      fail(`${name}["${pattern}"] must be an integer TTL from 0 to 86400000 ms`);
+    }
+    const source = pattern
+      .split('*')
+      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('[^/]+');
+    return { pattern, match: new RegExp(`^${source}$`), ttlMs };
+  });
 }
 
 function redis(

@@ -2,7 +2,8 @@
  * What replicas and requests share of one vendor's upstream: the layer between every request's
  * `UpstreamSession` and the vendor's pool. A read is answered, in order of preference:
  *
- * 1. from the cache while its answer is fresh (`CACHE_TTL_MS`; off by default);
+ * 1. from the cache while its answer is fresh (`CACHE_TTL_MS`, or the TTL of its path in
+ *    `CACHE_TTL_BY_PATH`; off by default);
  * 2. from the cache, flagged stale, while its answer is within `CACHE_STALE_MS` past the TTL, and
  *    a refresh is sent in the background (stale-while-revalidate). A refresh that fails with 429,
  *    5xx, a timeout or an open breaker leaves the answer in place, so it keeps being served until
@@ -11,7 +12,7 @@
  * 4. with Redis, by waiting for the replica that holds the key's lock to store its answer;
  * 5. from the vendor, storing the answer when the cache is on.
  */
-import type { CachePolicy } from '../store/settings.js';
+import { ttlFor, type CachePolicy } from '../store/settings.js';
 import type { SharedStore } from '../store/store.js';
 import { UpstreamError } from '../errors.js';
 import { RequestBudget } from './budget.js';
@@ -52,23 +53,19 @@ export class SharedUpstream {
     private readonly options: SharedUpstreamOptions,
   ) {}
 
-  /** Whether answers of this vendor are cached. */
-  get caching(): boolean {
-    return this.options.policy.ttlMs > 0;
-  }
-
   /** Answers `request` made with `credential` within `budget`; see the file comment for how. */
   async fetch(request: UpstreamRequest, credential: string, budget: RequestBudget): Promise<Served> {
     const vendor = this.pool.vendor;
     const key = upstreamKey(vendor.id, request, credential);
-    if (this.caching) {
+    const ttlMs = ttlFor(this.options.policy, request.path);
+    if (ttlMs > 0) {
       const entry = decodeEntry(await this.options.store.get(key));
       if (entry) {
-        const { ttlMs, staleMs } = this.options.policy;
+        const { staleMs } = this.options.policy;
         const ageMs = Math.max(0, Date.now() - entry.storedAt);
         if (ageMs <= ttlMs) return { body: entry.body, origin: 'cache' };
         if (ageMs <= ttlMs + staleMs) {
-          this.refresh(key, request, credential);
+          this.refresh(key, request, credential, ttlMs);
           return { body: entry.body, origin: 'stale', ageMs };
         }
       }
@@ -76,7 +73,7 @@ export class SharedUpstream {
     const { value, joined } = await this.options.coalescer.run(
       key,
       budget,
-      (shared) => this.load(key, request, credential, shared),
+      (shared) => this.load(key, request, credential, ttlMs, shared),
       () => cutShort(vendor, budget),
     );
     if (!value) throw cutShort(vendor, budget);
@@ -92,28 +89,28 @@ export class SharedUpstream {
     key: string,
     request: UpstreamRequest,
     credential: string,
+    ttlMs: number,
     budget: RequestBudget,
     refreshing = false,
   ): Promise<{ body: unknown; origin: 'vendor' | 'cache' } | undefined> {
-    if (!this.caching) return { body: await this.pool.json(request, credential, budget), origin: 'vendor' };
+    if (ttlMs <= 0) return { body: await this.pool.json(request, credential, budget), origin: 'vendor' };
     const { store, policy } = this.options;
     const lockMs = Math.max(1, budget.remainingMs());
     if (!(await store.lock(key, lockMs))) {
       if (refreshing) return undefined;
-      const found = await this.awaitOtherReplica(key, budget, lockMs);
+      const found = await this.awaitOtherReplica(key, ttlMs, budget, lockMs);
       if (found) return found;
     }
     try {
       // Another replica may have stored the answer and released the lock since this one looked.
       if (!refreshing) {
         const entry = decodeEntry(await store.get(key));
-        if (entry && Date.now() - entry.storedAt <= policy.ttlMs)
-          return { body: entry.body, origin: 'cache' };
+        if (entry && Date.now() - entry.storedAt <= ttlMs) return { body: entry.body, origin: 'cache' };
       }
       const body = await this.pool.json(request, credential, budget);
       const stored = encodeEntry(Date.now(), body);
       if (stored.length <= this.options.maxEntryBytes) {
-        await store.set(key, stored, policy.ttlMs + policy.staleMs);
+        await store.set(key, stored, ttlMs + policy.staleMs);
       }
       return { body, origin: 'vendor' };
     } finally {
@@ -127,28 +124,29 @@ export class SharedUpstream {
    */
   private async awaitOtherReplica(
     key: string,
+    ttlMs: number,
     budget: RequestBudget,
     lockMs: number,
   ): Promise<{ body: unknown; origin: 'cache' } | undefined> {
-    const { store, policy } = this.options;
+    const { store } = this.options;
     for (;;) {
       await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
       if (budget.signal.aborted) throw cutShort(this.pool.vendor, budget);
       const entry = decodeEntry(await store.get(key));
-      if (entry && Date.now() - entry.storedAt <= policy.ttlMs) return { body: entry.body, origin: 'cache' };
+      if (entry && Date.now() - entry.storedAt <= ttlMs) return { body: entry.body, origin: 'cache' };
       if (await store.lock(key, lockMs)) return undefined;
     }
   }
 
   /** Refreshes a stale answer in the background; see the file comment for what a failure does. */
-  private refresh(key: string, request: UpstreamRequest, credential: string): void {
+  private refresh(key: string, request: UpstreamRequest, credential: string, ttlMs: number): void {
     const vendor = this.pool.vendor;
     const budget = new RequestBudget(this.options.refreshDeadlineMs);
     this.options.coalescer
       .run(
         `${key}:refresh`,
         budget,
-        (shared) => this.load(key, request, credential, shared, true),
+        (shared) => this.load(key, request, credential, ttlMs, shared, true),
         () => cutShort(vendor, budget),
       )
       .catch(async (error: unknown) => {

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { dashboard } from '../../bench/queries.js';
+import { DEMO_CREDENTIALS } from '../helpers/demo.js';
 import { startTestGateway, type GraphQLResponse, type TestGateway } from '../helpers/gateway.js';
 import { startRedis, type TestRedis } from '../helpers/redis.js';
 import { startReplica, type Replica } from '../helpers/replica.js';
@@ -68,6 +69,13 @@ describe('the shared upstream cache', () => {
     expect(costOf(second).actualUpstreamCalls).toBe(0);
     expect(costOf(second).cachedUpstreamCalls).toBe(calls);
     expect(second.extensions?.stale).toBeUndefined();
+    // Keys and values hold a hash of each credential's identity, never a credential.
+    const client = new Redis(redis.url);
+    const keys = await client.keys('*');
+    const stored = [...keys, ...((await client.mget(...keys)) as string[])].join('\n');
+    client.disconnect();
+    expect(keys.length).toBeGreaterThan(0);
+    for (const secret of Object.values(DEMO_CREDENTIALS)) expect(stored).not.toContain(secret);
   });
 
   it('sends one set of vendor calls for 20 identical dashboards at once across both replicas', async () => {
