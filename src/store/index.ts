@@ -46,6 +46,7 @@ export async function createSharedState<Id extends string>(
         store,
         maxEntryBytes: config.upstreamCache.maxEntryBytes,
         coalescer,
+        coalesce: config.coalesce,
         refreshDeadlineMs: config.requestDeadlineMs,
         logger,
       }),

@@ -27,6 +27,11 @@ export function ttlFor(policy: CachePolicy, path: string): number {
 export interface SharedSettings {
   /** Redis, when `REDIS_URL` is set: the cache, persisted queries and cross-replica locks live there. */
   redis: { url: string; timeoutMs: number; keyPrefix: string } | undefined;
+  /**
+   * Whether identical upstream calls in flight are shared between requests (`UPSTREAM_COALESCE`,
+   * on by default; off only to measure what it saves).
+   */
+  coalesce: boolean;
   upstreamCache: {
     /** Bound of the in-process cache, in bytes of stored answers (`UPSTREAM_CACHE_MAX_BYTES`). */
     maxBytes: number;
@@ -68,8 +73,13 @@ export function readSharedSettings(
       },
     ]),
   );
+  const coalesce = env.UPSTREAM_COALESCE?.trim().toLowerCase() || 'true';
+  if (!['true', 'false', '1', '0'].includes(coalesce)) {
+    fail(`UPSTREAM_COALESCE must be true or false, got "${coalesce}"`);
+  }
   return {
     redis: redis(env, int, fail),
+    coalesce: coalesce === 'true' || coalesce === '1',
     upstreamCache: {
       maxBytes: int('UPSTREAM_CACHE_MAX_BYTES', 64 * 1024 * 1024, 1024, 2 ** 40),
       maxEntryBytes: int('UPSTREAM_CACHE_MAX_ENTRY_BYTES', 1024 * 1024, 1024, 512 * 1024 * 1024),

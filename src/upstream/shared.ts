@@ -38,6 +38,8 @@ export interface SharedUpstreamOptions {
   maxEntryBytes: number;
   /** The process's calls in flight (one coalescer for every vendor: keys name the vendor). */
   coalescer: Coalescer;
+  /** False: every request sends its own calls (`UPSTREAM_COALESCE=false`, for measurements). */
+  coalesce: boolean;
   /** The budget of a background refresh (the request deadline). */
   refreshDeadlineMs: number;
   logger?: SharedLogger;
@@ -69,6 +71,11 @@ export class SharedUpstream {
           return { body: entry.body, origin: 'stale', ageMs };
         }
       }
+    }
+    if (!this.options.coalesce) {
+      const own = await this.load(key, request, credential, ttlMs, budget);
+      if (!own) throw cutShort(vendor, budget);
+      return own;
     }
     const { value, joined } = await this.options.coalescer.run(
       key,

@@ -71,6 +71,16 @@ describe('20 identical dashboards at once', () => {
     expect(gw.calls()).toEqual({ fireworks: { ListClusters: 1 }, runai: {}, gitpod: {} });
   });
 
+  it('sends every call when UPSTREAM_COALESCE=false (the measurement switch)', async () => {
+    gw = await startTestGateway({ UPSTREAM_COALESCE: 'false' });
+    gw.faults('fireworks', { ListClusters: { latencyMs: 300 } });
+    const g = gw;
+    const query = '{ clusters(first: 3) { nodes { name } } }';
+    const answers = await Promise.all([1, 2, 3].map(() => g.query(query)));
+    expect(answers[1]).toEqual(answers[0]);
+    expect(gw.calls()).toEqual({ fireworks: { ListClusters: 3 }, runai: {}, gitpod: {} });
+  });
+
   it('never shares a call between two credentials', async () => {
     gw = await startTestGateway();
     gw.faults('runai', { list_pods: { latencyMs: 200 } });

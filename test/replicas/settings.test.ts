@@ -21,6 +21,8 @@ describe('cache settings', () => {
   it('are off by default, and read <VENDOR>_ before UPSTREAM_', () => {
     const off = loadConfig({});
     expect(off.redis).toBeUndefined();
+    expect(off.coalesce).toBe(true);
+    expect(loadConfig({ UPSTREAM_COALESCE: 'false' }).coalesce).toBe(false);
     expect(off.upstreamCache.byVendor.runai).toEqual({ ttlMs: 0, staleMs: 0, byPath: [] });
     const on = loadConfig({
       UPSTREAM_CACHE_TTL_MS: '5000',
@@ -41,6 +43,7 @@ describe('cache settings', () => {
 
   it.each([
     [{ UPSTREAM_CACHE_TTL_MS: '-1' }, 'UPSTREAM_CACHE_TTL_MS must be between 0 and 86400000, got -1'],
+    [{ UPSTREAM_COALESCE: 'sometimes' }, 'UPSTREAM_COALESCE must be true or false, got "sometimes"'],
     [{ RUNAI_CACHE_STALE_MS: 'soon' }, 'RUNAI_CACHE_STALE_MS must be an integer, got "soon"'],
     [{ REDIS_URL: 'http://:hunter2@cache:6379' }, 'REDIS_URL must use redis: or rediss:, got "http:"'],
     [{ REDIS_URL: ':hunter2@nowhere' }, 'REDIS_URL must be a redis:// or rediss:// URL'],
