@@ -129,6 +129,10 @@ export class RedisStore implements SharedStore {
   }
 
   async close(): Promise<void> {
+    // A shutdown is not an outage: no "redis unavailable" line for it.
+    this.client.removeAllListeners('close');
+    this.client.removeAllListeners('error');
+    this.client.on('error', () => undefined);
     this.client.disconnect();
     return Promise.resolve();
   }

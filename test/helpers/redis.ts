@@ -46,6 +46,9 @@ async function launch(port: number): Promise<ChildProcess> {
       '64mb',
       '--maxmemory-policy',
       'allkeys-lru',
+      // DEBUG SLEEP stands in for a slow Redis.
+      '--enable-debug-command',
+      'local',
     ],
     { stdio: 'ignore' },
   );

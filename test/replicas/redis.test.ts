@@ -208,6 +208,23 @@ describe('state beyond the cache', () => {
     expect(viaB.data).toEqual(registered.data);
   });
 
+  it('treats a Redis slower than REDIS_TIMEOUT_MS as a miss and answers from the vendors', async () => {
+    const [gwA] = await replicas({ UPSTREAM_CACHE_TTL_MS: '60000', REDIS_TIMEOUT_MS: '100' });
+    const before = await gwA.query(PODS);
+    gwA.reset();
+    const client = new Redis(redis.url);
+    const asleep = client.call('DEBUG', 'SLEEP', '2');
+    await sleep(50);
+    const started = Date.now();
+    const during = await gwA.query(PODS);
+    const ms = Date.now() - started;
+    await asleep;
+    client.disconnect();
+    expect(during).toEqual(before);
+    expect(gwA.calls().runai).toEqual({ list_pods: 1 });
+    expect(ms).toBeLessThan(1500);
+  });
+
   it('keeps answering when Redis dies mid-run, from the vendors, and says so', async () => {
     const [gwA, gwB] = await replicas({ UPSTREAM_CACHE_TTL_MS: '60000' });
     const before = await gwA.query(PODS);
