@@ -6,6 +6,7 @@
  * credential unless one is configured; a vendor with a base URL must have its credential.
  */
 import { readJoinSettings, type JoinSettings } from './joins/settings.js';
+import { readSharedSettings, type SharedSettings } from './store/settings.js';
 import { VENDORS, type VendorId, type VendorSettings } from './vendors/registry.js';
 import { loadFederationConfig, type FederationConfig } from './federation/config.js';
 
@@ -62,7 +63,7 @@ export interface UpstreamConfig {
 export type VendorConfig<Id extends VendorId> = UpstreamConfig & VendorSettings[Id];
 
 /** The validated configuration: the gateway's own settings, each vendor's, and the joins'. */
-export type Config = GatewayConfig & { [Id in VendorId]: VendorConfig<Id> } & JoinSettings;
+export type Config = GatewayConfig & { [Id in VendorId]: VendorConfig<Id> } & JoinSettings & SharedSettings;
 
 /** The settings of the gateway itself. */
 export interface GatewayConfig {
@@ -134,6 +135,7 @@ export function loadConfig(env: Env = process.env): Config {
     introspection: bool(env, 'INTROSPECTION', !production),
     ...vendors,
     ...readJoinSettings(env, fail),
+    ...readSharedSettings(env, VENDORS, fail),
     allowCredentialHeaders: bool(env, 'ALLOW_CREDENTIAL_HEADERS', true),
     requestDeadlineMs: int(env, 'REQUEST_DEADLINE_MS', 15_000, 100, 600_000),
     limits: {

@@ -18,17 +18,24 @@ import type { Config } from './config.js';
 import { formatError } from './errors.js';
 import { createExplorer } from './explorer/index.js';
 import { createLogger, scrub } from './logging.js';
-import { createContextFactory, type GatewayContext, type UpstreamPools } from './graphql/context.js';
+import {
+  createContextFactory,
+  type GatewayContext,
+  type SharedUpstreams,
+  type UpstreamPools,
+} from './graphql/context.js';
 import type { CostModel } from './graphql/cost.js';
 import { createLimitsPlugin } from './graphql/limits.js';
 import { createCostModel, createSchema } from './graphql/schema.js';
 import { SUBGRAPH_PATH, createSubgraphEndpoint } from './federation/endpoint.js';
 import { createSelectionPlugin } from './graphql/selection.js';
+import { createStalePlugin } from './graphql/stale.js';
 import { createHttpHandler } from './http/handler.js';
 import { startSimulators, type RunningSimulators } from './simulators/index.js';
 import { createClusterJoin } from './joins/index.js';
 import { LiveService } from './subscriptions/live.js';
 import { attachWebSocket, createSseHandler, type WebSocketTransport } from './subscriptions/transports.js';
+import { createSharedState } from './store/index.js';
 import { UpstreamPool, readiness } from './upstream/http.js';
 import { VENDORS } from './vendors/registry.js';
 
@@ -62,7 +69,12 @@ export async function startGateway(config: Config, logger: Logger = createLogger
       return [vendor.id, pool];
     }),
   ) as UpstreamPools;
-  const makeContext = createContextFactory(config, pools, createClusterJoin(config, simulators?.clusterMap));
+  const shared = await createSharedState(config, pools, logger);
+  const makeContext = createContextFactory(
+    config,
+    shared.upstreams as SharedUpstreams,
+    createClusterJoin(config, simulators?.clusterMap),
+  );
   const secrets = [
     ...VENDORS.map((vendor) => config[vendor.id].credential),
     ...config.auth.apiKeys,
@@ -82,6 +94,8 @@ export async function startGateway(config: Config, logger: Logger = createLogger
     new ApolloServer<GatewayContext>({
       schema,
       introspection: config.introspection,
+      // With Redis, a persisted query registered on one replica is known to every replica.
+      ...(shared.apolloCache ? { cache: shared.apolloCache } : {}),
       csrfPrevention: true,
       includeStacktraceInErrorResponses: config.devMode,
       hideSchemaDetailsFromClientErrors: !config.introspection,
@@ -102,6 +116,7 @@ export async function startGateway(config: Config, logger: Logger = createLogger
         ApolloServerPluginInlineTraceDisabled(),
         createSelectionPlugin(schema),
         createLimitsPlugin(schema, costModel, config.limits),
+        createStalePlugin(),
         config.production
           ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
           : ApolloServerPluginLandingPageDisabled(),
@@ -118,7 +133,10 @@ export async function startGateway(config: Config, logger: Logger = createLogger
       apollo,
       logger,
       makeContext,
-      readiness: () => readiness(pools),
+      readiness: () => {
+        const ready = readiness(pools);
+        return { ...ready, body: { ...ready.body, ...shared.readiness() } };
+      },
       extraAllowedHeaders: VENDORS.map((vendor) => vendor.credentialHeader),
       stopping: () => stopping,
       extraEndpoints: new Map(subgraph ? [[SUBGRAPH_PATH, subgraph]] : []),
@@ -167,6 +185,7 @@ export async function startGateway(config: Config, logger: Logger = createLogger
       await apollo.stop();
       await subgraph?.apollo.stop();
       await Promise.all(Object.values(pools).map((p) => p.close()));
+      await shared.close();
       await simulators?.close();
     },
   };

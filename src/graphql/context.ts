@@ -9,6 +9,7 @@ import { badUserInput } from '../errors.js';
 import { alwaysSelectedFor, type ClusterJoin } from '../joins/index.js';
 import { RequestBudget } from '../upstream/budget.js';
 import { UpstreamSession, type UpstreamPool } from '../upstream/http.js';
+import type { SharedUpstream } from '../upstream/shared.js';
 import { VENDORS, type VendorApis, type VendorId } from '../vendors/registry.js';
 import type { SelectedFields } from './selection.js';
 
@@ -23,8 +24,11 @@ export type GatewayContext = VendorApis & {
 /** The process-wide upstream pools, by vendor id. */
 export type UpstreamPools = Record<VendorId, UpstreamPool>;
 
+/** The process-wide shared upstream access (coalescing, cache) over each pool, by vendor id. */
+export type SharedUpstreams = Record<VendorId, SharedUpstream>;
+
 /** Returns the context function the HTTP handler calls once per request. */
-export function createContextFactory(config: Config, pools: UpstreamPools, join: ClusterJoin) {
+export function createContextFactory(config: Config, upstreams: SharedUpstreams, join: ClusterJoin) {
   const alwaysSelected = alwaysSelectedFor(join);
   return (headers: IncomingHttpHeaders, signal?: AbortSignal): GatewayContext => {
     const credential = (header: string, configured: string): string => {
@@ -50,7 +54,7 @@ export function createContextFactory(config: Config, pools: UpstreamPools, join:
     for (const vendor of VENDORS) {
       const vendorConfig = config[vendor.id];
       const session = new UpstreamSession(
-        pools[vendor.id],
+        upstreams[vendor.id],
         credential(vendor.credentialHeader, vendorConfig.credential),
         budget,
       );

@@ -55,8 +55,15 @@ export const LIMIT_VARIABLES = {
 
 /** What `extensions.cost` holds. */
 export interface CostReport extends CostEstimate {
-  /** Requests actually sent upstream for this operation (identical requests are sent once). */
+  /**
+   * Requests sent to the vendors for this operation (identical requests are sent once); a request
+   * answered by another request's identical call in flight or by the cache is not one of them.
+   */
   actualUpstreamCalls: number;
+  /** Requests answered by another request's identical call in flight (only when there were some). */
+  sharedUpstreamCalls?: number;
+  /** Requests answered from the upstream cache, fresh or stale (only when there were some). */
+  cachedUpstreamCalls?: number;
   limits: { maxNodes: number; maxUpstreamCalls: number };
 }
 
@@ -191,9 +198,15 @@ export function createLimitsPlugin(
           }
           if (!cost) return;
 
+          const sessions = Object.values(contextValue.sessions);
+          const total = (count: (s: UpstreamSession) => number) => sessions.reduce((n, s) => n + count(s), 0);
+          const shared = total((s) => s.served.shared);
+          const cached = total((s) => s.served.cache + s.served.stale);
           const report: CostReport = {
             ...cost,
-            actualUpstreamCalls: Object.values(contextValue.sessions).reduce((n, s) => n + s.sent.length, 0),
+            actualUpstreamCalls: total((s) => s.served.vendor),
+            ...(shared ? { sharedUpstreamCalls: shared } : {}),
+            ...(cached ? { cachedUpstreamCalls: cached } : {}),
             limits: { maxNodes: limits.maxNodes, maxUpstreamCalls: limits.maxUpstreamCalls },
           };
           result.extensions = { ...result.extensions, cost: report };

@@ -164,9 +164,9 @@ export function createHttpHandler(options: HttpHandlerOptions) {
   };
 }
 
-/** Requests sent upstream per vendor, for the request log line. */
+/** Requests sent to each vendor for this request (not those shared or cached), for the log line. */
 function upstreamCallsOf(context: GatewayContext): Record<string, number> {
-  return Object.fromEntries(Object.entries(context.sessions).map(([vendor, s]) => [vendor, s.sent.length]));
+  return Object.fromEntries(Object.entries(context.sessions).map(([vendor, s]) => [vendor, s.served.vendor]));
 }
 
 const BASE_ALLOWED_HEADERS = [

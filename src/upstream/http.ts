@@ -13,6 +13,7 @@ import { Pool, errors as undiciErrors } from 'undici';
 import type { ResilienceConfig } from '../config.js';
 import { ErrorCode, upstreamErrorFromAnswer, upstreamFailure, type Upstream } from '../errors.js';
 import type { RequestBudget } from './budget.js';
+import type { SharedUpstream } from './shared.js';
 import {
   UpstreamAttemptError,
   UpstreamGuard,
@@ -196,30 +197,51 @@ function retryAfter(header: string | string[] | undefined): number | undefined {
   return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000));
 }
 
+/** An upstream answer served from the cache past its TTL (`extensions.stale`). */
+export interface StaleAnswer {
+  /** Method and path of the upstream request, e.g. `GET /v1/accounts/demo/clusters`. */
+  request: string;
+  /** How old the answer was when served. */
+  ageMs: number;
+}
+
 /**
  * The upstream access of one GraphQL request for one vendor: the credential in force for this
  * request, the request's time budget, and a memo so that identical requests (same method, path,
- * query and body) are sent once.
+ * query and body) are made once. Below it, `SharedUpstream` coalesces and caches across requests.
  */
 export class UpstreamSession {
   private readonly memo = new Map<string, Promise<unknown>>();
-  /** Every request sent, in order (tests and the cost report read it). */
+  /** Every distinct request made, in order, however it was answered (tests read it). */
   readonly sent: UpstreamRequest[] = [];
+  /**
+   * How the distinct requests were answered: sent to the vendor for this request, shared with an
+   * identical call in flight for another request, or from the cache (fresh or stale).
+   */
+  readonly served = { vendor: 0, shared: 0, cache: 0, stale: 0 };
+  /** The answers served stale, in order. */
+  readonly stale: StaleAnswer[] = [];
 
   constructor(
-    private readonly upstream: UpstreamPool,
+    private readonly upstream: SharedUpstream,
     private readonly credential: string,
     /** The GraphQL request's time budget, shared by the sessions of every vendor. */
     private readonly budget: RequestBudget,
   ) {}
 
-  /** Returns the parsed body of `request`, sending it at most once per session. */
+  /** Returns the parsed body of `request`, making it at most once per session. */
   json<T>(request: UpstreamRequest): Promise<T> {
     const key = JSON.stringify([request.method, request.path, request.query ?? {}, request.body ?? null]);
     let pending = this.memo.get(key);
     if (!pending) {
       this.sent.push(request);
-      pending = this.upstream.json(request, this.credential, this.budget);
+      pending = this.upstream.fetch(request, this.credential, this.budget).then((answer) => {
+        this.served[answer.origin] += 1;
+        if (answer.origin === 'stale') {
+          this.stale.push({ request: `${request.method} ${request.path}`, ageMs: answer.ageMs });
+        }
+        return answer.body;
+      });
       this.memo.set(key, pending);
     }
     return pending as Promise<T>;
@@ -229,7 +251,13 @@ export class UpstreamSession {
 /** What /readyz answers: the breaker state of every upstream, and the ones open. */
 export interface Readiness {
   status: 200 | 503;
-  body: { status: 'ok' | 'degraded'; upstreams: Record<string, BreakerState>; open?: string[] };
+  body: {
+    status: 'ok' | 'degraded';
+    upstreams: Record<string, BreakerState>;
+    open?: string[];
+    /** Whether the shared Redis answers (only with `REDIS_URL`; the gateway serves without it). */
+    redis?: 'ok' | 'unavailable';
+  };
 }
 
 /**
