@@ -722,22 +722,40 @@ export type PodEdge = {
 
 /** Filters pods; all given conditions must hold. */
 export type PodFilter = {
+  /** The Fireworks cluster the pod runs on, matched on its short id (`Cluster.clusterId`) and sent as `clusterId` entries on the mapped Run:ai UUIDs (see README, Filters and orders). */
+  cluster?: InputMaybe<StringMatch>;
+  /** The Run:ai cluster UUID (`Pod.clusterUuid`), matched as Run:ai's `clusterId` filterBy field. */
+  clusterUuid?: InputMaybe<StringMatch>;
   /** true: only completed pods; false: only pods not completed; absent: both. */
   completed?: InputMaybe<Scalars['Boolean']['input']>;
+  /** The completion time (Run:ai's `completedAt` field); pods that never completed match no condition on it. */
+  completedAt?: InputMaybe<TimeMatch>;
   /** Only pods created at or after this instant. */
   createdAfter?: InputMaybe<Scalars['DateTime']['input']>;
+  /** The creation time (Run:ai's `createdAt` field). */
+  createdAt?: InputMaybe<TimeMatch>;
   /** Only pods created at or before this instant. */
   createdBefore?: InputMaybe<Scalars['DateTime']['input']>;
   /** true: only deleted pods; absent or false: only pods not deleted. */
   deleted?: InputMaybe<Scalars['Boolean']['input']>;
+  /** The deletion time (Run:ai's `deletedAt` field); only deleted pods have one, so use it with `deleted: true`. */
+  deletedAt?: InputMaybe<TimeMatch>;
   /** Only pods on this node name (exact match). */
   nodeName?: InputMaybe<Scalars['String']['input']>;
   /** Only pods whose node name contains this text. */
   nodeNameContains?: InputMaybe<Scalars['String']['input']>;
+  /** The node name, matched with any operator (Run:ai's `nodeName` field). */
+  nodeNameMatch?: InputMaybe<StringMatch>;
+  /** The node pool the pod currently runs on, as Run:ai names it (`Pod.currentNodePoolId`), matched as Run:ai's `currentNodepool` field. */
+  nodePool?: InputMaybe<StringMatch>;
+  /** The inference revision UUID, matched with any operator (Run:ai's `revisionId` field). */
+  revision?: InputMaybe<StringMatch>;
   /** Only pods of this inference revision. */
   revisionId?: InputMaybe<Scalars['ID']['input']>;
   /** Free-text search, as Run:ai's `search` parameter does it. */
   search?: InputMaybe<Scalars['String']['input']>;
+  /** The workload UUID, matched with any operator (Run:ai's `workloadId` field). */
+  workload?: InputMaybe<StringMatch>;
   /** Only pods of this workload. */
   workloadId?: InputMaybe<Scalars['ID']['input']>;
 };
@@ -803,6 +821,10 @@ export type PodOrderField =
   | 'DELETED_AT'
   /** By node name. */
   | 'NODE_NAME'
+  /** By the node pool the pod currently runs on (Run:ai's `currentNodepool`). */
+  | 'NODE_POOL'
+  /** By inference revision. */
+  | 'REVISION_ID'
   /** By workload. */
   | 'WORKLOAD_ID';
 
@@ -962,6 +984,7 @@ export type QueryPodsArgs = {
 export type QueryRevisionPodsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   before?: InputMaybe<Scalars['String']['input']>;
+  deleted?: InputMaybe<Scalars['Boolean']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
   revisionId: Scalars['ID']['input'];
@@ -982,8 +1005,10 @@ export type QueryWarmPoolsArgs = {
 export type QueryWorkloadPodsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   before?: InputMaybe<Scalars['String']['input']>;
+  deleted?: InputMaybe<Scalars['Boolean']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
+  search?: InputMaybe<Scalars['String']['input']>;
   workloadId: Scalars['ID']['input'];
 };
 
@@ -1039,6 +1064,41 @@ export type StatusCode =
   | 'UNIMPLEMENTED'
   /** Unknown error. */
   | 'UNKNOWN';
+
+/**
+ * Conditions on one string field; every given condition must hold. Each becomes one Run:ai
+ * `filterBy` entry; values are case-sensitive and may not contain "," (Run:ai's entry separator).
+ */
+export type StringMatch = {
+  /** At or after this value in code-unit order (`>=`). */
+  atLeast?: InputMaybe<Scalars['String']['input']>;
+  /** At or before this value in code-unit order (`<=`). */
+  atMost?: InputMaybe<Scalars['String']['input']>;
+  /** Contains this text (`=@`). */
+  contains?: InputMaybe<Scalars['String']['input']>;
+  /** Ends with this text (`=$`). */
+  endsWith?: InputMaybe<Scalars['String']['input']>;
+  /** Equal to this value (`==`). */
+  equals?: InputMaybe<Scalars['String']['input']>;
+  /** Does not contain this text (`!@`). */
+  notContains?: InputMaybe<Scalars['String']['input']>;
+  /** Not equal to this value (`!=`). */
+  notEquals?: InputMaybe<Scalars['String']['input']>;
+  /** Starts with this text (`=^`). */
+  startsWith?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Conditions on one instant; every given condition must hold. Each becomes one Run:ai `filterBy` entry. */
+export type TimeMatch = {
+  /** At or after this instant (`>=`). */
+  atOrAfter?: InputMaybe<Scalars['DateTime']['input']>;
+  /** At or before this instant (`<=`). */
+  atOrBefore?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Exactly this instant (`==`). */
+  equals?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Any other instant (`!=`). */
+  notEquals?: InputMaybe<Scalars['DateTime']['input']>;
+};
 
 /** A Kubernetes toleration. */
 export type Toleration = {
@@ -1324,6 +1384,8 @@ export type ResolversTypes = {
   Status: ResolverTypeWrapper<Status>;
   StatusCode: StatusCode;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  StringMatch: StringMatch;
+  TimeMatch: TimeMatch;
   Toleration: ResolverTypeWrapper<Toleration>;
   WarmPool: ResolverTypeWrapper<WarmPoolModel>;
   WarmPoolConnection: ResolverTypeWrapper<ConnectionResult<WarmPoolModel>>;
@@ -1387,6 +1449,8 @@ export type ResolversParentTypes = {
   ShellExecutor: ShellExecutor;
   Status: Status;
   String: Scalars['String']['output'];
+  StringMatch: StringMatch;
+  TimeMatch: TimeMatch;
   Toleration: Toleration;
   WarmPool: WarmPoolModel;
   WarmPoolConnection: ConnectionResult<WarmPoolModel>;

@@ -9,7 +9,7 @@
  * one of its annotations).
  */
 import type { CostTables } from '../graphql/cost.js';
-import type { Resolvers } from '../generated/graphql.js';
+import type { Resolvers, StringMatch } from '../generated/graphql.js';
 import type { GatewayContext } from '../graphql/context.js';
 import { emptyConnection } from '../graphql/shared.js';
 import {
@@ -20,6 +20,7 @@ import {
   type NodePoolModel,
 } from '../vendors/fireworks/index.js';
 import { compilePodFilter, compilePodOrder, podConnectionCalls } from '../vendors/runai/index.js';
+import { clusterScope } from './pod-filter.js';
 import type { JoinSettings, NodePoolKey } from './settings.js';
 
 export { readJoinSettings, type JoinSettings, type NodePoolKey } from './settings.js';
@@ -32,6 +33,8 @@ export interface ClusterJoin {
   uuidOf(clusterId: string): string | undefined;
   clusterIdOf(uuid: string): string | undefined;
   nodePoolKey: NodePoolKey;
+  /** PodFilter.cluster as filterBy entries; null when no pod can match (see pod-filter.ts). */
+  clusterScope(match: StringMatch | null | undefined): string[] | null;
 }
 
 /**
@@ -50,6 +53,7 @@ export function createClusterJoin(
     nodePoolKey,
     uuidOf: (clusterId) => (Object.hasOwn(map, clusterId) ? map[clusterId] : undefined),
     clusterIdOf: (uuid) => reverse.get(uuid.toLowerCase()),
+    clusterScope: (match) => (match ? clusterScope(map, match) : []),
   };
 }
 
@@ -109,9 +113,11 @@ export const joinResolvers: JoinResolvers = {
     pods: (c, args, ctx) => {
       const request = { args, filter: compilePodFilter(args.filter), order: compilePodOrder(args.orderBy) };
       const uuid = ctx.join.uuidOf(c.clusterId);
-      if (!uuid) return emptyConnection(args, 'Cluster.pods');
+      const scope = ctx.join.clusterScope(args.filter?.cluster);
+      if (!uuid || !scope) return emptyConnection(args, 'Cluster.pods');
       return ctx.runai.pods({ identity: `Cluster.pods:${c.name}`, what: 'Cluster.pods' }, request, [
         `clusterId==${uuid}`,
+        ...scope,
       ]);
     },
   },
@@ -122,10 +128,14 @@ export const joinResolvers: JoinResolvers = {
       const uuid = ctx.join.uuidOf(shortId(parentClusterName(p.name)));
       const runaiName = runaiNameOf(p, ctx.join.nodePoolKey);
       // A name Run:ai's filterBy cannot carry (a comma) names no Run:ai node pool either.
-      if (!uuid || !runaiName || runaiName.includes(',')) return emptyConnection(args, 'NodePool.pods');
+      const scope = ctx.join.clusterScope(args.filter?.cluster);
+      if (!uuid || !runaiName || runaiName.includes(',') || !scope) {
+        return emptyConnection(args, 'NodePool.pods');
+      }
       return ctx.runai.pods({ identity: `NodePool.pods:${p.name}`, what: 'NodePool.pods' }, request, [
         `clusterId==${uuid}`,
         `currentNodepool==${runaiName}`,
+        ...scope,
       ]);
     },
   },

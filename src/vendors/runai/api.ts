@@ -107,8 +107,7 @@ export function createRunaiApi({ session, selected }: VendorApiDeps<unknown>) {
   const podsByWorkload = new DataLoader<string, PodModel[]>((keys) =>
     settleEach(
       keys.map(async (key) => {
-        const [workloadId = '', flag] = key.split('|');
-        const deleted = flag === 'deleted';
+        const { workloadId, deleted, search } = parseWorkloadKey(key);
         const pods = await walkPages(async (offset: number | undefined) => {
           const upstream =
             verbosity() === 'full'
@@ -116,10 +115,11 @@ export function createRunaiApi({ session, selected }: VendorApiDeps<unknown>) {
                   offset: offset ?? 0,
                   limit: RUNAI_MAX_LIMIT,
                   filterBy: [`workloadId==${workloadId}`],
+                  search,
                   deleted,
                   verbosity: 'full',
                 })
-              : await client.workloadPods(workloadId, offset ?? 0, RUNAI_MAX_LIMIT, deleted);
+              : await client.workloadPods(workloadId, offset ?? 0, RUNAI_MAX_LIMIT, deleted, search);
           // An empty page ends the walk even if `next` is set: it cannot advance.
           return { items: upstream.pods, next: upstream.pods.length === 0 ? undefined : upstream.next };
         });
@@ -128,21 +128,27 @@ export function createRunaiApi({ session, selected }: VendorApiDeps<unknown>) {
     ),
   );
 
-  const podsByRevision = new DataLoader<string, PodModel[]>((revisionIds) =>
-    settleEach(revisionIds.map(async (revisionId) => (await client.revisionPods(revisionId)).map(toPod))),
+  const podsByRevision = new DataLoader<string, PodModel[]>((keys) =>
+    settleEach(
+      keys.map(async (key) => {
+        const { workloadId: revisionId, deleted } = parseWorkloadKey(key);
+        return (await client.revisionPods(revisionId, deleted)).map(toPod);
+      }),
+    ),
   );
 
   /** A connection over a list the upstream serves whole; offsets index into it, both directions. */
   async function inMemoryConnection(
     { field, argument, id }: { field: string; argument: string; id: string },
     args: ConnectionArgs,
+    options: PodListOptions,
     load: (id: string) => Promise<PodModel[]>,
   ): Promise<ConnectionResult<PodModel>> {
     const page = parseConnectionArgs(args, { backward: true, what: field });
     if (!isUuid(id)) {
       throw badUserInput(`\`${argument}\` must be a UUID, got "${id.slice(0, 80)}".`, { argument });
     }
-    const binding = connectionBinding(`Query.${field}:${id.toLowerCase()}`, null);
+    const binding = connectionBinding(`Query.${field}:${id.toLowerCase()}`, options);
     const offsetRequest = decodeOffsetRequest(page, binding);
     const all = () => load(id.toLowerCase());
     const result = await paginateByOffset(
@@ -161,23 +167,29 @@ export function createRunaiApi({ session, selected }: VendorApiDeps<unknown>) {
         filter: { ...request.filter, filterBy: [...scope, ...request.filter.filterBy] },
       }),
     /** Query.workloadPods: one workload's pods, paged in memory over one walk of get_workload_pods. */
-    workloadPods: (workloadId: string, args: ConnectionArgs) =>
-      inMemoryConnection({ field: 'workloadPods', argument: 'workloadId', id: workloadId }, args, (id) =>
-        podsByWorkload.load(`${id}|live`),
+    workloadPods: (workloadId: string, args: ConnectionArgs, options: PodListOptions) =>
+      inMemoryConnection(
+        { field: 'workloadPods', argument: 'workloadId', id: workloadId },
+        args,
+        options,
+        (id) => podsByWorkload.load(workloadKey(id, options)),
       ),
     /** Query.revisionPods: one inference revision's pods (get_revision_pods has no paging). */
-    revisionPods: (revisionId: string, args: ConnectionArgs) =>
-      inMemoryConnection({ field: 'revisionPods', argument: 'revisionId', id: revisionId }, args, (id) =>
-        podsByRevision.load(id),
+    revisionPods: (revisionId: string, args: ConnectionArgs, options: PodListOptions) =>
+      inMemoryConnection(
+        { field: 'revisionPods', argument: 'revisionId', id: revisionId },
+        args,
+        options,
+        (id) => podsByRevision.load(workloadKey(id, options)),
       ),
     /** A pod by workload and pod id (Query.node), or undefined when the workload has no such pod. */
     async pod(workloadId: string, podId: string): Promise<PodModel | undefined> {
       if (!isUuid(workloadId) || !isUuid(podId)) return undefined;
       const id = podId.toLowerCase();
-      const live = await podsByWorkload.load(`${workloadId.toLowerCase()}|live`);
+      const live = await podsByWorkload.load(workloadKey(workloadId.toLowerCase(), { deleted: false }));
       const found = live.find((p) => p.podId.toLowerCase() === id);
       if (found) return found;
-      const deleted = await podsByWorkload.load(`${workloadId.toLowerCase()}|deleted`);
+      const deleted = await podsByWorkload.load(workloadKey(workloadId.toLowerCase(), { deleted: true }));
       return deleted.find((p) => p.podId.toLowerCase() === id);
     },
     /** Pod.metrics. */
@@ -203,6 +215,23 @@ export function createRunaiApi({ session, selected }: VendorApiDeps<unknown>) {
       return series.map(toMetricSeries);
     },
   };
+}
+
+/** The `deleted` and `search` parameters of the per-workload and per-revision endpoints. */
+export interface PodListOptions {
+  deleted: boolean;
+  search?: string | undefined;
+}
+
+/** A loader key for one workload (or revision) walk: the id, the deleted flag, then the search. */
+function workloadKey(id: string, { deleted, search }: PodListOptions): string {
+  return `${id}|${deleted ? 'deleted' : 'live'}|${search ?? ''}`;
+}
+
+function parseWorkloadKey(key: string): { workloadId: string; deleted: boolean; search?: string } {
+  const [workloadId = '', flag = 'live'] = key.split('|', 2);
+  const search = key.slice(workloadId.length + flag.length + 2);
+  return { workloadId, deleted: flag === 'deleted', ...(search ? { search } : {}) };
 }
 
 /**

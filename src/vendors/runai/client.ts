@@ -80,20 +80,22 @@ export class RunaiClient {
     offset: number,
     limit: number,
     deleted = false,
+    search?: string,
   ): Promise<{ pods: RunaiPod[]; next?: number | undefined }> {
     const body = await this.session.json<{ pods?: unknown; next?: unknown }>({
       method: 'GET',
       path: `/api/v1/workloads/${encodeURIComponent(workloadId)}/pods`,
-      query: { offset, limit, deleted: deleted ? 'true' : undefined },
+      query: { offset, limit, deleted: deleted ? 'true' : undefined, search },
     });
     return podsPage(body);
   }
 
   /** get_revision_pods (no paging upstream: every pod of the revision at once). */
-  async revisionPods(revisionId: string): Promise<RunaiPod[]> {
+  async revisionPods(revisionId: string, deleted = false): Promise<RunaiPod[]> {
     const body = await this.session.json<{ pods?: unknown; next?: unknown }>({
       method: 'GET',
       path: `/api/v1/workloads/inferences/revisions/${encodeURIComponent(revisionId)}/pods`,
+      query: { deleted: deleted ? 'true' : undefined },
     });
     return podsPage(body).pods;
   }
