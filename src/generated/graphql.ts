@@ -102,21 +102,41 @@ export type BatchJobExecutor = NotebookExecutor | PythonExecutor | ShellExecutor
 
 /** Filters batch jobs; all given conditions must hold. */
 export type BatchJobFilter = {
-  /** Only batch jobs created at or after this instant. */
+  /** Only batch jobs with this annotation key set (to any value, or to `annotationValue` if given). */
+  annotationKey?: InputMaybe<Scalars['String']['input']>;
+  /** With `annotationKey`: only batch jobs whose annotation has exactly this value. */
+  annotationValue?: InputMaybe<Scalars['String']['input']>;
+  /** Only batch jobs created at or after this instant (`create_time >= t`). */
   createdAfter?: InputMaybe<Scalars['DateTime']['input']>;
-  /** Only batch jobs created before this instant. */
+  /** Only batch jobs created at or before this instant (`create_time <= t`). */
   createdBefore?: InputMaybe<Scalars['DateTime']['input']>;
   /** Only batch jobs created by this user (email). */
   createdBy?: InputMaybe<Scalars['String']['input']>;
   /** Only batch jobs whose display name equals this value exactly. */
   displayName?: InputMaybe<Scalars['String']['input']>;
+  /** The display name, with wildcard matching (`display_name = "*eu*"`). */
+  displayNameMatch?: InputMaybe<NameMatch>;
+  /** The end time (`end_time`); jobs not ended match no condition but `notEquals`. */
+  endTime?: InputMaybe<TimeMatch>;
+  /** Only batch jobs in this environment (`environment_id`, exact). */
+  environmentId?: InputMaybe<Scalars['String']['input']>;
+  /** Only batch jobs running this container image (`image_ref`, exact). */
+  imageRef?: InputMaybe<Scalars['String']['input']>;
   /** Only batch jobs on the node pool with this short id. */
   nodePoolId?: InputMaybe<Scalars['String']['input']>;
+  /** The number of ranks (`num_ranks`). */
+  numRanks?: InputMaybe<IntMatch>;
+  /** true: only shared batch jobs; false: only jobs not shared (`shared`). */
+  shared?: InputMaybe<Scalars['Boolean']['input']>;
+  /** The start time (`start_time`); jobs not started match no condition but `notEquals`. */
+  startTime?: InputMaybe<TimeMatch>;
   /** Only batch jobs in one of these states. */
   states?: InputMaybe<Array<BatchJobState>>;
+  /** The last update time (`update_time`). */
+  updateTime?: InputMaybe<TimeMatch>;
 };
 
-/** An order for batch jobs; ties are broken by name. */
+/** An order for batch jobs; the gateway adds `name` as the last key, so ties are broken by name. */
 export type BatchJobOrder = {
   /** The direction; ASC by default. */
   direction?: InputMaybe<OrderDirection>;
@@ -126,12 +146,22 @@ export type BatchJobOrder = {
 
 /** The fields batch jobs can be ordered by. */
 export type BatchJobOrderField =
+  /** By creator. */
+  | 'CREATED_BY'
   /** By creation time. */
   | 'CREATE_TIME'
   /** By display name. */
   | 'DISPLAY_NAME'
+  /** By end time. */
+  | 'END_TIME'
   /** By resource name. */
   | 'NAME'
+  /** By node pool short id. */
+  | 'NODE_POOL_ID'
+  /** By number of ranks. */
+  | 'NUM_RANKS'
+  /** By start time. */
+  | 'START_TIME'
   /** By state. */
   | 'STATE'
   /** By last update time. */
@@ -174,6 +204,8 @@ export type Cluster = Node & {
   __typename?: 'Cluster';
   /** The infrastructure the cluster runs on: an EKS cluster or a fake cluster. */
   backend?: Maybe<ClusterBackend>;
+  /** The batch jobs of this cluster (every node pool's), newest first by default: one ListBatchJobs call per page, scoped by `name = "{cluster}/batchJobs/*"`. Forward only (`first`/`after`), as Fireworks page tokens are. */
+  batchJobs?: Maybe<BatchJobConnection>;
   /** The cluster's short id, the last segment of its name. */
   clusterId: Scalars['String']['output'];
   /** When the cluster was created. */
@@ -198,13 +230,22 @@ export type Cluster = Node & {
 
 
 /** A GPU cluster managed by the Fireworks control plane. */
+export type ClusterBatchJobsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<BatchJobFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<BatchJobOrder>>;
+};
+
+
+/** A GPU cluster managed by the Fireworks control plane. */
 export type ClusterNodePoolsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   before?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<NodePoolFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<NodePoolOrder>;
+  orderBy?: InputMaybe<Array<NodePoolOrder>>;
 };
 
 
@@ -245,17 +286,23 @@ export type ClusterEdge = {
 
 /** Filters clusters; all given conditions must hold. */
 export type ClusterFilter = {
-  /** Only clusters created at or after this instant. */
+  /** The cluster's short id (`Cluster.clusterId`), with wildcard matching on `name`. */
+  clusterIdMatch?: InputMaybe<NameMatch>;
+  /** Only clusters created at or after this instant (`create_time >= t`). */
   createdAfter?: InputMaybe<Scalars['DateTime']['input']>;
-  /** Only clusters created before this instant. */
+  /** Only clusters created at or before this instant (`create_time <= t`). */
   createdBefore?: InputMaybe<Scalars['DateTime']['input']>;
   /** Only clusters whose display name equals this value exactly. */
   displayName?: InputMaybe<Scalars['String']['input']>;
+  /** The display name, with wildcard matching (`display_name = "*eu*"`). */
+  displayNameMatch?: InputMaybe<NameMatch>;
   /** Only clusters in one of these states. */
   states?: InputMaybe<Array<ClusterState>>;
+  /** The last update time (`update_time`). */
+  updateTime?: InputMaybe<TimeMatch>;
 };
 
-/** An order for clusters; ties are broken by name. */
+/** An order for clusters; the gateway adds `name` as the last key, so ties are broken by name. */
 export type ClusterOrder = {
   /** The direction; ASC by default. */
   direction?: InputMaybe<OrderDirection>;
@@ -271,6 +318,8 @@ export type ClusterOrderField =
   | 'DISPLAY_NAME'
   /** By resource name. */
   | 'NAME'
+  /** By state (in the API's enum order). */
+  | 'STATE'
   /** By last update time. */
   | 'UPDATE_TIME';
 
@@ -393,6 +442,18 @@ export type GpuRequestType =
   /** A portion of a GPU. */
   | 'PORTION';
 
+/** Conditions on one integer; every given condition must hold (one AIP-160 comparison each). */
+export type IntMatch = {
+  /** At least this value (`>=`). */
+  atLeast?: InputMaybe<Scalars['Int']['input']>;
+  /** At most this value (`<=`). */
+  atMost?: InputMaybe<Scalars['Int']['input']>;
+  /** Equal to this value (`=`). */
+  equals?: InputMaybe<Scalars['Int']['input']>;
+  /** Not equal to this value (`!=`). */
+  notEquals?: InputMaybe<Scalars['Int']['input']>;
+};
+
 /** A key and its value, for annotations, labels and environment variables. */
 export type KeyValue = {
   __typename?: 'KeyValue';
@@ -420,6 +481,22 @@ export type MetricSeries = {
   samples: Array<MetricSample>;
   /** The metric type. */
   type: PodMetricType;
+};
+
+/**
+ * Conditions on a Fireworks name; every given condition must hold. Each becomes one AIP-160
+ * equality, with `*` wildcards placed by the gateway (`"eu*"`, `"*eu"`, `"*eu*"`): a value itself
+ * may not contain `*`, which AIP-160 cannot escape.
+ */
+export type NameMatch = {
+  /** Contains this text (`= "*value*"`). */
+  contains?: InputMaybe<Scalars['String']['input']>;
+  /** Ends with this text (`= "*value"`). */
+  endsWith?: InputMaybe<Scalars['String']['input']>;
+  /** Exactly this value (`= "value"`). */
+  equals?: InputMaybe<Scalars['String']['input']>;
+  /** Starts with this text (`= "value*"`). */
+  startsWith?: InputMaybe<Scalars['String']['input']>;
 };
 
 /**
@@ -478,7 +555,7 @@ export type NodePoolBatchJobsArgs = {
   filter?: InputMaybe<BatchJobFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<BatchJobOrder>;
+  orderBy?: InputMaybe<Array<BatchJobOrder>>;
 };
 
 
@@ -523,19 +600,37 @@ export type NodePoolFilter = {
   annotationKey?: InputMaybe<Scalars['String']['input']>;
   /** With `annotationKey`: only node pools whose annotation has exactly this value. */
   annotationValue?: InputMaybe<Scalars['String']['input']>;
-  /** Only node pools created at or after this instant. */
+  /** Only node pools created at or after this instant (`create_time >= t`). */
   createdAfter?: InputMaybe<Scalars['DateTime']['input']>;
-  /** Only node pools created before this instant. */
+  /** Only node pools created at or before this instant (`create_time <= t`). */
   createdBefore?: InputMaybe<Scalars['DateTime']['input']>;
   /** Only node pools whose display name equals this value exactly. */
   displayName?: InputMaybe<Scalars['String']['input']>;
+  /** The display name, with wildcard matching (`display_name = "*eu*"`). */
+  displayNameMatch?: InputMaybe<NameMatch>;
   /** Only EKS node pools of this instance type (e.g. `p5.48xlarge`). */
   instanceType?: InputMaybe<Scalars['String']['input']>;
+  /** Only fake-backend node pools of this machine type (`fake_node_pool.machine_type`). */
+  machineType?: InputMaybe<Scalars['String']['input']>;
+  /** The maximum node count (`max_node_count`). */
+  maxNodeCount?: InputMaybe<IntMatch>;
+  /** The minimum node count (`min_node_count`). */
+  minNodeCount?: InputMaybe<IntMatch>;
+  /** The current node count (`node_pool_stats.node_count`). */
+  nodeCount?: InputMaybe<IntMatch>;
+  /** The node pool's short id (`NodePool.nodePoolId`), with wildcard matching on `name`. */
+  nodePoolIdMatch?: InputMaybe<NameMatch>;
+  /** true: only EKS spot node pools; false: only EKS on-demand ones (`eks_node_pool.spot`). */
+  spot?: InputMaybe<Scalars['Boolean']['input']>;
   /** Only node pools in one of these states. */
   states?: InputMaybe<Array<NodePoolState>>;
+  /** The last update time (`update_time`). */
+  updateTime?: InputMaybe<TimeMatch>;
+  /** Only EKS node pools in this availability zone (`eks_node_pool.zone`). */
+  zone?: InputMaybe<Scalars['String']['input']>;
 };
 
-/** An order for node pools; ties are broken by name. */
+/** An order for node pools; the gateway adds `name` as the last key, so ties are broken by name. */
 export type NodePoolOrder = {
   /** The direction; ASC by default. */
   direction?: InputMaybe<OrderDirection>;
@@ -549,8 +644,18 @@ export type NodePoolOrderField =
   | 'CREATE_TIME'
   /** By display name. */
   | 'DISPLAY_NAME'
+  /** By EKS instance type. */
+  | 'INSTANCE_TYPE'
+  /** By maximum node count. */
+  | 'MAX_NODE_COUNT'
+  /** By minimum node count. */
+  | 'MIN_NODE_COUNT'
   /** By resource name. */
   | 'NAME'
+  /** By current node count (`node_pool_stats.node_count`). */
+  | 'NODE_COUNT'
+  /** By state (in the API's enum order). */
+  | 'STATE'
   /** By last update time. */
   | 'UPDATE_TIME';
 
@@ -919,7 +1024,7 @@ export type QueryBatchJobsArgs = {
   filter?: InputMaybe<BatchJobFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<BatchJobOrder>;
+  orderBy?: InputMaybe<Array<BatchJobOrder>>;
 };
 
 
@@ -936,7 +1041,7 @@ export type QueryClustersArgs = {
   filter?: InputMaybe<ClusterFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<ClusterOrder>;
+  orderBy?: InputMaybe<Array<ClusterOrder>>;
 };
 
 
@@ -959,7 +1064,7 @@ export type QueryNodePoolsArgs = {
   filter?: InputMaybe<NodePoolFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<NodePoolOrder>;
+  orderBy?: InputMaybe<Array<NodePoolOrder>>;
 };
 
 
@@ -1088,13 +1193,13 @@ export type StringMatch = {
   startsWith?: InputMaybe<Scalars['String']['input']>;
 };
 
-/** Conditions on one instant; every given condition must hold. Each becomes one Run:ai `filterBy` entry. */
+/** Conditions on one instant; every given condition must hold (on Run:ai one `filterBy` entry each, on Fireworks one AIP-160 comparison each). */
 export type TimeMatch = {
   /** At or after this instant (`>=`). */
   atOrAfter?: InputMaybe<Scalars['DateTime']['input']>;
   /** At or before this instant (`<=`). */
   atOrBefore?: InputMaybe<Scalars['DateTime']['input']>;
-  /** Exactly this instant (`==`). */
+  /** Exactly this instant (Run:ai `==`, AIP-160 `=`). */
   equals?: InputMaybe<Scalars['DateTime']['input']>;
   /** Any other instant (`!=`). */
   notEquals?: InputMaybe<Scalars['DateTime']['input']>;
@@ -1351,9 +1456,11 @@ export type ResolversTypes = {
   GpuRequestType: GpuRequestType;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  IntMatch: IntMatch;
   KeyValue: ResolverTypeWrapper<KeyValue>;
   MetricSample: ResolverTypeWrapper<MetricSample>;
   MetricSeries: ResolverTypeWrapper<MetricSeries>;
+  NameMatch: NameMatch;
   Node: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Node']>;
   NodePool: ResolverTypeWrapper<NodePoolModel>;
   NodePoolBackend: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['NodePoolBackend']>;
@@ -1423,9 +1530,11 @@ export type ResolversParentTypes = {
   Float: Scalars['Float']['output'];
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
+  IntMatch: IntMatch;
   KeyValue: KeyValue;
   MetricSample: MetricSample;
   MetricSeries: MetricSeries;
+  NameMatch: NameMatch;
   Node: ResolversInterfaceTypes<ResolversParentTypes>['Node'];
   NodePool: NodePoolModel;
   NodePoolBackend: ResolversUnionTypes<ResolversParentTypes>['NodePoolBackend'];
@@ -1510,6 +1619,7 @@ export type BatchJobStateCountResolvers<ContextType = GatewayContext, ParentType
 
 export type ClusterResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Cluster'] = ResolversParentTypes['Cluster']> = {
   backend?: Resolver<Maybe<ResolversTypes['ClusterBackend']>, ParentType, ContextType>;
+  batchJobs?: Resolver<Maybe<ResolversTypes['BatchJobConnection']>, ParentType, ContextType, Partial<ClusterBatchJobsArgs>>;
   clusterId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   createTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   displayName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;

@@ -146,7 +146,7 @@ describe('joins are batched, never one lookup per parent', () => {
       fireworksRequest('ListBatchJobs', 'batchJobs', {
         pageSize: '50',
         filter: `node_pool_id = "${id}"`,
-        orderBy: 'create_time desc',
+        orderBy: 'create_time desc, name',
         readMask: 'name,node_pool_id',
       }),
       fireworksRequest('ListNodePools', 'nodePools', {
@@ -230,7 +230,7 @@ describe('Fireworks readMask names only the selected fields', () => {
     expect(gw.requests('fireworks')).toEqual([
       fireworksRequest('ListBatchJobs', 'batchJobs', {
         pageSize: '3',
-        orderBy: 'create_time desc',
+        orderBy: 'create_time desc, name',
         readMask,
       }),
     ]);

@@ -19,7 +19,7 @@ type FireworksResolvers = {
     NonNullable<Resolvers['Query']>,
     'cluster' | 'clusters' | 'nodePool' | 'nodePools' | 'batchJob' | 'batchJobs'
   >;
-  Cluster: Pick<NonNullable<Resolvers['Cluster']>, 'nodePools'>;
+  Cluster: Pick<NonNullable<Resolvers['Cluster']>, 'nodePools' | 'batchJobs'>;
   NodePool: Pick<NonNullable<Resolvers['NodePool']>, 'batchJobs'>;
 };
 
@@ -40,7 +40,7 @@ export const fireworksResolvers: FireworksResolvers = {
     clusters: (_root, args, ctx) =>
       ctx.fireworks.clusters({
         args,
-        filter: compileClusterFilter(args.filter),
+        filter: compileClusterFilter(args.filter, ctx.fireworks.accountId),
         orderBy: compileOrderBy(args.orderBy, 'name'),
       }),
     nodePool: (_root, { name }, ctx) => {
@@ -50,7 +50,7 @@ export const fireworksResolvers: FireworksResolvers = {
     nodePools: (_root, args, ctx) =>
       ctx.fireworks.nodePools({
         args,
-        filter: compileNodePoolFilter(args.filter),
+        filter: compileNodePoolFilter(args.filter, ctx.fireworks.accountId),
         orderBy: compileOrderBy(args.orderBy, 'name'),
       }),
     batchJob: (_root, { name }, ctx) => {
@@ -68,8 +68,14 @@ export const fireworksResolvers: FireworksResolvers = {
     nodePools: (c, args, ctx) =>
       ctx.fireworks.clusterNodePools(c.name, {
         args,
-        filter: compileNodePoolFilter(args.filter),
+        filter: compileNodePoolFilter(args.filter, ctx.fireworks.accountId),
         orderBy: compileOrderBy(args.orderBy, 'name'),
+      }),
+    batchJobs: (c, args, ctx) =>
+      ctx.fireworks.clusterBatchJobs(c.name, {
+        args,
+        filter: compileBatchJobFilter(args.filter),
+        orderBy: compileOrderBy(args.orderBy, 'create_time desc'),
       }),
   },
   NodePool: {
