@@ -853,6 +853,8 @@ export type PodFilter = {
   nodeNameMatch?: InputMaybe<StringMatch>;
   /** The node pool the pod currently runs on, as Run:ai names it (`Pod.currentNodePoolId`), matched as Run:ai's `currentNodepool` field. */
   nodePool?: InputMaybe<StringMatch>;
+  /** Only pods in one of these phases. Run:ai cannot filter on phase, so the gateway reads the pods matching the other conditions (list_pods pages of 500, at most 2000 pods per field) and keeps these; past that budget the field fails with SCAN_BUDGET_EXCEEDED. Forward paging only. */
+  phases?: InputMaybe<Array<PodPhase>>;
   /** The inference revision UUID, matched with any operator (Run:ai's `revisionId` field). */
   revision?: InputMaybe<StringMatch>;
   /** Only pods of this inference revision. */
@@ -932,6 +934,19 @@ export type PodOrderField =
   | 'REVISION_ID'
   /** By workload. */
   | 'WORKLOAD_ID';
+
+/** A pod's Kubernetes phase. */
+export type PodPhase =
+  /** Every container terminated, at least one in failure. */
+  | 'FAILED'
+  /** Accepted, but not every container is running yet. */
+  | 'PENDING'
+  /** Bound to a node, every container created, at least one running. */
+  | 'RUNNING'
+  /** Every container terminated successfully. */
+  | 'SUCCEEDED'
+  /** The phase could not be obtained. */
+  | 'UNKNOWN';
 
 /** The resources a pod requested. */
 export type PodRequestedResources = {
@@ -1271,6 +1286,8 @@ export type WarmPoolEdge = {
 export type WarmPoolFilter = {
   /** Only warm pools of one of these environment classes. */
   environmentClassIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** Only warm pools whose current phase (`status.phase`) is one of these. Gitpod cannot filter on phase, so the gateway reads the pools matching the other conditions (ListWarmPools pages of 100, at most 1000 pools per field) and keeps these; past that budget the field fails with SCAN_BUDGET_EXCEEDED. */
+  phases?: InputMaybe<Array<WarmPoolPhase>>;
   /** Only warm pools of one of these projects. */
   projectIds?: InputMaybe<Array<Scalars['ID']['input']>>;
 };
@@ -1482,6 +1499,7 @@ export type ResolversTypes = {
   PodMetricType: PodMetricType;
   PodOrder: PodOrder;
   PodOrderField: PodOrderField;
+  PodPhase: PodPhase;
   PodRequestedResources: ResolverTypeWrapper<PodRequestedResources>;
   PythonExecutor: ResolverTypeWrapper<PythonExecutor>;
   PythonTargetType: PythonTargetType;

@@ -22,6 +22,7 @@ import type { VendorApiDeps } from '../contract.js';
 import { RUNAI_MAX_LIMIT, RunaiClient, type RunaiMetricType, type RunaiSortField } from './client.js';
 import type { CompiledPodFilter } from './filter.js';
 import { toMetricSeries, toPod, type PodModel } from './model.js';
+import { scanBudgetExceeded, scanCount, scanPage } from './scan.js';
 
 /** Run:ai's epoch: `completedAt >= EPOCH` holds exactly for pods that completed. */
 const EPOCH = '1970-01-01T00:00:00Z';
@@ -64,10 +65,58 @@ export function createRunaiApi({ session, selected }: VendorApiDeps<unknown>) {
     return client.countPods(base);
   }
 
-  async function podConnection(
+  /** list_pods with a request's filter and order, from `offset`, `limit` pods. */
+  async function listPage(
+    filter: CompiledPodFilter,
+    order: PodListRequest['order'],
+    offset: number,
+    limit: number,
+  ) {
+    return client.listPods({
+      offset,
+      limit,
+      filterBy: filter.filterBy,
+      search: filter.search,
+      deleted: filter.deleted,
+      completed: filter.completed === undefined ? undefined : filter.completed ? 'true' : 'false',
+      sortBy: order.sortBy,
+      sortOrder: order.sortOrder,
+      verbosity: verbosity(),
+    });
+  }
+
+  /** A pod connection with a phase filter: a scan of list_pods pages within the budget (scan.ts). */
+  async function scannedConnection(
     { identity, what }: PodConnectionName,
     request: PodListRequest,
+    phases: ReadonlySet<string>,
   ): Promise<ConnectionResult<PodModel>> {
+    const page = parseConnectionArgs(request.args, { backward: false, what, orderable: true });
+    const { filter, order } = request;
+    const binding = connectionBinding(identity, { filter, order });
+    const offsetRequest = decodeOffsetRequest(page, binding);
+    const fetch = async (offset: number) => {
+      const upstream = await listPage(filter, order, offset, RUNAI_MAX_LIMIT);
+      return { items: upstream.pods.map(toPod), end: upstream.next === undefined };
+    };
+    const matches = (pod: PodModel) => phases.has(pod.phase);
+    const budgetError = () => scanBudgetExceeded(what, 'phases');
+    const result = await scanPage({
+      fetch,
+      matches,
+      count: offsetRequest.count,
+      after: offsetRequest.direction === 'forward' ? offsetRequest.after : undefined,
+      budgetError,
+    });
+    return { ...toConnection(result, binding), totalCount: () => scanCount({ fetch, matches, budgetError }) };
+  }
+
+  async function podConnection(
+    name: PodConnectionName,
+    request: PodListRequest,
+  ): Promise<ConnectionResult<PodModel>> {
+    if (request.filter.phases) return scannedConnection(name, request, new Set(request.filter.phases));
+    const { identity, what } = name;
     const page = parseConnectionArgs(request.args, { backward: true, what });
     const { filter, order } = request;
     const binding = connectionBinding(identity, { filter, order });
@@ -76,17 +125,7 @@ export function createRunaiApi({ session, selected }: VendorApiDeps<unknown>) {
     const totalCount = () => (total ??= count(filter));
     const result = await paginateByOffset(
       async (offset, limit) => {
-        const upstream = await client.listPods({
-          offset,
-          limit: Math.min(limit, RUNAI_MAX_LIMIT),
-          filterBy: filter.filterBy,
-          search: filter.search,
-          deleted: filter.deleted,
-          completed: filter.completed === undefined ? undefined : filter.completed ? 'true' : 'false',
-          sortBy: order.sortBy,
-          sortOrder: order.sortOrder,
-          verbosity: verbosity(),
-        });
+        const upstream = await listPage(filter, order, offset, Math.min(limit, RUNAI_MAX_LIMIT));
         return { items: upstream.pods.map(toPod) };
       },
       totalCount,

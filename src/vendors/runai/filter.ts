@@ -8,7 +8,7 @@
  * second condition.
  */
 import { badUserInput } from '../../errors.js';
-import type { PodFilter, PodOrder, StringMatch, TimeMatch } from '../../generated/graphql.js';
+import type { PodFilter, PodOrder, PodPhase, StringMatch, TimeMatch } from '../../generated/graphql.js';
 import { hasControlCharacters, isUuid, MAX_FILTER_VALUE_LENGTH } from '../../values.js';
 import type { RunaiSortField } from './client.js';
 
@@ -49,12 +49,28 @@ export interface CompiledPodFilter {
   search?: string | undefined;
   deleted?: boolean | undefined;
   completed?: boolean | undefined;
+  /** Run:ai `k8sPhase` values the gateway keeps (it cannot filter on phase upstream). */
+  phases?: string[] | undefined;
 }
+
+/** Run:ai's k8sPhase spelling of each PodPhase. */
+export const K8S_PHASES: Record<PodPhase, string> = {
+  PENDING: 'Pending',
+  RUNNING: 'Running',
+  SUCCEEDED: 'Succeeded',
+  FAILED: 'Failed',
+  UNKNOWN: 'Unknown',
+};
 
 /** Given a PodFilter, returns the Run:ai query parts. */
 export function compilePodFilter(filter: PodFilter | null | undefined): CompiledPodFilter {
   const filterBy: string[] = [];
   if (!filter) return { filterBy };
+  if (filter.phases && filter.phases.length === 0) {
+    throw badUserInput('filter.phases cannot be empty: omit it to accept every phase.', {
+      argument: 'filter.phases',
+    });
+  }
   if (filter.nodeName != null) filterBy.push(`nodeName==${filterValue(filter.nodeName, 'nodeName')}`);
   if (filter.nodeNameContains != null) {
     filterBy.push(`nodeName=@${filterValue(filter.nodeNameContains, 'nodeNameContains')}`);
@@ -78,6 +94,7 @@ export function compilePodFilter(filter: PodFilter | null | undefined): Compiled
     search: podSearch(filter.search, 'filter.search'),
     deleted: filter.deleted === true ? true : undefined,
     completed: filter.completed ?? undefined,
+    phases: filter.phases ? [...new Set(filter.phases)].sort().map((p) => K8S_PHASES[p]) : undefined,
   };
 }
 

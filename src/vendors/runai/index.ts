@@ -10,6 +10,7 @@ import { createRunaiApi, type RunaiApi } from './api.js';
 import { RUNAI } from './client.js';
 import { parsePodKey } from './model.js';
 import { runaiResolvers } from './resolvers.js';
+import { POD_SCAN_CALLS } from './scan.js';
 import { createRunaiSimulator } from './simulator/index.js';
 
 export type { RunaiApi, PodListRequest } from './api.js';
@@ -24,8 +25,13 @@ function podCounts({ args, totalCount }: ConnectionCall): number {
   return filter?.completed === false ? 2 : 1;
 }
 
-/** One list_pods per pod connection (and parent), plus its counts. */
+/**
+ * One list_pods per pod connection (and parent), plus its counts; with a phase filter, the scan
+ * budget's list_pods calls for the page and as many again for a selected totalCount.
+ */
 export function podConnectionCalls(call: ConnectionCall): number {
+  const filter = call.args.filter as { phases?: unknown } | null | undefined;
+  if (Array.isArray(filter?.phases)) return call.parents * POD_SCAN_CALLS * (call.totalCount ? 2 : 1);
   return call.parents * (1 + podCounts(call));
 }
 
