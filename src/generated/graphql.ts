@@ -212,6 +212,8 @@ export type Cluster = Node & {
   createTime?: Maybe<Scalars['DateTime']['output']>;
   /** Human-readable display name. */
   displayName?: Maybe<Scalars['String']['output']>;
+  /** The sum of the GPU figures of the cluster's node pools (at most 100 pools; one ListNodePools call). */
+  gpus?: Maybe<GpuCapacity>;
   /** The cluster's global ID. */
   id: Scalars['ID']['output'];
   /** The resource name, e.g. `accounts/my-account/clusters/my-cluster`. */
@@ -433,6 +435,32 @@ export type FakeNodePool = {
   serviceAccount?: Maybe<Scalars['String']['output']>;
 };
 
+/**
+ * GPU figures of a node pool, a cluster or the fleet. Capacity comes from Fireworks (nodes × GPUs
+ * per node of the pool's instance or machine type, from the gateway's table or `GPU_INSTANCE_TYPES`);
+ * requested and allocated GPUs from the Run:ai pods in phase Running on the pool, read in one walk
+ * of the fleet's not-completed pods per request (at most 5000 pods, 10 list_pods calls).
+ */
+export type GpuCapacity = {
+  __typename?: 'GpuCapacity';
+  /** GPUs allocated to the running pods (Run:ai `allocatedResources.gpu`). */
+  allocated: Scalars['Float']['output'];
+  /** nodes × gpusPerNode; for sums, over the pools of known types; null for a pool of unknown type. */
+  capacity?: Maybe<Scalars['Int']['output']>;
+  /** GPUs per node of the pool's instance or machine type; null for sums and for unknown types. */
+  gpusPerNode?: Maybe<Scalars['Int']['output']>;
+  /** capacity − allocated (over the pools of known types for sums); null when the capacity is unknown. */
+  idle?: Maybe<Scalars['Float']['output']>;
+  /** Nodes in the pool now (`node_pool_stats.node_count`), summed for clusters and the fleet. */
+  nodes?: Maybe<Scalars['Int']['output']>;
+  /** GPUs the running pods requested (Run:ai `requestedResources.gpu.request`; portions count as fractions). */
+  requested: Scalars['Float']['output'];
+  /** The Run:ai pods in phase Running on the pool(s). */
+  runningPods: Scalars['Int']['output'];
+  /** Instance or machine types with no GPUs-per-node entry: their pools count no capacity. Set them in GPU_INSTANCE_TYPES. */
+  unknownInstanceTypes: Array<Scalars['String']['output']>;
+};
+
 /** How GPU requests are expressed. */
 export type GpuRequestType =
   /** An amount of GPU memory. */
@@ -523,6 +551,8 @@ export type NodePool = Node & {
   createTime?: Maybe<Scalars['DateTime']['output']>;
   /** Human-readable display name. */
   displayName?: Maybe<Scalars['String']['output']>;
+  /** The pool's GPU capacity, requests, allocations and idle GPUs (see GpuCapacity for where each comes from). */
+  gpus?: Maybe<GpuCapacity>;
   /** The node pool's global ID. */
   id: Scalars['ID']['output'];
   /** Maximum number of nodes. */
@@ -1007,6 +1037,8 @@ export type Query = {
   cluster?: Maybe<Cluster>;
   /** The clusters of the account. */
   clusters?: Maybe<ClusterConnection>;
+  /** The sum of the GPU figures of every node pool of the account (at most 100 pools; one ListNodePools call). */
+  fleetGpus?: Maybe<GpuCapacity>;
   /** Fetches any object by its global ID; null (with a NOT_FOUND error) when it no longer exists. */
   node?: Maybe<Node>;
   /** A node pool by its resource name (`accounts/{a}/clusters/{c}/nodePools/{p}`); null with a NOT_FOUND error when there is none. */
@@ -1470,6 +1502,7 @@ export type ResolversTypes = {
   FakeCluster: ResolverTypeWrapper<FakeCluster>;
   FakeNodePool: ResolverTypeWrapper<FakeNodePool>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  GpuCapacity: ResolverTypeWrapper<GpuCapacity>;
   GpuRequestType: GpuRequestType;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
@@ -1546,6 +1579,7 @@ export type ResolversParentTypes = {
   FakeCluster: FakeCluster;
   FakeNodePool: FakeNodePool;
   Float: Scalars['Float']['output'];
+  GpuCapacity: GpuCapacity;
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
   IntMatch: IntMatch;
@@ -1641,6 +1675,7 @@ export type ClusterResolvers<ContextType = GatewayContext, ParentType extends Re
   clusterId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   createTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   displayName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  gpus?: Resolver<Maybe<ResolversTypes['GpuCapacity']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   nodePools?: Resolver<Maybe<ResolversTypes['NodePoolConnection']>, ParentType, ContextType, Partial<ClusterNodePoolsArgs>>;
@@ -1727,6 +1762,17 @@ export type FakeNodePoolResolvers<ContextType = GatewayContext, ParentType exten
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type GpuCapacityResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['GpuCapacity'] = ResolversParentTypes['GpuCapacity']> = {
+  allocated?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  capacity?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  gpusPerNode?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  idle?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  nodes?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  requested?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  runningPods?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  unknownInstanceTypes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
 export type KeyValueResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['KeyValue'] = ResolversParentTypes['KeyValue']> = {
   key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1754,6 +1800,7 @@ export type NodePoolResolvers<ContextType = GatewayContext, ParentType extends R
   cluster?: Resolver<Maybe<ResolversTypes['Cluster']>, ParentType, ContextType>;
   createTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   displayName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  gpus?: Resolver<Maybe<ResolversTypes['GpuCapacity']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   maxNodeCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   minNodeCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
@@ -1885,6 +1932,7 @@ export type QueryResolvers<ContextType = GatewayContext, ParentType extends Reso
   batchJobs?: Resolver<Maybe<ResolversTypes['BatchJobConnection']>, ParentType, ContextType, Partial<QueryBatchJobsArgs>>;
   cluster?: Resolver<Maybe<ResolversTypes['Cluster']>, ParentType, ContextType, RequireFields<QueryClusterArgs, 'name'>>;
   clusters?: Resolver<Maybe<ResolversTypes['ClusterConnection']>, ParentType, ContextType, Partial<QueryClustersArgs>>;
+  fleetGpus?: Resolver<Maybe<ResolversTypes['GpuCapacity']>, ParentType, ContextType>;
   node?: Resolver<Maybe<ResolversTypes['Node']>, ParentType, ContextType, RequireFields<QueryNodeArgs, 'id'>>;
   nodePool?: Resolver<Maybe<ResolversTypes['NodePool']>, ParentType, ContextType, RequireFields<QueryNodePoolArgs, 'name'>>;
   nodePools?: Resolver<Maybe<ResolversTypes['NodePoolConnection']>, ParentType, ContextType, Partial<QueryNodePoolsArgs>>;
@@ -1975,6 +2023,7 @@ export type Resolvers<ContextType = GatewayContext> = {
   ExtendedResource?: ExtendedResourceResolvers<ContextType>;
   FakeCluster?: FakeClusterResolvers<ContextType>;
   FakeNodePool?: FakeNodePoolResolvers<ContextType>;
+  GpuCapacity?: GpuCapacityResolvers<ContextType>;
   KeyValue?: KeyValueResolvers<ContextType>;
   MetricSample?: MetricSampleResolvers<ContextType>;
   MetricSeries?: MetricSeriesResolvers<ContextType>;

@@ -27,6 +27,8 @@ const NODE_POOL: MaskTable = {
   state: ['state'],
   status: ['status'],
   stats: ['node_pool_stats'],
+  // NodePool.gpus (the joins): the instance or machine type and the node count.
+  gpus: ['eks_node_pool', 'fake_node_pool', 'node_pool_stats'],
 };
 
 const BATCH_JOB: MaskTable = {
@@ -65,7 +67,10 @@ export function readMaskFor(
 ): string {
   const table = TABLES[type];
   const paths = new Set<string>(['name']);
-  for (const field of [...always, ...(selected.get(type) ?? [])]) {
+  // Cluster.gpus and Query.fleetGpus sum node pools' GPU figures: their pools need NodePool.gpus' fields.
+  const sums = selected.get('Cluster')?.has('gpus') || selected.get('Query')?.has('fleetGpus');
+  const implied = type === 'NodePool' && sums ? ['gpus'] : [];
+  for (const field of [...always, ...implied, ...(selected.get(type) ?? [])]) {
     for (const path of table[field] ?? []) paths.add(path);
   }
   return [...paths].sort().join(',');

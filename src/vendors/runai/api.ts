@@ -198,7 +198,23 @@ export function createRunaiApi({ session, selected }: VendorApiDeps<unknown>) {
     return { ...toConnection(result, binding), totalCount: async () => (await all()).length };
   }
 
+  let notCompleted: Promise<PodModel[]> | undefined;
+
   return {
+    /**
+     * Every pod of the fleet not completed (list_pods `completed=false`, pages of 500), walked
+     * once per request for the GPU figures; throws PageLimitError past `maxPages`.
+     */
+    notCompletedPods: (maxPages: number) =>
+      (notCompleted ??= walkPages(async (offset: number | undefined) => {
+        const upstream = await client.listPods({
+          offset: offset ?? 0,
+          limit: RUNAI_MAX_LIMIT,
+          filterBy: [],
+          completed: 'false',
+        });
+        return { items: upstream.pods, next: upstream.pods.length === 0 ? undefined : upstream.next };
+      }, maxPages).then((pods) => pods.map(toPod))),
     /** Query.pods, Cluster.pods and NodePool.pods (scoped by extra filterBy entries). */
     pods: (name: PodConnectionName, request: PodListRequest, scope: string[] = []) =>
       podConnection(name, {
