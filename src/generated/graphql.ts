@@ -773,6 +773,8 @@ export type Pod = Node & {
   metrics?: Maybe<Array<MetricSeries>>;
   /** The pod's Kubernetes name. */
   name: Scalars['String']['output'];
+  /** The pod's Kubernetes namespace. From Run:ai's deprecated getPods endpoint (one call per Run:ai cluster per request, joined by pod id); null when getPods does not list the pod. */
+  namespace?: Maybe<Scalars['String']['output']>;
   /** The node the pod is scheduled on. */
   nodeName?: Maybe<Scalars['String']['output']>;
   /** The Fireworks node pool the pod currently runs on. */
@@ -781,6 +783,8 @@ export type Pod = Node & {
   phase: Scalars['String']['output'];
   /** When the phase last changed. */
   phaseUpdatedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The pod group the pod belongs to. From the deprecated getPods endpoint, as `namespace`. */
+  podGroupId?: Maybe<Scalars['ID']['output']>;
   /** The pod's Run:ai UUID. */
   podId: Scalars['ID']['output'];
   /** The Kubernetes priority class of the pod. */
@@ -795,6 +799,8 @@ export type Pod = Node & {
   requestedResources?: Maybe<PodRequestedResources>;
   /** The inference revision the pod belongs to, if any. */
   revisionId?: Maybe<Scalars['ID']['output']>;
+  /** The kubectl-style status (Running, Completed, Error, ContainerCreating, Pending, Unknown). From the deprecated getPods endpoint, as `namespace`. */
+  statusReason?: Maybe<Scalars['String']['output']>;
   /** The Run:ai tenant the pod belongs to. */
   tenantId?: Maybe<Scalars['Int']['output']>;
   /** The pod's tolerations. */
@@ -1865,10 +1871,12 @@ export type PodResolvers<ContextType = GatewayContext, ParentType extends Resolv
   ip?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   metrics?: Resolver<Maybe<Array<ResolversTypes['MetricSeries']>>, ParentType, ContextType, RequireFields<PodMetricsArgs, 'end' | 'samples' | 'start' | 'types'>>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  namespace?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   nodeName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   nodePool?: Resolver<Maybe<ResolversTypes['NodePool']>, ParentType, ContextType>;
   phase?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   phaseUpdatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  podGroupId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   podId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   priorityClassName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   projectId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1876,6 +1884,7 @@ export type PodResolvers<ContextType = GatewayContext, ParentType extends Resolv
   requestedNodePoolIds?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   requestedResources?: Resolver<Maybe<ResolversTypes['PodRequestedResources']>, ParentType, ContextType>;
   revisionId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  statusReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tenantId?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   tolerations?: Resolver<Array<ResolversTypes['Toleration']>, ParentType, ContextType>;
   updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;

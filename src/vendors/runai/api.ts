@@ -200,7 +200,35 @@ export function createRunaiApi({ session, selected }: VendorApiDeps<unknown>) {
 
   let notCompleted: Promise<PodModel[]> | undefined;
 
+  // The deprecated getPods, once per Run:ai cluster per request, indexed by pod id.
+  const legacyByCluster = new DataLoader<string, Map<string, LegacyPodFields>>((uuids) => {
+    if (uuids.length > LEGACY_MAX_CLUSTERS) {
+      return Promise.resolve(uuids.map(() => legacyTooManyClusters()));
+    }
+    return settleEach(
+      uuids.map(async (uuid) => {
+        const pods = await client.legacyPods(uuid);
+        return new Map(
+          pods.map((p) => [
+            p.podId.toLowerCase(),
+            {
+              namespace: p.namespace ?? null,
+              statusReason: p.status ?? null,
+              podGroupId: p.podGroupId ?? null,
+            },
+          ]),
+        );
+      }),
+    );
+  });
+
   return {
+    /** A pod's fields only the deprecated getPods carries; null when getPods does not list it. */
+    legacyPod: async (pod: PodModel): Promise<LegacyPodFields | null> => {
+      if (!isUuid(pod.clusterUuid)) return null;
+      const byId = await legacyByCluster.load(pod.clusterUuid.toLowerCase());
+      return byId.get(pod.podId.toLowerCase()) ?? null;
+    },
     /**
      * Every pod of the fleet not completed (list_pods `completed=false`, pages of 500), walked
      * once per request for the GPU figures; throws PageLimitError past `maxPages`.
@@ -270,6 +298,24 @@ export function createRunaiApi({ session, selected }: VendorApiDeps<unknown>) {
       return series.map(toMetricSeries);
     },
   };
+}
+
+/** The most Run:ai clusters one request reads getPods for (one unpaged call each). */
+export const LEGACY_MAX_CLUSTERS = 8;
+
+/** What only the deprecated getPods says about a pod. */
+export interface LegacyPodFields {
+  namespace: string | null;
+  statusReason: string | null;
+  podGroupId: string | null;
+}
+
+function legacyTooManyClusters(): Error {
+  return badUserInput(
+    `Pod.namespace, Pod.statusReason and Pod.podGroupId come from Run:ai's deprecated getPods, one unpaged call per cluster, ` +
+      `at most ${LEGACY_MAX_CLUSTERS} clusters per request: ask them of pods of fewer clusters (filter.cluster or clusterUuid).`,
+    { argument: 'Pod.namespace' },
+  );
 }
 
 /** The `deleted` and `search` parameters of the per-workload and per-revision endpoints. */

@@ -6,7 +6,7 @@
 import { notFound } from '../../errors.js';
 import type { ConnectionCall } from '../../graphql/cost.js';
 import { defineVendor } from '../contract.js';
-import { createRunaiApi, type RunaiApi } from './api.js';
+import { createRunaiApi, LEGACY_MAX_CLUSTERS, type RunaiApi } from './api.js';
 import { RUNAI } from './client.js';
 import { parsePodKey } from './model.js';
 import { runaiResolvers } from './resolvers.js';
@@ -67,6 +67,10 @@ export const runai = defineVendor<'runai', RunaiApi, Record<string, never>>({
       'Query.revisionPods': () => 1,
     },
     fields: {
+      // The deprecated getPods, one call per Run:ai cluster of the pods, at most LEGACY_MAX_CLUSTERS.
+      'Pod.namespace': ({ parents }) => Math.min(parents, LEGACY_MAX_CLUSTERS),
+      'Pod.statusReason': ({ parents }) => Math.min(parents, LEGACY_MAX_CLUSTERS),
+      'Pod.podGroupId': ({ parents }) => Math.min(parents, LEGACY_MAX_CLUSTERS),
       // One get_workload_pod_metrics per pod, all asked types in one call; none for an empty `types`.
       'Pod.metrics': ({ args, parents }) =>
         Array.isArray(args.types) && args.types.length > 0 ? parents : 0,

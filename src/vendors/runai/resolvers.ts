@@ -9,7 +9,7 @@ import { compilePodFilter, compilePodOrder, podSearch } from './filter.js';
 
 type RunaiResolvers = {
   Query: Pick<NonNullable<Resolvers['Query']>, 'pods' | 'workloadPods' | 'revisionPods'>;
-  Pod: Pick<NonNullable<Resolvers['Pod']>, 'metrics'>;
+  Pod: Pick<NonNullable<Resolvers['Pod']>, 'metrics' | 'namespace' | 'statusReason' | 'podGroupId'>;
 };
 
 export const runaiResolvers: RunaiResolvers = {
@@ -27,6 +27,9 @@ export const runaiResolvers: RunaiResolvers = {
       ctx.runai.revisionPods(revisionId, args, { deleted: deleted === true }),
   },
   Pod: {
+    namespace: async (p, _args, ctx) => (await ctx.runai.legacyPod(p))?.namespace ?? null,
+    statusReason: async (p, _args, ctx) => (await ctx.runai.legacyPod(p))?.statusReason ?? null,
+    podGroupId: async (p, _args, ctx) => (await ctx.runai.legacyPod(p))?.podGroupId ?? null,
     metrics: (p, args, ctx) =>
       ctx.runai.metrics(p, {
         types: args.types,
