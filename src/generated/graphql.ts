@@ -20,7 +20,6 @@ export type Scalars = {
   Boolean: { input: boolean; output: boolean; }
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
-  /** An instant in time, as an ISO 8601 / RFC 3339 string in UTC (e.g. `2026-01-02T03:04:05Z`). */
   DateTime: { input: string; output: string; }
 };
 
@@ -33,14 +32,24 @@ export type BatchJob = Node & {
   batchJobId: Scalars['String']['output'];
   /** The cluster the batch job belongs to. */
   cluster?: Maybe<Cluster>;
-  /** When the batch job was created. */
+  /**
+   * When the batch job was created (Fireworks' `create_time`).
+   * @deprecated Use `createdAt`: every type names its times `…At`.
+   */
   createTime?: Maybe<Scalars['DateTime']['output']>;
+  /** When the batch job was created. */
+  createdAt?: Maybe<Scalars['DateTime']['output']>;
   /** The email address of the user who created the batch job. */
   createdBy?: Maybe<Scalars['String']['output']>;
   /** Human-readable display name. */
   displayName?: Maybe<Scalars['String']['output']>;
-  /** When the batch job completed, failed or was cancelled. */
+  /**
+   * When the batch job ended (Fireworks' `end_time`).
+   * @deprecated Use `endedAt`.
+   */
   endTime?: Maybe<Scalars['DateTime']['output']>;
+  /** When the batch job completed, failed or was cancelled. */
+  endedAt?: Maybe<Scalars['DateTime']['output']>;
   /** Environment variables passed to the job, sorted by key. */
   envVars: Array<KeyValue>;
   /** The ID of the environment the batch job uses. */
@@ -65,14 +74,24 @@ export type BatchJob = Node & {
   shared?: Maybe<Scalars['Boolean']['output']>;
   /** The ID of the snapshot the batch job uses. */
   snapshotId?: Maybe<Scalars['String']['output']>;
-  /** When the batch job started running. */
+  /**
+   * When the batch job started running (Fireworks' `start_time`).
+   * @deprecated Use `startedAt`.
+   */
   startTime?: Maybe<Scalars['DateTime']['output']>;
+  /** When the batch job started running. */
+  startedAt?: Maybe<Scalars['DateTime']['output']>;
   /** The current state of the batch job. */
   state?: Maybe<BatchJobState>;
   /** Detailed information about the current status of the batch job. */
   status?: Maybe<Scalars['String']['output']>;
-  /** When the batch job was last updated. */
+  /**
+   * When the batch job was last updated (Fireworks' `update_time`).
+   * @deprecated Use `updatedAt`.
+   */
   updateTime?: Maybe<Scalars['DateTime']['output']>;
+  /** When the batch job was last updated. */
+  updatedAt?: Maybe<Scalars['DateTime']['output']>;
 };
 
 /** A page of batch jobs. */
@@ -117,7 +136,7 @@ export type BatchJobFilter = {
   /** The display name, with wildcard matching (`display_name = "*eu*"`). */
   displayNameMatch?: InputMaybe<NameMatch>;
   /** The end time (`end_time`); jobs not ended match no condition but `notEquals`. */
-  endTime?: InputMaybe<TimeMatch>;
+  endedAt?: InputMaybe<TimeMatch>;
   /** Only batch jobs in this environment (`environment_id`, exact). */
   environmentId?: InputMaybe<Scalars['String']['input']>;
   /** Only batch jobs running this container image (`image_ref`, exact). */
@@ -129,11 +148,11 @@ export type BatchJobFilter = {
   /** true: only shared batch jobs; false: only jobs not shared (`shared`). */
   shared?: InputMaybe<Scalars['Boolean']['input']>;
   /** The start time (`start_time`); jobs not started match no condition but `notEquals`. */
-  startTime?: InputMaybe<TimeMatch>;
+  startedAt?: InputMaybe<TimeMatch>;
   /** Only batch jobs in one of these states. */
   states?: InputMaybe<Array<BatchJobState>>;
   /** The last update time (`update_time`). */
-  updateTime?: InputMaybe<TimeMatch>;
+  updatedAt?: InputMaybe<TimeMatch>;
 };
 
 /** An order for batch jobs; the gateway adds `name` as the last key, so ties are broken by name. */
@@ -208,8 +227,13 @@ export type Cluster = Node & {
   batchJobs?: Maybe<BatchJobConnection>;
   /** The cluster's short id, the last segment of its name. */
   clusterId: Scalars['String']['output'];
-  /** When the cluster was created. */
+  /**
+   * When the cluster was created (Fireworks' `create_time`).
+   * @deprecated Use `createdAt`: every type names its times `…At`.
+   */
   createTime?: Maybe<Scalars['DateTime']['output']>;
+  /** When the cluster was created. */
+  createdAt?: Maybe<Scalars['DateTime']['output']>;
   /** Human-readable display name. */
   displayName?: Maybe<Scalars['String']['output']>;
   /** The sum of the GPU figures of the cluster's node pools (at most 100 pools; one ListNodePools call). */
@@ -226,8 +250,13 @@ export type Cluster = Node & {
   state?: Maybe<ClusterState>;
   /** Detailed information about the current status of the cluster. */
   status?: Maybe<Status>;
-  /** When the cluster was last updated. */
+  /**
+   * When the cluster was last updated (Fireworks' `update_time`).
+   * @deprecated Use `updatedAt`.
+   */
   updateTime?: Maybe<Scalars['DateTime']['output']>;
+  /** When the cluster was last updated. */
+  updatedAt?: Maybe<Scalars['DateTime']['output']>;
 };
 
 
@@ -301,7 +330,7 @@ export type ClusterFilter = {
   /** Only clusters in one of these states. */
   states?: InputMaybe<Array<ClusterState>>;
   /** The last update time (`update_time`). */
-  updateTime?: InputMaybe<TimeMatch>;
+  updatedAt?: InputMaybe<TimeMatch>;
 };
 
 /** An order for clusters; the gateway adds `name` as the last key, so ties are broken by name. */
@@ -547,8 +576,13 @@ export type NodePool = Node & {
   batchJobs?: Maybe<BatchJobConnection>;
   /** The cluster this node pool belongs to. */
   cluster?: Maybe<Cluster>;
-  /** When the node pool was created. */
+  /**
+   * When the node pool was created (Fireworks' `create_time`).
+   * @deprecated Use `createdAt`: every type names its times `…At`.
+   */
   createTime?: Maybe<Scalars['DateTime']['output']>;
+  /** When the node pool was created. */
+  createdAt?: Maybe<Scalars['DateTime']['output']>;
   /** Human-readable display name. */
   displayName?: Maybe<Scalars['String']['output']>;
   /** The pool's GPU capacity, requests, allocations and idle GPUs (see GpuCapacity for where each comes from). */
@@ -573,8 +607,13 @@ export type NodePool = Node & {
   stats?: Maybe<NodePoolStats>;
   /** Details of the last failed operation, if any. */
   status?: Maybe<Status>;
-  /** When the node pool was last updated. */
+  /**
+   * When the node pool was last updated (Fireworks' `update_time`).
+   * @deprecated Use `updatedAt`.
+   */
   updateTime?: Maybe<Scalars['DateTime']['output']>;
+  /** When the node pool was last updated. */
+  updatedAt?: Maybe<Scalars['DateTime']['output']>;
 };
 
 
@@ -655,7 +694,7 @@ export type NodePoolFilter = {
   /** Only node pools in one of these states. */
   states?: InputMaybe<Array<NodePoolState>>;
   /** The last update time (`update_time`). */
-  updateTime?: InputMaybe<TimeMatch>;
+  updatedAt?: InputMaybe<TimeMatch>;
   /** Only EKS node pools in this availability zone (`eks_node_pool.zone`). */
   zone?: InputMaybe<Scalars['String']['input']>;
 };
@@ -1632,9 +1671,11 @@ export type BatchJobResolvers<ContextType = GatewayContext, ParentType extends R
   batchJobId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   cluster?: Resolver<Maybe<ResolversTypes['Cluster']>, ParentType, ContextType>;
   createTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   createdBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   displayName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   endTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  endedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   envVars?: Resolver<Array<ResolversTypes['KeyValue']>, ParentType, ContextType>;
   environmentId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   executor?: Resolver<Maybe<ResolversTypes['BatchJobExecutor']>, ParentType, ContextType>;
@@ -1648,9 +1689,11 @@ export type BatchJobResolvers<ContextType = GatewayContext, ParentType extends R
   shared?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   snapshotId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   startTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  startedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   state?: Resolver<Maybe<ResolversTypes['BatchJobState']>, ParentType, ContextType>;
   status?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   updateTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -1680,6 +1723,7 @@ export type ClusterResolvers<ContextType = GatewayContext, ParentType extends Re
   batchJobs?: Resolver<Maybe<ResolversTypes['BatchJobConnection']>, ParentType, ContextType, Partial<ClusterBatchJobsArgs>>;
   clusterId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   createTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   displayName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   gpus?: Resolver<Maybe<ResolversTypes['GpuCapacity']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -1689,6 +1733,7 @@ export type ClusterResolvers<ContextType = GatewayContext, ParentType extends Re
   state?: Resolver<Maybe<ResolversTypes['ClusterState']>, ParentType, ContextType>;
   status?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   updateTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -1805,6 +1850,7 @@ export type NodePoolResolvers<ContextType = GatewayContext, ParentType extends R
   batchJobs?: Resolver<Maybe<ResolversTypes['BatchJobConnection']>, ParentType, ContextType, Partial<NodePoolBatchJobsArgs>>;
   cluster?: Resolver<Maybe<ResolversTypes['Cluster']>, ParentType, ContextType>;
   createTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   displayName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   gpus?: Resolver<Maybe<ResolversTypes['GpuCapacity']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -1818,6 +1864,7 @@ export type NodePoolResolvers<ContextType = GatewayContext, ParentType extends R
   stats?: Resolver<Maybe<ResolversTypes['NodePoolStats']>, ParentType, ContextType>;
   status?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   updateTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 

@@ -103,11 +103,11 @@ describe('node pool filters', () => {
         ],
       ],
       [
-        'updateTime atOrAfter',
+        'updatedAt atOrAfter',
         () => {
           const t = pick([...fleet.nodePools.map((p) => p.updateTime)].sort());
           return [
-            { updateTime: { atOrAfter: t } },
+            { updatedAt: { atOrAfter: t } },
             `update_time >= "${t}"`,
             (p) => (ms(p.updateTime) ?? -Infinity) >= Date.parse(t),
           ];
@@ -166,7 +166,7 @@ describe('batch job filters', () => {
   const cases: [string, () => [Record<string, unknown>, string, (j: FireworksBatchJobRecord) => boolean]][] =
     [
       [
-        'startTime range',
+        'startedAt range',
         () => {
           const times = fleet.batchJobs
             .map((j) => j.startTime)
@@ -174,7 +174,7 @@ describe('batch job filters', () => {
             .sort();
           const [a, b] = [times[100]!, times[160]!];
           return [
-            { startTime: { atOrAfter: a, atOrBefore: b } },
+            { startedAt: { atOrAfter: a, atOrBefore: b } },
             `(start_time >= "${a}") AND (start_time <= "${b}")`,
             (j) =>
               !!j.startTime &&
@@ -184,11 +184,11 @@ describe('batch job filters', () => {
         },
       ],
       [
-        'endTime atOrBefore',
+        'endedAt atOrBefore',
         () => {
           const t = [...fleet.batchJobs.map((j) => j.endTime).filter((x): x is string => !!x)].sort()[40]!;
           return [
-            { endTime: { atOrBefore: t } },
+            { endedAt: { atOrBefore: t } },
             `end_time <= "${t}"`,
             (j) => !!j.endTime && Date.parse(j.endTime) <= Date.parse(t),
           ];

@@ -173,7 +173,7 @@ export function compileClusterFilter(
     ...created(filter),
     ...nameMatch('display_name', filter.displayNameMatch, 'displayNameMatch'),
     ...nameMatch('name', filter.clusterIdMatch, 'clusterIdMatch', `accounts/${accountId}/clusters/`),
-    ...timeMatch('update_time', filter.updateTime),
+    ...timeMatch('update_time', filter.updatedAt),
   ]);
 }
 
@@ -202,7 +202,7 @@ export function compileNodePoolFilter(
     ...intMatch('min_node_count', filter.minNodeCount),
     ...intMatch('max_node_count', filter.maxNodeCount),
     ...intMatch('node_pool_stats.node_count', filter.nodeCount),
-    ...timeMatch('update_time', filter.updateTime),
+    ...timeMatch('update_time', filter.updatedAt),
   ]);
 }
 
@@ -216,9 +216,9 @@ export function compileBatchJobFilter(filter: BatchJobFilter | null | undefined)
     equals('created_by', { argument: 'createdBy', value: filter.createdBy }),
     ...created(filter),
     ...nameMatch('display_name', filter.displayNameMatch, 'displayNameMatch'),
-    ...timeMatch('start_time', filter.startTime),
-    ...timeMatch('end_time', filter.endTime),
-    ...timeMatch('update_time', filter.updateTime),
+    ...timeMatch('start_time', filter.startedAt),
+    ...timeMatch('end_time', filter.endedAt),
+    ...timeMatch('update_time', filter.updatedAt),
     equals('image_ref', { argument: 'imageRef', value: filter.imageRef }),
     equals('environment_id', { argument: 'environmentId', value: filter.environmentId }),
     bool('shared', filter.shared),

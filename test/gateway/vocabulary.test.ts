@@ -1,0 +1,90 @@
+/**
+ * One vocabulary: every type names its times `…At` (the Fireworks `…Time` names stay as
+ * deprecated aliases reading the same wire field), and DateTime declares its specification.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { gql, groundTruth, type Fleet } from '../helpers/ground-truth.js';
+
+let gw: TestGateway;
+let fleet: Fleet;
+
+beforeAll(async () => {
+  gw = await startTestGateway();
+  fleet = groundTruth(gw.world);
+});
+afterAll(() => gw.stop());
+
+describe('time field names', () => {
+  it('batch jobs answer createdAt/startedAt/endedAt/updatedAt and their deprecated aliases alike', async () => {
+    const job = fleet.batchJobs.find((j) => j.startTime && j.endTime)!;
+    gw.reset();
+    const query = `query($n: String!) { batchJob(name: $n) { createdAt startedAt endedAt updatedAt createTime startTime endTime updateTime } }`;
+    expect(await gql(gw, query, { n: job.name })).toEqual({
+      status: 200,
+      data: {
+        batchJob: {
+          createdAt: job.createTime,
+          startedAt: job.startTime,
+          endedAt: job.endTime,
+          updatedAt: job.updateTime,
+          createTime: job.createTime,
+          startTime: job.startTime,
+          endTime: job.endTime,
+          updateTime: job.updateTime,
+        },
+      },
+    });
+    expect(gw.requests('fireworks').map((r) => r.query.readMask)).toEqual([
+      'create_time,end_time,name,start_time,update_time',
+    ]);
+  });
+
+  it('clusters and node pools answer createdAt/updatedAt, asking only for those wire fields', async () => {
+    gw.reset();
+    const res = await gql(
+      gw,
+      `{ clusters(first: 1) { nodes { createdAt updatedAt nodePools(first: 1) { nodes { createdAt updatedAt } } } } }`,
+    );
+    const cluster = fleet.clusters[0]!;
+    const pool = fleet.nodePoolsOf(cluster.name)[0]!;
+    expect(res).toEqual({
+      status: 200,
+      data: {
+        clusters: {
+          nodes: [
+            {
+              createdAt: cluster.createTime,
+              updatedAt: cluster.updateTime,
+              nodePools: { nodes: [{ createdAt: pool.createTime, updatedAt: pool.updateTime }] },
+            },
+          ],
+        },
+      },
+    });
+    expect(gw.requests('fireworks').map((r) => r.query.readMask)).toEqual([
+      'create_time,name,update_time',
+      'create_time,name,update_time',
+    ]);
+  });
+
+  it('introspection: the old names are deprecated, DateTime names RFC 3339', async () => {
+    const res = await gql<{
+      t: { specifiedByURL: string };
+      j: { fields: { name: string; deprecationReason: string | null }[] };
+    }>(
+      gw,
+      `{ t: __type(name: "DateTime") { specifiedByURL } j: __type(name: "BatchJob") { fields(includeDeprecated: true) { name deprecationReason } } }`,
+    );
+    expect(res.data!.t.specifiedByURL).toBe('https://datatracker.ietf.org/doc/html/rfc3339');
+    const reasons = Object.fromEntries(res.data!.j.fields.map((f) => [f.name, f.deprecationReason]));
+    expect(reasons).toMatchObject({
+      createdAt: null,
+      startedAt: null,
+      createTime: 'Use `createdAt`: every type names its times `…At`.',
+      startTime: 'Use `startedAt`.',
+      endTime: 'Use `endedAt`.',
+      updateTime: 'Use `updatedAt`.',
+    });
+  });
+});
