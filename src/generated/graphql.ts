@@ -1074,7 +1074,7 @@ export type QuantityRequest = {
 /** The root of every read. */
 export type Query = {
   __typename?: 'Query';
-  /** A batch job by its resource name (`accounts/{a}/clusters/{c}/batchJobs/{id}`); null with a NOT_FOUND error when there is none. */
+  /** A batch job by its resource name (`accounts/{a}/clusters/{c}/batchJobs/{id}`) or its natural key `{cluster id}/{id}`, as `cluster(name:)` takes a cluster id; null with a NOT_FOUND error when there is none. */
   batchJob?: Maybe<BatchJob>;
   /** The batch jobs of the account, newest first by default. */
   batchJobs?: Maybe<BatchJobConnection>;
@@ -1086,7 +1086,7 @@ export type Query = {
   fleetGpus?: Maybe<GpuCapacity>;
   /** Fetches any object by its global ID; null (with a NOT_FOUND error) when it no longer exists. */
   node?: Maybe<Node>;
-  /** A node pool by its resource name (`accounts/{a}/clusters/{c}/nodePools/{p}`); null with a NOT_FOUND error when there is none. */
+  /** A node pool by its resource name (`accounts/{a}/clusters/{c}/nodePools/{id}`) or its natural key `{cluster id}/{id}`, as `cluster(name:)` takes a cluster id; null with a NOT_FOUND error when there is none. */
   nodePool?: Maybe<NodePool>;
   /** The node pools of every cluster of the account. */
   nodePools?: Maybe<NodePoolConnection>;

@@ -88,3 +88,33 @@ describe('time field names', () => {
     });
   });
 });
+
+describe('natural keys alike', () => {
+  it('cluster, nodePool and batchJob take a short key ({cluster id}/{id} for children), asking for the full name', async () => {
+    const pool = fleet.nodePools[3]!;
+    const job = fleet.batchJobs[5]!;
+    const [, , , clusterId, , poolId] = pool.name.split('/');
+    const [, , , jobCluster, , jobId] = job.name.split('/');
+    gw.reset();
+    const query = `query($c: String!, $p: String!, $j: String!) { cluster(name: $c) { name } nodePool(name: $p) { name } batchJob(name: $j) { name } }`;
+    expect(
+      await gql(gw, query, { c: clusterId, p: `${clusterId}/${poolId}`, j: `${jobCluster}/${jobId}` }),
+    ).toEqual({
+      status: 200,
+      data: {
+        cluster: { name: pool.name.split('/').slice(0, 4).join('/') },
+        nodePool: { name: pool.name },
+        batchJob: { name: job.name },
+      },
+    });
+    expect(gw.calls().fireworks).toEqual({ GetCluster: 1, ListNodePools: 1, ListBatchJobs: 1 });
+  });
+
+  it('a key that is neither form is refused, naming both', async () => {
+    const query = `{ nodePool(name: "a/b/c") { name } }`;
+    const res = await gql(gw, query);
+    expect(res.errors?.[0]?.message).toBe(
+      '"a/b/c" is not a node pool name: expected accounts/{account}/clusters/{cluster}/nodePools/{id} or {cluster id}/{id}.',
+    );
+  });
+});

@@ -12,7 +12,7 @@ import {
   compileNodePoolFilter,
   compileOrderBy,
 } from './filter.js';
-import { clusterName, parseChildName, parseClusterName } from './names.js';
+import { childName, clusterName, parseChildName, parseClusterName } from './names.js';
 
 type FireworksResolvers = {
   Query: Pick<
@@ -44,8 +44,9 @@ export const fireworksResolvers: FireworksResolvers = {
         orderBy: compileOrderBy(args.orderBy, 'name'),
       }),
     nodePool: (_root, { name }, ctx) => {
-      inAccount('Node pool', name, parseChildName(name, 'nodePools').account, ctx.fireworks.accountId);
-      return ctx.fireworks.nodePoolByName.load(name);
+      const parsed = parseChildName(name, 'nodePools', ctx.fireworks.accountId);
+      inAccount('Node pool', name, parsed.account, ctx.fireworks.accountId);
+      return ctx.fireworks.nodePoolByName.load(childName(parsed, 'nodePools'));
     },
     nodePools: (_root, args, ctx) =>
       ctx.fireworks.nodePools({
@@ -54,8 +55,9 @@ export const fireworksResolvers: FireworksResolvers = {
         orderBy: compileOrderBy(args.orderBy, 'name'),
       }),
     batchJob: (_root, { name }, ctx) => {
-      inAccount('Batch job', name, parseChildName(name, 'batchJobs').account, ctx.fireworks.accountId);
-      return ctx.fireworks.batchJobByName.load(name);
+      const parsed = parseChildName(name, 'batchJobs', ctx.fireworks.accountId);
+      inAccount('Batch job', name, parsed.account, ctx.fireworks.accountId);
+      return ctx.fireworks.batchJobByName.load(childName(parsed, 'batchJobs'));
     },
     batchJobs: (_root, args, ctx) =>
       ctx.fireworks.batchJobs({
