@@ -540,6 +540,29 @@ export type MetricSeries = {
   type: PodMetricType;
 };
 
+/** An NVIDIA Multi-Instance GPU profile, as Run:ai's MigProfile enumerates them (`1g.5gb` is MIG_1G_5GB); deprecated by Run:ai. */
+export type MigProfile =
+  /** `1g.5gb`. */
+  | 'MIG_1G_5GB'
+  /** `1g.10gb`. */
+  | 'MIG_1G_10GB'
+  /** `2g.10gb`. */
+  | 'MIG_2G_10GB'
+  /** `2g.20gb`. */
+  | 'MIG_2G_20GB'
+  /** `3g.20gb`. */
+  | 'MIG_3G_20GB'
+  /** `3g.40gb`. */
+  | 'MIG_3G_40GB'
+  /** `4g.20gb`. */
+  | 'MIG_4G_20GB'
+  /** `4g.40gb`. */
+  | 'MIG_4G_40GB'
+  /** `7g.40gb`. */
+  | 'MIG_7G_40GB'
+  /** `7g.80gb`. */
+  | 'MIG_7G_80GB';
+
 /**
  * Conditions on a Fireworks name; every given condition must hold. Each becomes one AIP-160
  * equality, with `*` wildcards placed by the gateway (`"eu*"`, `"*eu"`, `"*eu*"`): a value itself
@@ -818,8 +841,8 @@ export type Pod = Node & {
   nodeName?: Maybe<Scalars['String']['output']>;
   /** The Fireworks node pool the pod currently runs on. */
   nodePool?: Maybe<NodePool>;
-  /** The Kubernetes phase (Pending, Running, Succeeded, Failed, Unknown). */
-  phase: Scalars['String']['output'];
+  /** The Kubernetes phase (Run:ai's `k8sPhase`; a value outside the five phases reads as UNKNOWN). */
+  phase: PodPhase;
   /** When the phase last changed. */
   phaseUpdatedAt?: Maybe<Scalars['DateTime']['output']>;
   /** The pod group the pod belongs to. From the deprecated getPods endpoint, as `namespace`. */
@@ -875,7 +898,7 @@ export type PodAllocatedResources = {
   /** Allocated GPU memory. */
   gpuMemory?: Maybe<Scalars['String']['output']>;
   /** The MIG profile allocated (deprecated by Run:ai). */
-  migProfile?: Maybe<Scalars['String']['output']>;
+  migProfile?: Maybe<MigProfile>;
 };
 
 /** A page of pods. */
@@ -1039,7 +1062,7 @@ export type PodRequestedResources = {
   /** How the GPU request is expressed. */
   gpuRequestType?: Maybe<GpuRequestType>;
   /** The MIG profile requested (deprecated by Run:ai). */
-  migProfile?: Maybe<Scalars['String']['output']>;
+  migProfile?: Maybe<MigProfile>;
 };
 
 /** Executes a Python process. */
@@ -1555,6 +1578,7 @@ export type ResolversTypes = {
   KeyValue: ResolverTypeWrapper<KeyValue>;
   MetricSample: ResolverTypeWrapper<MetricSample>;
   MetricSeries: ResolverTypeWrapper<MetricSeries>;
+  MigProfile: MigProfile;
   NameMatch: NameMatch;
   Node: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Node']>;
   NodePool: ResolverTypeWrapper<NodePoolModel>;
@@ -1921,7 +1945,7 @@ export type PodResolvers<ContextType = GatewayContext, ParentType extends Resolv
   namespace?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   nodeName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   nodePool?: Resolver<Maybe<ResolversTypes['NodePool']>, ParentType, ContextType>;
-  phase?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  phase?: Resolver<ResolversTypes['PodPhase'], ParentType, ContextType>;
   phaseUpdatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   podGroupId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   podId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -1946,7 +1970,7 @@ export type PodAllocatedResourcesResolvers<ContextType = GatewayContext, ParentT
   extendedResources?: Resolver<Array<ResolversTypes['ExtendedResource']>, ParentType, ContextType>;
   gpu?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   gpuMemory?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  migProfile?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  migProfile?: Resolver<Maybe<ResolversTypes['MigProfile']>, ParentType, ContextType>;
 };
 
 export type PodConnectionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['PodConnection'] = ResolversParentTypes['PodConnection']> = {
@@ -1968,7 +1992,7 @@ export type PodRequestedResourcesResolvers<ContextType = GatewayContext, ParentT
   gpu?: Resolver<Maybe<ResolversTypes['CoresRequest']>, ParentType, ContextType>;
   gpuMemory?: Resolver<Maybe<ResolversTypes['QuantityRequest']>, ParentType, ContextType>;
   gpuRequestType?: Resolver<Maybe<ResolversTypes['GpuRequestType']>, ParentType, ContextType>;
-  migProfile?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  migProfile?: Resolver<Maybe<ResolversTypes['MigProfile']>, ParentType, ContextType>;
 };
 
 export type PythonExecutorResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['PythonExecutor'] = ResolversParentTypes['PythonExecutor']> = {

@@ -127,7 +127,7 @@ function runningPodsByPool(ctx: GatewayContext, what: string): Promise<Map<strin
       (pods) => {
         const byPool = new Map<string, PodModel[]>();
         for (const pod of pods) {
-          if (pod.phase !== 'Running' || !pod.currentNodePoolId) continue;
+          if (pod.phase !== 'RUNNING' || !pod.currentNodePoolId) continue;
           const key = `${pod.clusterUuid.toLowerCase()}|${pod.currentNodePoolId}`;
           byPool.set(key, [...(byPool.get(key) ?? []), pod]);
         }

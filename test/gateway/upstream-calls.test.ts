@@ -264,7 +264,9 @@ describe('Run:ai work only when selected', () => {
       status: 200,
       data: {
         pods: {
-          nodes: fleet.pods.slice(0, 2).map((p) => ({ podId: p.id, name: p.name, phase: p.k8sPhase })),
+          nodes: fleet.pods
+            .slice(0, 2)
+            .map((p) => ({ podId: p.id, name: p.name, phase: p.k8sPhase.toUpperCase() })),
         },
       },
     });

@@ -3,6 +3,7 @@
  * deprecated aliases reading the same wire field), and DateTime declares its specification.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toMigProfile, toPodPhase } from '../../src/vendors/runai/model.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { gql, groundTruth, type Fleet } from '../helpers/ground-truth.js';
 
@@ -116,5 +117,62 @@ describe('natural keys alike', () => {
     expect(res.errors?.[0]?.message).toBe(
       '"a/b/c" is not a node pool name: expected accounts/{account}/clusters/{cluster}/nodePools/{id} or {cluster id}/{id}.',
     );
+  });
+});
+
+describe('enums for pod phase and MIG profile', () => {
+  it('maps Run:ai k8sPhase to PodPhase, anything else to UNKNOWN', () => {
+    expect(['Pending', 'Running', 'Succeeded', 'Failed', 'Unknown', 'Evicted', ''].map(toPodPhase)).toEqual([
+      'PENDING',
+      'RUNNING',
+      'SUCCEEDED',
+      'FAILED',
+      'UNKNOWN',
+      'UNKNOWN',
+      'UNKNOWN',
+    ]);
+  });
+
+  it("maps every value of the seed's MigProfile enum, and nothing else", () => {
+    const seed = [
+      '1g.5gb',
+      '1g.10gb',
+      '2g.10gb',
+      '2g.20gb',
+      '3g.20gb',
+      '3g.40gb',
+      '4g.20gb',
+      '4g.40gb',
+      '7g.40gb',
+      '7g.80gb',
+    ];
+    expect(seed.map(toMigProfile)).toEqual([
+      'MIG_1G_5GB',
+      'MIG_1G_10GB',
+      'MIG_2G_10GB',
+      'MIG_2G_20GB',
+      'MIG_3G_20GB',
+      'MIG_3G_40GB',
+      'MIG_4G_20GB',
+      'MIG_4G_40GB',
+      'MIG_7G_40GB',
+      'MIG_7G_80GB',
+    ]);
+    expect(['5g.40gb', '1G.5GB', '', null, undefined].map(toMigProfile)).toEqual([
+      null,
+      null,
+      null,
+      null,
+      null,
+    ]);
+  });
+
+  it('Pod.phase answers the enum for every pod of a page', async () => {
+    const res = await gql(gw, `{ pods(first: 100) { nodes { podId phase } } }`);
+    expect(res.data).toEqual({
+      pods: {
+        nodes: fleet.pods.slice(0, 100).map((p) => ({ podId: p.id, phase: p.k8sPhase.toUpperCase() })),
+      },
+    });
   });
 });

@@ -49,18 +49,9 @@ export interface CompiledPodFilter {
   search?: string | undefined;
   deleted?: boolean | undefined;
   completed?: boolean | undefined;
-  /** Run:ai `k8sPhase` values the gateway keeps (it cannot filter on phase upstream). */
-  phases?: string[] | undefined;
+  /** The phases the gateway keeps (Run:ai cannot filter on phase upstream). */
+  phases?: PodPhase[] | undefined;
 }
-
-/** Run:ai's k8sPhase spelling of each PodPhase. */
-export const K8S_PHASES: Record<PodPhase, string> = {
-  PENDING: 'Pending',
-  RUNNING: 'Running',
-  SUCCEEDED: 'Succeeded',
-  FAILED: 'Failed',
-  UNKNOWN: 'Unknown',
-};
 
 /** Given a PodFilter, returns the Run:ai query parts. */
 export function compilePodFilter(filter: PodFilter | null | undefined): CompiledPodFilter {
@@ -94,7 +85,7 @@ export function compilePodFilter(filter: PodFilter | null | undefined): Compiled
     search: podSearch(filter.search, 'filter.search'),
     deleted: filter.deleted === true ? true : undefined,
     completed: filter.completed ?? undefined,
-    phases: filter.phases ? [...new Set(filter.phases)].sort().map((p) => K8S_PHASES[p]) : undefined,
+    phases: filter.phases ? [...new Set(filter.phases)].sort() : undefined,
   };
 }
 
