@@ -272,10 +272,8 @@ export type ClusterBatchJobsArgs = {
 /** A GPU cluster managed by the Fireworks control plane. */
 export type ClusterNodePoolsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
-  before?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<NodePoolFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<NodePoolOrder>>;
 };
 
@@ -643,10 +641,8 @@ export type NodePool = Node & {
 /** A pool of identical nodes in a cluster, managed by the Fireworks control plane. */
 export type NodePoolBatchJobsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
-  before?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<BatchJobFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<BatchJobOrder>>;
 };
 
@@ -1135,10 +1131,8 @@ export type QueryBatchJobArgs = {
 /** The root of every read. */
 export type QueryBatchJobsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
-  before?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<BatchJobFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<BatchJobOrder>>;
 };
 
@@ -1152,10 +1146,8 @@ export type QueryClusterArgs = {
 /** The root of every read. */
 export type QueryClustersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
-  before?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<ClusterFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<ClusterOrder>>;
 };
 
@@ -1175,10 +1167,8 @@ export type QueryNodePoolArgs = {
 /** The root of every read. */
 export type QueryNodePoolsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
-  before?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<NodePoolFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<NodePoolOrder>>;
 };
 
@@ -1214,10 +1204,8 @@ export type QueryRevisionPodsArgs = {
 /** The root of every read. */
 export type QueryWarmPoolsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
-  before?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<WarmPoolFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
