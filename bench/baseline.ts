@@ -24,6 +24,7 @@ import type {
   FireworksNodePool,
 } from '../src/vendors/fireworks/client.js';
 import { toBatchJob, toCluster, toNodePool } from '../src/vendors/fireworks/model.js';
+import { fireworksResolvers } from '../src/vendors/fireworks/resolvers.js';
 import type { GitpodWarmPool } from '../src/vendors/gitpod/client.js';
 import { toWarmPool } from '../src/vendors/gitpod/model.js';
 import type { RunaiPod } from '../src/vendors/runai/client.js';
@@ -233,6 +234,11 @@ function baselineResolvers(options: BaselineOptions) {
     totalCount: (page: Page<Json>) => (typeof page.total === 'number' ? page.total : page.total()),
   };
 
+  // The deprecated `…Time` aliases are resolvers of the gateway's own (fireworks/resolvers.ts).
+  const { nodePools: _np, batchJobs: _cb, ...clusterAliases } = fireworksResolvers.Cluster;
+  const { batchJobs: _pb, ...poolAliases } = fireworksResolvers.NodePool;
+  const aliases = { Cluster: clusterAliases, NodePool: poolAliases, BatchJob: fireworksResolvers.BatchJob };
+
   const poolOfPod = (p: Json) => {
     const clusterId = uuidToCluster.get(p.clusterUuid as string);
     return clusterId && p.currentNodePoolId
@@ -272,6 +278,7 @@ function baselineResolvers(options: BaselineOptions) {
     PodConnection: connection,
     WarmPoolConnection: connection,
     Cluster: {
+      ...aliases.Cluster,
       nodePools: (c: Json, args: Args) =>
         fireworksList('nodePools', args, `name = ${JSON.stringify(`${c.name}/nodePools/*`)}`, 'name'),
       pods: (c: Json, args: Args) => {
@@ -282,6 +289,7 @@ function baselineResolvers(options: BaselineOptions) {
       },
     },
     NodePool: {
+      ...aliases.NodePool,
       cluster: (p: Json) => getCluster(clusterIdOf(p.name as string)),
       batchJobs: (p: Json, args: Args) => {
         const poolId = (p.name as string).split('/')[5] as string;
@@ -298,6 +306,7 @@ function baselineResolvers(options: BaselineOptions) {
       },
     },
     BatchJob: {
+      ...aliases.BatchJob,
       cluster: (j: Json) => getCluster(clusterIdOf(j.name as string)),
       nodePool: (j: Json) =>
         j.nodePoolId

@@ -29,6 +29,8 @@ export const ErrorCode = {
   UPSTREAM_TIMEOUT: 'UPSTREAM_TIMEOUT',
   /** The upstream failed or answered something the gateway could not understand. */
   UPSTREAM_ERROR: 'UPSTREAM_ERROR',
+  /** A filter the gateway applies itself would read more than its stated scan budget; narrow it. */
+  SCAN_BUDGET_EXCEEDED: 'SCAN_BUDGET_EXCEEDED',
   /** A bug in the gateway; details are logged, never sent. */
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
   /** Apollo Server: the query is not valid GraphQL syntax. */

@@ -21,7 +21,6 @@ export type Scalars = {
   Boolean: { input: boolean; output: boolean; }
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
-  /** An instant in time, as an ISO 8601 / RFC 3339 string in UTC (e.g. `2026-01-02T03:04:05Z`). */
   DateTime: { input: string; output: string; }
   _FieldSet: { input: any; output: any; }
 };
@@ -35,14 +34,24 @@ export type BatchJob = Node & {
   batchJobId: Scalars['String']['output'];
   /** The cluster the batch job belongs to. */
   cluster?: Maybe<Cluster>;
-  /** When the batch job was created. */
+  /**
+   * When the batch job was created (Fireworks' `create_time`).
+   * @deprecated Use `createdAt`: every type names its times `…At`.
+   */
   createTime?: Maybe<Scalars['DateTime']['output']>;
+  /** When the batch job was created. */
+  createdAt?: Maybe<Scalars['DateTime']['output']>;
   /** The email address of the user who created the batch job. */
   createdBy?: Maybe<Scalars['String']['output']>;
   /** Human-readable display name. */
   displayName?: Maybe<Scalars['String']['output']>;
-  /** When the batch job completed, failed or was cancelled. */
+  /**
+   * When the batch job ended (Fireworks' `end_time`).
+   * @deprecated Use `endedAt`.
+   */
   endTime?: Maybe<Scalars['DateTime']['output']>;
+  /** When the batch job completed, failed or was cancelled. */
+  endedAt?: Maybe<Scalars['DateTime']['output']>;
   /** Environment variables passed to the job, sorted by key. */
   envVars: Array<KeyValue>;
   /** The ID of the environment the batch job uses. */
@@ -67,14 +76,24 @@ export type BatchJob = Node & {
   shared?: Maybe<Scalars['Boolean']['output']>;
   /** The ID of the snapshot the batch job uses. */
   snapshotId?: Maybe<Scalars['String']['output']>;
-  /** When the batch job started running. */
+  /**
+   * When the batch job started running (Fireworks' `start_time`).
+   * @deprecated Use `startedAt`.
+   */
   startTime?: Maybe<Scalars['DateTime']['output']>;
+  /** When the batch job started running. */
+  startedAt?: Maybe<Scalars['DateTime']['output']>;
   /** The current state of the batch job. */
   state?: Maybe<BatchJobState>;
   /** Detailed information about the current status of the batch job. */
   status?: Maybe<Scalars['String']['output']>;
-  /** When the batch job was last updated. */
+  /**
+   * When the batch job was last updated (Fireworks' `update_time`).
+   * @deprecated Use `updatedAt`.
+   */
   updateTime?: Maybe<Scalars['DateTime']['output']>;
+  /** When the batch job was last updated. */
+  updatedAt?: Maybe<Scalars['DateTime']['output']>;
 };
 
 /** A page of batch jobs. */
@@ -117,21 +136,41 @@ export type BatchJobExecutor = NotebookExecutor | PythonExecutor | ShellExecutor
 
 /** Filters batch jobs; all given conditions must hold. */
 export type BatchJobFilter = {
-  /** Only batch jobs created at or after this instant. */
+  /** Only batch jobs with this annotation key set (to any value, or to `annotationValue` if given). */
+  annotationKey?: InputMaybe<Scalars['String']['input']>;
+  /** With `annotationKey`: only batch jobs whose annotation has exactly this value. */
+  annotationValue?: InputMaybe<Scalars['String']['input']>;
+  /** Only batch jobs created at or after this instant (`create_time >= t`). */
   createdAfter?: InputMaybe<Scalars['DateTime']['input']>;
-  /** Only batch jobs created before this instant. */
+  /** Only batch jobs created at or before this instant (`create_time <= t`). */
   createdBefore?: InputMaybe<Scalars['DateTime']['input']>;
   /** Only batch jobs created by this user (email). */
   createdBy?: InputMaybe<Scalars['String']['input']>;
   /** Only batch jobs whose display name equals this value exactly. */
   displayName?: InputMaybe<Scalars['String']['input']>;
+  /** The display name, with wildcard matching (`display_name = "*eu*"`). */
+  displayNameMatch?: InputMaybe<NameMatch>;
+  /** The end time (`end_time`); jobs not ended match no condition but `notEquals`. */
+  endedAt?: InputMaybe<TimeMatch>;
+  /** Only batch jobs in this environment (`environment_id`, exact). */
+  environmentId?: InputMaybe<Scalars['String']['input']>;
+  /** Only batch jobs running this container image (`image_ref`, exact). */
+  imageRef?: InputMaybe<Scalars['String']['input']>;
   /** Only batch jobs on the node pool with this short id. */
   nodePoolId?: InputMaybe<Scalars['String']['input']>;
+  /** The number of ranks (`num_ranks`). */
+  numRanks?: InputMaybe<IntMatch>;
+  /** true: only shared batch jobs; false: only jobs not shared (`shared`). */
+  shared?: InputMaybe<Scalars['Boolean']['input']>;
+  /** The start time (`start_time`); jobs not started match no condition but `notEquals`. */
+  startedAt?: InputMaybe<TimeMatch>;
   /** Only batch jobs in one of these states. */
   states?: InputMaybe<Array<BatchJobState>>;
+  /** The last update time (`update_time`). */
+  updatedAt?: InputMaybe<TimeMatch>;
 };
 
-/** An order for batch jobs; ties are broken by name. */
+/** An order for batch jobs; the gateway adds `name` as the last key, so ties are broken by name. */
 export type BatchJobOrder = {
   /** The direction; ASC by default. */
   direction?: InputMaybe<OrderDirection>;
@@ -141,12 +180,22 @@ export type BatchJobOrder = {
 
 /** The fields batch jobs can be ordered by. */
 export type BatchJobOrderField =
+  /** By creator. */
+  | 'CREATED_BY'
   /** By creation time. */
   | 'CREATE_TIME'
   /** By display name. */
   | 'DISPLAY_NAME'
+  /** By end time. */
+  | 'END_TIME'
   /** By resource name. */
   | 'NAME'
+  /** By node pool short id. */
+  | 'NODE_POOL_ID'
+  /** By number of ranks. */
+  | 'NUM_RANKS'
+  /** By start time. */
+  | 'START_TIME'
   /** By state. */
   | 'STATE'
   /** By last update time. */
@@ -198,12 +247,21 @@ export type Cluster = Node & {
   __typename?: 'Cluster';
   /** The infrastructure the cluster runs on: an EKS cluster or a fake cluster. */
   backend?: Maybe<ClusterBackend>;
+  /** The batch jobs of this cluster (every node pool's), newest first by default: one ListBatchJobs call per page, scoped by `name = "{cluster}/batchJobs/*"`. Forward only (`first`/`after`), as Fireworks page tokens are. */
+  batchJobs?: Maybe<BatchJobConnection>;
   /** The cluster's short id, the last segment of its name. */
   clusterId: Scalars['String']['output'];
-  /** When the cluster was created. */
+  /**
+   * When the cluster was created (Fireworks' `create_time`).
+   * @deprecated Use `createdAt`: every type names its times `…At`.
+   */
   createTime?: Maybe<Scalars['DateTime']['output']>;
+  /** When the cluster was created. */
+  createdAt?: Maybe<Scalars['DateTime']['output']>;
   /** Human-readable display name. */
   displayName?: Maybe<Scalars['String']['output']>;
+  /** The sum of the GPU figures of the cluster's node pools (at most 100 pools; one ListNodePools call). */
+  gpus?: Maybe<GpuCapacity>;
   /** The cluster's global ID. */
   id: Scalars['ID']['output'];
   /** The resource name, e.g. `accounts/my-account/clusters/my-cluster`. */
@@ -216,19 +274,31 @@ export type Cluster = Node & {
   state?: Maybe<ClusterState>;
   /** Detailed information about the current status of the cluster. */
   status?: Maybe<Status>;
-  /** When the cluster was last updated. */
+  /**
+   * When the cluster was last updated (Fireworks' `update_time`).
+   * @deprecated Use `updatedAt`.
+   */
   updateTime?: Maybe<Scalars['DateTime']['output']>;
+  /** When the cluster was last updated. */
+  updatedAt?: Maybe<Scalars['DateTime']['output']>;
+};
+
+
+/** A GPU cluster managed by the Fireworks control plane. */
+export type ClusterBatchJobsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<BatchJobFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<BatchJobOrder>>;
 };
 
 
 /** A GPU cluster managed by the Fireworks control plane. */
 export type ClusterNodePoolsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
-  before?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<NodePoolFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<NodePoolOrder>;
+  orderBy?: InputMaybe<Array<NodePoolOrder>>;
 };
 
 
@@ -269,17 +339,23 @@ export type ClusterEdge = {
 
 /** Filters clusters; all given conditions must hold. */
 export type ClusterFilter = {
-  /** Only clusters created at or after this instant. */
+  /** The cluster's short id (`Cluster.clusterId`), with wildcard matching on `name`. */
+  clusterIdMatch?: InputMaybe<NameMatch>;
+  /** Only clusters created at or after this instant (`create_time >= t`). */
   createdAfter?: InputMaybe<Scalars['DateTime']['input']>;
-  /** Only clusters created before this instant. */
+  /** Only clusters created at or before this instant (`create_time <= t`). */
   createdBefore?: InputMaybe<Scalars['DateTime']['input']>;
   /** Only clusters whose display name equals this value exactly. */
   displayName?: InputMaybe<Scalars['String']['input']>;
+  /** The display name, with wildcard matching (`display_name = "*eu*"`). */
+  displayNameMatch?: InputMaybe<NameMatch>;
   /** Only clusters in one of these states. */
   states?: InputMaybe<Array<ClusterState>>;
+  /** The last update time (`update_time`). */
+  updatedAt?: InputMaybe<TimeMatch>;
 };
 
-/** An order for clusters; ties are broken by name. */
+/** An order for clusters; the gateway adds `name` as the last key, so ties are broken by name. */
 export type ClusterOrder = {
   /** The direction; ASC by default. */
   direction?: InputMaybe<OrderDirection>;
@@ -295,6 +371,8 @@ export type ClusterOrderField =
   | 'DISPLAY_NAME'
   /** By resource name. */
   | 'NAME'
+  /** By state (in the API's enum order). */
+  | 'STATE'
   /** By last update time. */
   | 'UPDATE_TIME';
 
@@ -408,6 +486,32 @@ export type FakeNodePool = {
   serviceAccount?: Maybe<Scalars['String']['output']>;
 };
 
+/**
+ * GPU figures of a node pool, a cluster or the fleet. Capacity comes from Fireworks (nodes × GPUs
+ * per node of the pool's instance or machine type, from the gateway's table or `GPU_INSTANCE_TYPES`);
+ * requested and allocated GPUs from the Run:ai pods in phase Running on the pool, read in one walk
+ * of the fleet's not-completed pods per request (at most 5000 pods, 10 list_pods calls).
+ */
+export type GpuCapacity = {
+  __typename?: 'GpuCapacity';
+  /** GPUs allocated to the running pods (Run:ai `allocatedResources.gpu`). */
+  allocated: Scalars['Float']['output'];
+  /** nodes × gpusPerNode; for sums, over the pools of known types; null for a pool of unknown type. */
+  capacity?: Maybe<Scalars['Int']['output']>;
+  /** GPUs per node of the pool's instance or machine type; null for sums and for unknown types. */
+  gpusPerNode?: Maybe<Scalars['Int']['output']>;
+  /** capacity − allocated (over the pools of known types for sums); null when the capacity is unknown. */
+  idle?: Maybe<Scalars['Float']['output']>;
+  /** Nodes in the pool now (`node_pool_stats.node_count`), summed for clusters and the fleet. */
+  nodes?: Maybe<Scalars['Int']['output']>;
+  /** GPUs the running pods requested (Run:ai `requestedResources.gpu.request`; portions count as fractions). */
+  requested: Scalars['Float']['output'];
+  /** The Run:ai pods in phase Running on the pool(s). */
+  runningPods: Scalars['Int']['output'];
+  /** Instance or machine types with no GPUs-per-node entry: their pools count no capacity. Set them in GPU_INSTANCE_TYPES. */
+  unknownInstanceTypes: Array<Scalars['String']['output']>;
+};
+
 /** How GPU requests are expressed. */
 export type GpuRequestType =
   /** An amount of GPU memory. */
@@ -416,6 +520,18 @@ export type GpuRequestType =
   | 'MIG_PROFILE'
   /** A portion of a GPU. */
   | 'PORTION';
+
+/** Conditions on one integer; every given condition must hold (one AIP-160 comparison each). */
+export type IntMatch = {
+  /** At least this value (`>=`). */
+  atLeast?: InputMaybe<Scalars['Int']['input']>;
+  /** At most this value (`<=`). */
+  atMost?: InputMaybe<Scalars['Int']['input']>;
+  /** Equal to this value (`=`). */
+  equals?: InputMaybe<Scalars['Int']['input']>;
+  /** Not equal to this value (`!=`). */
+  notEquals?: InputMaybe<Scalars['Int']['input']>;
+};
 
 /** A key and its value, for annotations, labels and environment variables. */
 export type KeyValue = {
@@ -446,6 +562,45 @@ export type MetricSeries = {
   type: PodMetricType;
 };
 
+/** An NVIDIA Multi-Instance GPU profile, as Run:ai's MigProfile enumerates them (`1g.5gb` is MIG_1G_5GB); deprecated by Run:ai. */
+export type MigProfile =
+  /** `1g.5gb`. */
+  | 'MIG_1G_5GB'
+  /** `1g.10gb`. */
+  | 'MIG_1G_10GB'
+  /** `2g.10gb`. */
+  | 'MIG_2G_10GB'
+  /** `2g.20gb`. */
+  | 'MIG_2G_20GB'
+  /** `3g.20gb`. */
+  | 'MIG_3G_20GB'
+  /** `3g.40gb`. */
+  | 'MIG_3G_40GB'
+  /** `4g.20gb`. */
+  | 'MIG_4G_20GB'
+  /** `4g.40gb`. */
+  | 'MIG_4G_40GB'
+  /** `7g.40gb`. */
+  | 'MIG_7G_40GB'
+  /** `7g.80gb`. */
+  | 'MIG_7G_80GB';
+
+/**
+ * Conditions on a Fireworks name; every given condition must hold. Each becomes one AIP-160
+ * equality, with `*` wildcards placed by the gateway (`"eu*"`, `"*eu"`, `"*eu*"`): a value itself
+ * may not contain `*`, which AIP-160 cannot escape.
+ */
+export type NameMatch = {
+  /** Contains this text (`= "*value*"`). */
+  contains?: InputMaybe<Scalars['String']['input']>;
+  /** Ends with this text (`= "*value"`). */
+  endsWith?: InputMaybe<Scalars['String']['input']>;
+  /** Exactly this value (`= "value"`). */
+  equals?: InputMaybe<Scalars['String']['input']>;
+  /** Starts with this text (`= "value*"`). */
+  startsWith?: InputMaybe<Scalars['String']['input']>;
+};
+
 /**
  * An object with a globally unique, opaque ID, as the Relay global object identification
  * specification describes. Fetch any such object again with `Query.node(id:)`.
@@ -466,10 +621,17 @@ export type NodePool = Node & {
   batchJobs?: Maybe<BatchJobConnection>;
   /** The cluster this node pool belongs to. */
   cluster?: Maybe<Cluster>;
-  /** When the node pool was created. */
+  /**
+   * When the node pool was created (Fireworks' `create_time`).
+   * @deprecated Use `createdAt`: every type names its times `…At`.
+   */
   createTime?: Maybe<Scalars['DateTime']['output']>;
+  /** When the node pool was created. */
+  createdAt?: Maybe<Scalars['DateTime']['output']>;
   /** Human-readable display name. */
   displayName?: Maybe<Scalars['String']['output']>;
+  /** The pool's GPU capacity, requests, allocations and idle GPUs (see GpuCapacity for where each comes from). */
+  gpus?: Maybe<GpuCapacity>;
   /** The node pool's global ID. */
   id: Scalars['ID']['output'];
   /** Maximum number of nodes. */
@@ -490,19 +652,22 @@ export type NodePool = Node & {
   stats?: Maybe<NodePoolStats>;
   /** Details of the last failed operation, if any. */
   status?: Maybe<Status>;
-  /** When the node pool was last updated. */
+  /**
+   * When the node pool was last updated (Fireworks' `update_time`).
+   * @deprecated Use `updatedAt`.
+   */
   updateTime?: Maybe<Scalars['DateTime']['output']>;
+  /** When the node pool was last updated. */
+  updatedAt?: Maybe<Scalars['DateTime']['output']>;
 };
 
 
 /** A pool of identical nodes in a cluster, managed by the Fireworks control plane. */
 export type NodePoolBatchJobsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
-  before?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<BatchJobFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<BatchJobOrder>;
+  orderBy?: InputMaybe<Array<BatchJobOrder>>;
 };
 
 
@@ -560,19 +725,37 @@ export type NodePoolFilter = {
   annotationKey?: InputMaybe<Scalars['String']['input']>;
   /** With `annotationKey`: only node pools whose annotation has exactly this value. */
   annotationValue?: InputMaybe<Scalars['String']['input']>;
-  /** Only node pools created at or after this instant. */
+  /** Only node pools created at or after this instant (`create_time >= t`). */
   createdAfter?: InputMaybe<Scalars['DateTime']['input']>;
-  /** Only node pools created before this instant. */
+  /** Only node pools created at or before this instant (`create_time <= t`). */
   createdBefore?: InputMaybe<Scalars['DateTime']['input']>;
   /** Only node pools whose display name equals this value exactly. */
   displayName?: InputMaybe<Scalars['String']['input']>;
+  /** The display name, with wildcard matching (`display_name = "*eu*"`). */
+  displayNameMatch?: InputMaybe<NameMatch>;
   /** Only EKS node pools of this instance type (e.g. `p5.48xlarge`). */
   instanceType?: InputMaybe<Scalars['String']['input']>;
+  /** Only fake-backend node pools of this machine type (`fake_node_pool.machine_type`). */
+  machineType?: InputMaybe<Scalars['String']['input']>;
+  /** The maximum node count (`max_node_count`). */
+  maxNodeCount?: InputMaybe<IntMatch>;
+  /** The minimum node count (`min_node_count`). */
+  minNodeCount?: InputMaybe<IntMatch>;
+  /** The current node count (`node_pool_stats.node_count`). */
+  nodeCount?: InputMaybe<IntMatch>;
+  /** The node pool's short id (`NodePool.nodePoolId`), with wildcard matching on `name`. */
+  nodePoolIdMatch?: InputMaybe<NameMatch>;
+  /** true: only EKS spot node pools; false: only EKS on-demand ones (`eks_node_pool.spot`). */
+  spot?: InputMaybe<Scalars['Boolean']['input']>;
   /** Only node pools in one of these states. */
   states?: InputMaybe<Array<NodePoolState>>;
+  /** The last update time (`update_time`). */
+  updatedAt?: InputMaybe<TimeMatch>;
+  /** Only EKS node pools in this availability zone (`eks_node_pool.zone`). */
+  zone?: InputMaybe<Scalars['String']['input']>;
 };
 
-/** An order for node pools; ties are broken by name. */
+/** An order for node pools; the gateway adds `name` as the last key, so ties are broken by name. */
 export type NodePoolOrder = {
   /** The direction; ASC by default. */
   direction?: InputMaybe<OrderDirection>;
@@ -586,8 +769,18 @@ export type NodePoolOrderField =
   | 'CREATE_TIME'
   /** By display name. */
   | 'DISPLAY_NAME'
+  /** By EKS instance type. */
+  | 'INSTANCE_TYPE'
+  /** By maximum node count. */
+  | 'MAX_NODE_COUNT'
+  /** By minimum node count. */
+  | 'MIN_NODE_COUNT'
   /** By resource name. */
   | 'NAME'
+  /** By current node count (`node_pool_stats.node_count`). */
+  | 'NODE_COUNT'
+  /** By state (in the API's enum order). */
+  | 'STATE'
   /** By last update time. */
   | 'UPDATE_TIME';
 
@@ -675,14 +868,18 @@ export type Pod = Node & {
   metrics?: Maybe<Array<MetricSeries>>;
   /** The pod's Kubernetes name. */
   name: Scalars['String']['output'];
+  /** The pod's Kubernetes namespace. From Run:ai's deprecated getPods endpoint (one call per Run:ai cluster per request, joined by pod id); null when getPods does not list the pod. */
+  namespace?: Maybe<Scalars['String']['output']>;
   /** The node the pod is scheduled on. */
   nodeName?: Maybe<Scalars['String']['output']>;
   /** The Fireworks node pool the pod currently runs on. */
   nodePool?: Maybe<NodePool>;
-  /** The Kubernetes phase (Pending, Running, Succeeded, Failed, Unknown). */
-  phase: Scalars['String']['output'];
+  /** The Kubernetes phase (Run:ai's `k8sPhase`; a value outside the five phases reads as UNKNOWN). */
+  phase: PodPhase;
   /** When the phase last changed. */
   phaseUpdatedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The pod group the pod belongs to. From the deprecated getPods endpoint, as `namespace`. */
+  podGroupId?: Maybe<Scalars['ID']['output']>;
   /** The pod's Run:ai UUID. */
   podId: Scalars['ID']['output'];
   /** The Kubernetes priority class of the pod. */
@@ -697,6 +894,8 @@ export type Pod = Node & {
   requestedResources?: Maybe<PodRequestedResources>;
   /** The inference revision the pod belongs to, if any. */
   revisionId?: Maybe<Scalars['ID']['output']>;
+  /** The kubectl-style status (Running, Completed, Error, ContainerCreating, Pending, Unknown). From the deprecated getPods endpoint, as `namespace`. */
+  statusReason?: Maybe<Scalars['String']['output']>;
   /** The Run:ai tenant the pod belongs to. */
   tenantId?: Maybe<Scalars['Int']['output']>;
   /** The pod's tolerations. */
@@ -732,7 +931,7 @@ export type PodAllocatedResources = {
   /** Allocated GPU memory. */
   gpuMemory?: Maybe<Scalars['String']['output']>;
   /** The MIG profile allocated (deprecated by Run:ai). */
-  migProfile?: Maybe<Scalars['String']['output']>;
+  migProfile?: Maybe<MigProfile>;
 };
 
 /** A page of pods. */
@@ -772,22 +971,42 @@ export type PodEvent = {
 
 /** Filters pods; all given conditions must hold. */
 export type PodFilter = {
+  /** The Fireworks cluster the pod runs on, matched on its short id (`Cluster.clusterId`) and sent as `clusterId` entries on the mapped Run:ai UUIDs (see README, Filters and orders). */
+  cluster?: InputMaybe<StringMatch>;
+  /** The Run:ai cluster UUID (`Pod.clusterUuid`), matched as Run:ai's `clusterId` filterBy field. */
+  clusterUuid?: InputMaybe<StringMatch>;
   /** true: only completed pods; false: only pods not completed; absent: both. */
   completed?: InputMaybe<Scalars['Boolean']['input']>;
+  /** The completion time (Run:ai's `completedAt` field); pods that never completed match no condition on it. */
+  completedAt?: InputMaybe<TimeMatch>;
   /** Only pods created at or after this instant. */
   createdAfter?: InputMaybe<Scalars['DateTime']['input']>;
+  /** The creation time (Run:ai's `createdAt` field). */
+  createdAt?: InputMaybe<TimeMatch>;
   /** Only pods created at or before this instant. */
   createdBefore?: InputMaybe<Scalars['DateTime']['input']>;
   /** true: only deleted pods; absent or false: only pods not deleted. */
   deleted?: InputMaybe<Scalars['Boolean']['input']>;
+  /** The deletion time (Run:ai's `deletedAt` field); only deleted pods have one, so use it with `deleted: true`. */
+  deletedAt?: InputMaybe<TimeMatch>;
   /** Only pods on this node name (exact match). */
   nodeName?: InputMaybe<Scalars['String']['input']>;
   /** Only pods whose node name contains this text. */
   nodeNameContains?: InputMaybe<Scalars['String']['input']>;
+  /** The node name, matched with any operator (Run:ai's `nodeName` field). */
+  nodeNameMatch?: InputMaybe<StringMatch>;
+  /** The node pool the pod currently runs on, as Run:ai names it (`Pod.currentNodePoolId`), matched as Run:ai's `currentNodepool` field. */
+  nodePool?: InputMaybe<StringMatch>;
+  /** Only pods in one of these phases. Run:ai cannot filter on phase, so the gateway reads the pods matching the other conditions (list_pods pages of 500, at most 2000 pods per field) and keeps these; past that budget the field fails with SCAN_BUDGET_EXCEEDED. Forward paging only. */
+  phases?: InputMaybe<Array<PodPhase>>;
+  /** The inference revision UUID, matched with any operator (Run:ai's `revisionId` field). */
+  revision?: InputMaybe<StringMatch>;
   /** Only pods of this inference revision. */
   revisionId?: InputMaybe<Scalars['ID']['input']>;
   /** Free-text search, as Run:ai's `search` parameter does it. */
   search?: InputMaybe<Scalars['String']['input']>;
+  /** The workload UUID, matched with any operator (Run:ai's `workloadId` field). */
+  workload?: InputMaybe<StringMatch>;
   /** Only pods of this workload. */
   workloadId?: InputMaybe<Scalars['ID']['input']>;
 };
@@ -853,8 +1072,25 @@ export type PodOrderField =
   | 'DELETED_AT'
   /** By node name. */
   | 'NODE_NAME'
+  /** By the node pool the pod currently runs on (Run:ai's `currentNodepool`). */
+  | 'NODE_POOL'
+  /** By inference revision. */
+  | 'REVISION_ID'
   /** By workload. */
   | 'WORKLOAD_ID';
+
+/** A pod's Kubernetes phase. */
+export type PodPhase =
+  /** Every container terminated, at least one in failure. */
+  | 'FAILED'
+  /** Accepted, but not every container is running yet. */
+  | 'PENDING'
+  /** Bound to a node, every container created, at least one running. */
+  | 'RUNNING'
+  /** Every container terminated successfully. */
+  | 'SUCCEEDED'
+  /** The phase could not be obtained. */
+  | 'UNKNOWN';
 
 /** The resources a pod requested. */
 export type PodRequestedResources = {
@@ -872,7 +1108,7 @@ export type PodRequestedResources = {
   /** How the GPU request is expressed. */
   gpuRequestType?: Maybe<GpuRequestType>;
   /** The MIG profile requested (deprecated by Run:ai). */
-  migProfile?: Maybe<Scalars['String']['output']>;
+  migProfile?: Maybe<MigProfile>;
 };
 
 /** Executes a Python process. */
@@ -907,7 +1143,7 @@ export type QuantityRequest = {
 /** The root of every read. */
 export type Query = {
   __typename?: 'Query';
-  /** A batch job by its resource name (`accounts/{a}/clusters/{c}/batchJobs/{id}`); null with a NOT_FOUND error when there is none. */
+  /** A batch job by its resource name (`accounts/{a}/clusters/{c}/batchJobs/{id}`) or its natural key `{cluster id}/{id}`, as `cluster(name:)` takes a cluster id; null with a NOT_FOUND error when there is none. */
   batchJob?: Maybe<BatchJob>;
   /** The batch jobs of the account, newest first by default. */
   batchJobs?: Maybe<BatchJobConnection>;
@@ -915,9 +1151,11 @@ export type Query = {
   cluster?: Maybe<Cluster>;
   /** The clusters of the account. */
   clusters?: Maybe<ClusterConnection>;
+  /** The sum of the GPU figures of every node pool of the account (at most 100 pools; one ListNodePools call). */
+  fleetGpus?: Maybe<GpuCapacity>;
   /** Fetches any object by its global ID; null (with a NOT_FOUND error) when it no longer exists. */
   node?: Maybe<Node>;
-  /** A node pool by its resource name (`accounts/{a}/clusters/{c}/nodePools/{p}`); null with a NOT_FOUND error when there is none. */
+  /** A node pool by its resource name (`accounts/{a}/clusters/{c}/nodePools/{id}`) or its natural key `{cluster id}/{id}`, as `cluster(name:)` takes a cluster id; null with a NOT_FOUND error when there is none. */
   nodePool?: Maybe<NodePool>;
   /** The node pools of every cluster of the account. */
   nodePools?: Maybe<NodePoolConnection>;
@@ -943,11 +1181,9 @@ export type QueryBatchJobArgs = {
 /** The root of every read. */
 export type QueryBatchJobsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
-  before?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<BatchJobFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<BatchJobOrder>;
+  orderBy?: InputMaybe<Array<BatchJobOrder>>;
 };
 
 
@@ -960,11 +1196,9 @@ export type QueryClusterArgs = {
 /** The root of every read. */
 export type QueryClustersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
-  before?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<ClusterFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<ClusterOrder>;
+  orderBy?: InputMaybe<Array<ClusterOrder>>;
 };
 
 
@@ -983,11 +1217,9 @@ export type QueryNodePoolArgs = {
 /** The root of every read. */
 export type QueryNodePoolsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
-  before?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<NodePoolFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<NodePoolOrder>;
+  orderBy?: InputMaybe<Array<NodePoolOrder>>;
 };
 
 
@@ -1012,6 +1244,7 @@ export type QueryPodsArgs = {
 export type QueryRevisionPodsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   before?: InputMaybe<Scalars['String']['input']>;
+  deleted?: InputMaybe<Scalars['Boolean']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
   revisionId: Scalars['ID']['input'];
@@ -1021,10 +1254,8 @@ export type QueryRevisionPodsArgs = {
 /** The root of every read. */
 export type QueryWarmPoolsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
-  before?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<WarmPoolFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -1032,8 +1263,10 @@ export type QueryWarmPoolsArgs = {
 export type QueryWorkloadPodsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   before?: InputMaybe<Scalars['String']['input']>;
+  deleted?: InputMaybe<Scalars['Boolean']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
+  search?: InputMaybe<Scalars['String']['input']>;
   workloadId: Scalars['ID']['input'];
 };
 
@@ -1091,6 +1324,29 @@ export type StatusCode =
   | 'UNKNOWN';
 
 /**
+ * Conditions on one string field; every given condition must hold. Each becomes one Run:ai
+ * `filterBy` entry; values are case-sensitive and may not contain "," (Run:ai's entry separator).
+ */
+export type StringMatch = {
+  /** At or after this value in code-unit order (`>=`). */
+  atLeast?: InputMaybe<Scalars['String']['input']>;
+  /** At or before this value in code-unit order (`<=`). */
+  atMost?: InputMaybe<Scalars['String']['input']>;
+  /** Contains this text (`=@`). */
+  contains?: InputMaybe<Scalars['String']['input']>;
+  /** Ends with this text (`=$`). */
+  endsWith?: InputMaybe<Scalars['String']['input']>;
+  /** Equal to this value (`==`). */
+  equals?: InputMaybe<Scalars['String']['input']>;
+  /** Does not contain this text (`!@`). */
+  notContains?: InputMaybe<Scalars['String']['input']>;
+  /** Not equal to this value (`!=`). */
+  notEquals?: InputMaybe<Scalars['String']['input']>;
+  /** Starts with this text (`=^`). */
+  startsWith?: InputMaybe<Scalars['String']['input']>;
+};
+
+/**
  * Live updates, served over WebSocket at /graphql (graphql-transport-ws) and Server-Sent Events at
  * /graphql/stream (graphql-sse). Every subscriber of the same field, filter and credential shares one
  * poller of the vendor; a failed poll arrives as an event with a coded error, and polling goes on.
@@ -1145,6 +1401,18 @@ export type SubscriptionPodEventsArgs = {
  */
 export type SubscriptionWarmPoolEventsArgs = {
   filter?: InputMaybe<WarmPoolFilter>;
+};
+
+/** Conditions on one instant; every given condition must hold (on Run:ai one `filterBy` entry each, on Fireworks one AIP-160 comparison each). */
+export type TimeMatch = {
+  /** At or after this instant (`>=`). */
+  atOrAfter?: InputMaybe<Scalars['DateTime']['input']>;
+  /** At or before this instant (`<=`). */
+  atOrBefore?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Exactly this instant (Run:ai `==`, AIP-160 `=`). */
+  equals?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Any other instant (`!=`). */
+  notEquals?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
 /** A Kubernetes toleration. */
@@ -1226,6 +1494,8 @@ export type WarmPoolEvent = {
 export type WarmPoolFilter = {
   /** Only warm pools of one of these environment classes. */
   environmentClassIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** Only warm pools whose current phase (`status.phase`) is one of these. Gitpod cannot filter on phase, so the gateway reads the pools matching the other conditions (ListWarmPools pages of 100, at most 1000 pools per field) and keeps these; past that budget the field fails with SCAN_BUDGET_EXCEEDED. */
+  phases?: InputMaybe<Array<WarmPoolPhase>>;
   /** Only warm pools of one of these projects. */
   projectIds?: InputMaybe<Array<Scalars['ID']['input']>>;
 };
@@ -1453,10 +1723,14 @@ export type ResolversTypes = {
   ExtendedResource: ResolverTypeWrapper<ExtendedResource>;
   FakeCluster: ResolverTypeWrapper<FakeCluster>;
   FakeNodePool: ResolverTypeWrapper<FakeNodePool>;
+  GpuCapacity: ResolverTypeWrapper<GpuCapacity>;
   GpuRequestType: GpuRequestType;
+  IntMatch: IntMatch;
   KeyValue: ResolverTypeWrapper<KeyValue>;
   MetricSample: ResolverTypeWrapper<MetricSample>;
   MetricSeries: ResolverTypeWrapper<Omit<MetricSeries, 'labels'> & { labels: Array<ResolversTypes['KeyValue']> }>;
+  MigProfile: MigProfile;
+  NameMatch: NameMatch;
   Node: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Node']>;
   NodePool: ResolverTypeWrapper<NodePoolModel>;
   NodePoolBackend: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['NodePoolBackend']>;
@@ -1480,6 +1754,7 @@ export type ResolversTypes = {
   PodMetricType: PodMetricType;
   PodOrder: PodOrder;
   PodOrderField: PodOrderField;
+  PodPhase: PodPhase;
   PodRequestedResources: ResolverTypeWrapper<PodRequestedResources>;
   PythonExecutor: ResolverTypeWrapper<PythonExecutor>;
   PythonTargetType: PythonTargetType;
@@ -1488,7 +1763,9 @@ export type ResolversTypes = {
   ShellExecutor: ResolverTypeWrapper<ShellExecutor>;
   Status: ResolverTypeWrapper<Status>;
   StatusCode: StatusCode;
+  StringMatch: StringMatch;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  TimeMatch: TimeMatch;
   Toleration: ResolverTypeWrapper<Toleration>;
   WarmPool: ResolverTypeWrapper<WarmPoolModel>;
   WarmPoolConnection: ResolverTypeWrapper<ConnectionResult<WarmPoolModel>>;
@@ -1529,9 +1806,12 @@ export type ResolversParentTypes = {
   ExtendedResource: ExtendedResource;
   FakeCluster: FakeCluster;
   FakeNodePool: FakeNodePool;
+  GpuCapacity: GpuCapacity;
+  IntMatch: IntMatch;
   KeyValue: KeyValue;
   MetricSample: MetricSample;
   MetricSeries: Omit<MetricSeries, 'labels'> & { labels: Array<ResolversParentTypes['KeyValue']> };
+  NameMatch: NameMatch;
   Node: ResolversInterfaceTypes<ResolversParentTypes>['Node'];
   NodePool: NodePoolModel;
   NodePoolBackend: ResolversUnionTypes<ResolversParentTypes>['NodePoolBackend'];
@@ -1556,7 +1836,9 @@ export type ResolversParentTypes = {
   Query: Record<PropertyKey, never>;
   ShellExecutor: ShellExecutor;
   Status: Status;
+  StringMatch: StringMatch;
   Subscription: Record<PropertyKey, never>;
+  TimeMatch: TimeMatch;
   Toleration: Toleration;
   WarmPool: WarmPoolModel;
   WarmPoolConnection: ConnectionResult<WarmPoolModel>;
@@ -1573,9 +1855,11 @@ export type BatchJobResolvers<ContextType = GatewayContext, ParentType extends R
   batchJobId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   cluster?: Resolver<Maybe<ResolversTypes['Cluster']>, ParentType, ContextType>;
   createTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   createdBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   displayName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   endTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  endedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   envVars?: Resolver<Array<ResolversTypes['KeyValue']>, ParentType, ContextType>;
   environmentId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   executor?: Resolver<Maybe<ResolversTypes['BatchJobExecutor']>, ParentType, ContextType>;
@@ -1589,9 +1873,11 @@ export type BatchJobResolvers<ContextType = GatewayContext, ParentType extends R
   shared?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   snapshotId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   startTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  startedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   state?: Resolver<Maybe<ResolversTypes['BatchJobState']>, ParentType, ContextType>;
   status?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   updateTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -1626,9 +1912,12 @@ export type BatchJobStateCountResolvers<ContextType = GatewayContext, ParentType
 export type ClusterResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Cluster'] = ResolversParentTypes['Cluster'], FederationReferenceType extends FederationReferenceTypes['Cluster'] = FederationReferenceTypes['Cluster']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Cluster']> | FederationReferenceType, FederationReferenceType, ContextType>;
   backend?: Resolver<Maybe<ResolversTypes['ClusterBackend']>, ParentType, ContextType>;
+  batchJobs?: Resolver<Maybe<ResolversTypes['BatchJobConnection']>, ParentType, ContextType, Partial<ClusterBatchJobsArgs>>;
   clusterId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   createTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   displayName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  gpus?: Resolver<Maybe<ResolversTypes['GpuCapacity']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   nodePools?: Resolver<Maybe<ResolversTypes['NodePoolConnection']>, ParentType, ContextType, Partial<ClusterNodePoolsArgs>>;
@@ -1636,6 +1925,7 @@ export type ClusterResolvers<ContextType = GatewayContext, ParentType extends Re
   state?: Resolver<Maybe<ResolversTypes['ClusterState']>, ParentType, ContextType>;
   status?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   updateTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -1715,6 +2005,17 @@ export type FakeNodePoolResolvers<ContextType = GatewayContext, ParentType exten
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type GpuCapacityResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['GpuCapacity'] = ResolversParentTypes['GpuCapacity']> = {
+  allocated?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  capacity?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  gpusPerNode?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  idle?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  nodes?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  requested?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  runningPods?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  unknownInstanceTypes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
 export type KeyValueResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['KeyValue'] = ResolversParentTypes['KeyValue']> = {
   key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1742,7 +2043,9 @@ export type NodePoolResolvers<ContextType = GatewayContext, ParentType extends R
   batchJobs?: Resolver<Maybe<ResolversTypes['BatchJobConnection']>, ParentType, ContextType, Partial<NodePoolBatchJobsArgs>>;
   cluster?: Resolver<Maybe<ResolversTypes['Cluster']>, ParentType, ContextType>;
   createTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   displayName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  gpus?: Resolver<Maybe<ResolversTypes['GpuCapacity']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   maxNodeCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   minNodeCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
@@ -1754,6 +2057,7 @@ export type NodePoolResolvers<ContextType = GatewayContext, ParentType extends R
   stats?: Resolver<Maybe<ResolversTypes['NodePoolStats']>, ParentType, ContextType>;
   status?: Resolver<Maybe<ResolversTypes['Status']>, ParentType, ContextType>;
   updateTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -1815,10 +2119,12 @@ export type PodResolvers<ContextType = GatewayContext, ParentType extends Resolv
   ip?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   metrics?: Resolver<Maybe<Array<ResolversTypes['MetricSeries']>>, ParentType, ContextType, RequireFields<PodMetricsArgs, 'end' | 'samples' | 'start' | 'types'>>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  namespace?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   nodeName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   nodePool?: Resolver<Maybe<ResolversTypes['NodePool']>, ParentType, ContextType>;
-  phase?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  phase?: Resolver<ResolversTypes['PodPhase'], ParentType, ContextType>;
   phaseUpdatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  podGroupId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   podId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   priorityClassName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   projectId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1826,6 +2132,7 @@ export type PodResolvers<ContextType = GatewayContext, ParentType extends Resolv
   requestedNodePoolIds?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   requestedResources?: Resolver<Maybe<ResolversTypes['PodRequestedResources']>, ParentType, ContextType>;
   revisionId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  statusReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tenantId?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   tolerations?: Resolver<Array<ResolversTypes['Toleration']>, ParentType, ContextType>;
   updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -1840,7 +2147,7 @@ export type PodAllocatedResourcesResolvers<ContextType = GatewayContext, ParentT
   extendedResources?: Resolver<Array<ResolversTypes['ExtendedResource']>, ParentType, ContextType>;
   gpu?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   gpuMemory?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  migProfile?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  migProfile?: Resolver<Maybe<ResolversTypes['MigProfile']>, ParentType, ContextType>;
 };
 
 export type PodConnectionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['PodConnection'] = ResolversParentTypes['PodConnection']> = {
@@ -1869,7 +2176,7 @@ export type PodRequestedResourcesResolvers<ContextType = GatewayContext, ParentT
   gpu?: Resolver<Maybe<ResolversTypes['CoresRequest']>, ParentType, ContextType>;
   gpuMemory?: Resolver<Maybe<ResolversTypes['QuantityRequest']>, ParentType, ContextType>;
   gpuRequestType?: Resolver<Maybe<ResolversTypes['GpuRequestType']>, ParentType, ContextType>;
-  migProfile?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  migProfile?: Resolver<Maybe<ResolversTypes['MigProfile']>, ParentType, ContextType>;
 };
 
 export type PythonExecutorResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['PythonExecutor'] = ResolversParentTypes['PythonExecutor']> = {
@@ -1889,6 +2196,7 @@ export type QueryResolvers<ContextType = GatewayContext, ParentType extends Reso
   batchJobs?: Resolver<Maybe<ResolversTypes['BatchJobConnection']>, ParentType, ContextType, Partial<QueryBatchJobsArgs>>;
   cluster?: Resolver<Maybe<ResolversTypes['Cluster']>, ParentType, ContextType, RequireFields<QueryClusterArgs, 'name'>>;
   clusters?: Resolver<Maybe<ResolversTypes['ClusterConnection']>, ParentType, ContextType, Partial<QueryClustersArgs>>;
+  fleetGpus?: Resolver<Maybe<ResolversTypes['GpuCapacity']>, ParentType, ContextType>;
   node?: Resolver<Maybe<ResolversTypes['Node']>, ParentType, ContextType, RequireFields<QueryNodeArgs, 'id'>>;
   nodePool?: Resolver<Maybe<ResolversTypes['NodePool']>, ParentType, ContextType, RequireFields<QueryNodePoolArgs, 'name'>>;
   nodePools?: Resolver<Maybe<ResolversTypes['NodePoolConnection']>, ParentType, ContextType, Partial<QueryNodePoolsArgs>>;
@@ -1995,6 +2303,7 @@ export type Resolvers<ContextType = GatewayContext> = {
   ExtendedResource?: ExtendedResourceResolvers<ContextType>;
   FakeCluster?: FakeClusterResolvers<ContextType>;
   FakeNodePool?: FakeNodePoolResolvers<ContextType>;
+  GpuCapacity?: GpuCapacityResolvers<ContextType>;
   KeyValue?: KeyValueResolvers<ContextType>;
   MetricSample?: MetricSampleResolvers<ContextType>;
   MetricSeries?: MetricSeriesResolvers<ContextType>;

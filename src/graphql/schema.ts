@@ -51,7 +51,11 @@ function parseDateTime(value: unknown, node?: ValueNode): string {
 /** DateTime: RFC 3339 strings out (as the vendors send them), validated and normalised to UTC in. */
 const DateTime = new GraphQLScalarType({
   name: 'DateTime',
-  description: 'An ISO 8601 / RFC 3339 instant in UTC.',
+  description:
+    'An instant in time, as an RFC 3339 string. Arguments accept any RFC 3339 timestamp with an offset ' +
+    'and are normalised to UTC (`2026-01-02T05:04:05+02:00` is sent upstream as `2026-01-02T03:04:05Z`); ' +
+    "results are the vendor's own RFC 3339 text in UTC, with fractional seconds where the vendor sends them.",
+  specifiedByURL: 'https://datatracker.ietf.org/doc/html/rfc3339',
   serialize: (value) => {
     if (typeof value === 'string') return value;
     if (value instanceof Date) return value.toISOString();

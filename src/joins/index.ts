@@ -9,7 +9,7 @@
  * one of its annotations).
  */
 import type { CostTables } from '../graphql/cost.js';
-import type { Resolvers } from '../generated/graphql.js';
+import type { Resolvers, StringMatch } from '../generated/graphql.js';
 import type { GatewayContext } from '../graphql/context.js';
 import { emptyConnection } from '../graphql/shared.js';
 import {
@@ -19,7 +19,22 @@ import {
   shortId,
   type NodePoolModel,
 } from '../vendors/fireworks/index.js';
-import { compilePodFilter, compilePodOrder, podConnectionCalls } from '../vendors/runai/index.js';
+import {
+  compilePodFilter,
+  compilePodOrder,
+  podConnectionCalls,
+  type PodModel,
+} from '../vendors/runai/index.js';
+import { PageLimitError, type ConnectionResult } from '../pagination/connection.js';
+import {
+  capacityBudgetExceeded,
+  GPU_MAX_NODE_POOLS,
+  GPU_SCAN_CALLS,
+  poolCapacity,
+  totalCapacity,
+  type GpuCapacityModel,
+} from './gpus.js';
+import { clusterScope } from './pod-filter.js';
 import type { JoinSettings, NodePoolKey } from './settings.js';
 
 export { readJoinSettings, type JoinSettings, type NodePoolKey } from './settings.js';
@@ -32,6 +47,10 @@ export interface ClusterJoin {
   uuidOf(clusterId: string): string | undefined;
   clusterIdOf(uuid: string): string | undefined;
   nodePoolKey: NodePoolKey;
+  /** GPUs per node by type, configured over the built-in table (gpus.ts). */
+  gpuOverrides: Readonly<Record<string, number>>;
+  /** PodFilter.cluster as filterBy entries; null when no pod can match (see pod-filter.ts). */
+  clusterScope(match: StringMatch | null | undefined): string[] | null;
 }
 
 /**
@@ -50,6 +69,8 @@ export function createClusterJoin(
     nodePoolKey,
     uuidOf: (clusterId) => (Object.hasOwn(map, clusterId) ? map[clusterId] : undefined),
     clusterIdOf: (uuid) => reverse.get(uuid.toLowerCase()),
+    clusterScope: (match) => (match ? clusterScope(map, match) : []),
+    gpuOverrides: settings.gpuInstanceTypes,
   };
 }
 
@@ -96,36 +117,102 @@ function prefetchCluster(ctx: GatewayContext, clusterResourceName: string): void
   }
 }
 
+/** The running Run:ai pods by `clusterUuid|node pool name`, read once per request (gpus.ts). */
+const runningPodsOfRequest = new WeakMap<GatewayContext, Promise<Map<string, PodModel[]>>>();
+
+function runningPodsByPool(ctx: GatewayContext, what: string): Promise<Map<string, PodModel[]>> {
+  let found = runningPodsOfRequest.get(ctx);
+  if (!found) {
+    found = ctx.runai.notCompletedPods(GPU_SCAN_CALLS).then(
+      (pods) => {
+        const byPool = new Map<string, PodModel[]>();
+        for (const pod of pods) {
+          if (pod.phase !== 'RUNNING' || !pod.currentNodePoolId) continue;
+          const key = `${pod.clusterUuid.toLowerCase()}|${pod.currentNodePoolId}`;
+          byPool.set(key, [...(byPool.get(key) ?? []), pod]);
+        }
+        return byPool;
+      },
+      (error: unknown) => {
+        throw error instanceof PageLimitError ? capacityBudgetExceeded(what) : error;
+      },
+    );
+    runningPodsOfRequest.set(ctx, found);
+  }
+  return found;
+}
+
+/** A node pool's GPU figures, its running pods found by cluster UUID and Run:ai pool name. */
+async function nodePoolGpus(
+  ctx: GatewayContext,
+  pool: NodePoolModel,
+  what: string,
+): Promise<GpuCapacityModel> {
+  const uuid = ctx.join.uuidOf(shortId(parentClusterName(pool.name)));
+  const runaiName = runaiNameOf(pool, ctx.join.nodePoolKey);
+  const pods =
+    uuid && runaiName
+      ? ((await runningPodsByPool(ctx, what)).get(`${uuid.toLowerCase()}|${runaiName}`) ?? [])
+      : [];
+  return poolCapacity(pool, pods, ctx.join.gpuOverrides);
+}
+
+/** The summed GPU figures of one page of node pools (refused when there are more). */
+async function summedGpus(
+  ctx: GatewayContext,
+  pools: ConnectionResult<NodePoolModel>,
+  what: string,
+): Promise<GpuCapacityModel> {
+  if (pools.pageInfo.hasNextPage) throw capacityBudgetExceeded(what);
+  return totalCapacity(await Promise.all(pools.nodes.map((p) => nodePoolGpus(ctx, p, what))));
+}
+
+const ALL_POOLS = { args: { first: GPU_MAX_NODE_POOLS }, filter: undefined, orderBy: 'name' };
+
 type JoinResolvers = {
-  Cluster: Pick<NonNullable<Resolvers['Cluster']>, 'pods'>;
-  NodePool: Pick<NonNullable<Resolvers['NodePool']>, 'cluster' | 'pods'>;
+  Query: Pick<NonNullable<Resolvers['Query']>, 'fleetGpus'>;
+  Cluster: Pick<NonNullable<Resolvers['Cluster']>, 'pods' | 'gpus'>;
+  NodePool: Pick<NonNullable<Resolvers['NodePool']>, 'cluster' | 'pods' | 'gpus'>;
   BatchJob: Pick<NonNullable<Resolvers['BatchJob']>, 'cluster' | 'nodePool'>;
   Pod: Pick<NonNullable<Resolvers['Pod']>, 'cluster' | 'nodePool'>;
 };
 
 /** The resolvers of every relation above. */
 export const joinResolvers: JoinResolvers = {
+  Query: {
+    fleetGpus: async (_root, _args, ctx) =>
+      summedGpus(ctx, await ctx.fireworks.nodePools(ALL_POOLS), 'fleetGpus'),
+  },
   Cluster: {
+    gpus: async (c, _args, ctx) =>
+      summedGpus(ctx, await ctx.fireworks.clusterNodePools(c.name, ALL_POOLS), 'Cluster.gpus'),
     pods: (c, args, ctx) => {
       const request = { args, filter: compilePodFilter(args.filter), order: compilePodOrder(args.orderBy) };
       const uuid = ctx.join.uuidOf(c.clusterId);
-      if (!uuid) return emptyConnection(args, 'Cluster.pods');
+      const scope = ctx.join.clusterScope(args.filter?.cluster);
+      if (!uuid || !scope) return emptyConnection(args, 'Cluster.pods');
       return ctx.runai.pods({ identity: `Cluster.pods:${c.name}`, what: 'Cluster.pods' }, request, [
         `clusterId==${uuid}`,
+        ...scope,
       ]);
     },
   },
   NodePool: {
+    gpus: (p, _args, ctx) => nodePoolGpus(ctx, p, 'NodePool.gpus'),
     cluster: (p, _args, ctx) => ctx.fireworks.clusterByName.load(parentClusterName(p.name)),
     pods: (p, args, ctx) => {
       const request = { args, filter: compilePodFilter(args.filter), order: compilePodOrder(args.orderBy) };
       const uuid = ctx.join.uuidOf(shortId(parentClusterName(p.name)));
       const runaiName = runaiNameOf(p, ctx.join.nodePoolKey);
       // A name Run:ai's filterBy cannot carry (a comma) names no Run:ai node pool either.
-      if (!uuid || !runaiName || runaiName.includes(',')) return emptyConnection(args, 'NodePool.pods');
+      const scope = ctx.join.clusterScope(args.filter?.cluster);
+      if (!uuid || !runaiName || runaiName.includes(',') || !scope) {
+        return emptyConnection(args, 'NodePool.pods');
+      }
       return ctx.runai.pods({ identity: `NodePool.pods:${p.name}`, what: 'NodePool.pods' }, request, [
         `clusterId==${uuid}`,
         `currentNodepool==${runaiName}`,
+        ...scope,
       ]);
     },
   },
@@ -159,6 +246,11 @@ export const joinCost: CostTables = {
     'NodePool.pods': podConnectionCalls,
   },
   fields: {
+    // One walk of the fleet's not-completed pods per request, whatever asks for it (gpus.ts).
+    'NodePool.gpus': ({ parents }) => (parents > 0 ? GPU_SCAN_CALLS : 0),
+    // Plus the clusters' node pools: first pages of every parent come from one account-level list.
+    'Cluster.gpus': ({ parents }) => (parents > 0 ? GPU_SCAN_CALLS + 1 : 0),
+    'Query.fleetGpus': () => GPU_SCAN_CALLS + 1,
     'NodePool.cluster': ({ parents }) => Math.min(parents, 1),
     'BatchJob.cluster': ({ parents }) => Math.min(parents, 1),
     'BatchJob.nodePool': ({ parents }) => Math.min(parents, 1),

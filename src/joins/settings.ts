@@ -17,13 +17,44 @@ export interface JoinSettings {
    * (`id`, the default), or the value of one of its annotations (`annotation:<key>`).
    */
   runaiNodePoolKey: NodePoolKey;
+  /** GPUs per node by instance or machine type (`GPU_INSTANCE_TYPES`), over the built-in table. */
+  gpuInstanceTypes: Record<string, number>;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
 
 /** Reads the join settings; `fail` stops the start with a message naming the variable. */
 export function readJoinSettings(env: Env, fail: (message: string) => never): JoinSettings {
-  return { runaiClusterMap: clusterMap(env, fail), runaiNodePoolKey: nodePoolKey(env, fail) };
+  return {
+    runaiClusterMap: clusterMap(env, fail),
+    runaiNodePoolKey: nodePoolKey(env, fail),
+    gpuInstanceTypes: gpuInstanceTypes(env, fail),
+  };
+}
+
+function gpuInstanceTypes(env: Env, fail: (message: string) => never): Record<string, number> {
+  const raw = env.GPU_INSTANCE_TYPES?.trim();
+  if (!raw) return {};
+  const shape =
+    'GPU_INSTANCE_TYPES must be a JSON object {"<instance or machine type>": <GPUs per node, 0..64>}';
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    fail(shape);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) fail(shape);
+  const table: Record<string, number> = {};
+  for (const [type, gpus] of Object.entries(parsed as object)) {
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(type)) {
+      fail(`GPU_INSTANCE_TYPES key "${type.slice(0, 80)}" is not an instance or machine type`);
+    }
+    if (typeof gpus !== 'number' || !Number.isInteger(gpus) || gpus < 0 || gpus > 64) {
+      fail(`GPU_INSTANCE_TYPES["${type}"] must be an integer from 0 to 64, got ${JSON.stringify(gpus)}`);
+    }
+    table[type] = gpus;
+  }
+  return table;
 }
 
 function clusterMap(env: Env, fail: (message: string) => never): Record<string, string> {

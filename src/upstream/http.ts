@@ -30,6 +30,8 @@ export interface UpstreamRequest {
   query?: Record<string, string | number | boolean | undefined>;
   body?: unknown;
   headers?: Record<string, string>;
+  /** The operation answers a JSON array (Run:ai's deprecated getPods) instead of an object. */
+  answersArray?: boolean;
 }
 
 export interface UpstreamPoolOptions {
@@ -144,7 +146,9 @@ export class UpstreamPool {
         text === '' ? 'answered an empty body.' : 'answered a body that is not valid JSON.',
       );
     }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    if (request.answersArray) {
+      if (!Array.isArray(parsed)) throw this.malformed('answered JSON that is not an array.');
+    } else if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
       throw this.malformed('answered JSON that is not an object.');
     }
     return parsed;

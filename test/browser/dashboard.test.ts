@@ -118,7 +118,7 @@ describe('the fleet dashboard in a browser', { timeout: 60_000 }, () => {
 
     // A pod's GPU utilization over its first six hours (or until it completed).
     const pod =
-      detail.pods!.edges.map((e) => e.node).find((p) => p.phase === 'Running') ?? detail.pods!.edges[0]!.node;
+      detail.pods!.edges.map((e) => e.node).find((p) => p.phase === 'RUNNING') ?? detail.pods!.edges[0]!.node;
     await page.getByRole('button', { name: pod.name, exact: true }).click();
     await page.getByTestId('metrics-summary').waitFor();
     const end = pod.completedAt ?? new Date(Date.parse(pod.createdAt) + 6 * 3_600_000).toISOString();

@@ -130,7 +130,7 @@ describe('_entities', () => {
           { __typename: 'Cluster', name: cluster.name, clusterState: cluster.state },
           { __typename: 'NodePool', name: pool.name, poolState: pool.state },
           { __typename: 'BatchJob', name: job.name, jobState: job.state },
-          { __typename: 'Pod', podId: pod.id, phase: pod.k8sPhase },
+          { __typename: 'Pod', podId: pod.id, phase: pod.k8sPhase.toUpperCase() },
           { __typename: 'WarmPool', warmPoolId: warmPool.id },
         ],
       },

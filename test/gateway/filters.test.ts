@@ -92,7 +92,7 @@ describe('Fireworks: batch job display names match literally', () => {
       listRequest('batchJobs', {
         pageSize: '5',
         filter: `display_name = ${literal(value)}`,
-        orderBy: 'create_time desc',
+        orderBy: 'create_time desc, name',
         readMask: 'display_name,name',
       }),
     ]);
@@ -116,7 +116,7 @@ describe('Fireworks: batch job display names match literally', () => {
       listRequest('batchJobs', {
         pageSize: '5',
         filter: `display_name = ${literal(value)}`,
-        orderBy: 'create_time desc',
+        orderBy: 'create_time desc, name',
         readMask: 'display_name,name',
       }),
     ]);
@@ -168,7 +168,7 @@ describe('Fireworks: batch job display names match literally', () => {
       listRequest('batchJobs', {
         pageSize: '3',
         filter: `created_by = ${literal(user)}`,
-        orderBy: 'create_time desc',
+        orderBy: 'create_time desc, name',
         readMask: 'name',
       }),
     ]);
@@ -188,7 +188,7 @@ describe('Fireworks: batch job display names match literally', () => {
       listRequest('batchJobs', {
         pageSize: '3',
         filter: `(${states}) AND (display_name = ${literal(value)})`,
-        orderBy: 'create_time desc',
+        orderBy: 'create_time desc, name',
         readMask: 'name',
       }),
     ]);
@@ -358,7 +358,7 @@ describe('Fireworks: node pool and cluster filters', () => {
     const to = times[140]!;
     const jobs = fleet.batchJobs.filter((j) => {
       const t = Date.parse(j.createTime as string);
-      return t >= from && t < to;
+      return t >= from && t <= to;
     });
     const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
     // The same instants written with an offset, to show the gateway normalises them.
@@ -371,8 +371,8 @@ describe('Fireworks: node pool and cluster filters', () => {
     expect(gw.requests('fireworks')).toEqual([
       listRequest('batchJobs', {
         pageSize: '100',
-        filter: `(create_time >= "${iso(from)}") AND (create_time < "${iso(to)}")`,
-        orderBy: 'create_time desc',
+        filter: `(create_time >= "${iso(from)}") AND (create_time <= "${iso(to)}")`,
+        orderBy: 'create_time desc, name',
         readMask: 'name',
       }),
     ]);

@@ -100,7 +100,7 @@ function pod(p: RunaiPod) {
     name: p.name,
     workloadId: p.workloadId,
     projectId: p.projectId,
-    phase: p.k8sPhase,
+    phase: p.k8sPhase.toUpperCase(),
     createdAt: p.createdAt,
     nodeName: p.nodeName ?? null,
     currentNodePoolId: p.currentNodePool ?? null,

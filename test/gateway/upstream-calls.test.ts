@@ -144,7 +144,7 @@ describe('joins are batched, never one lookup per parent', () => {
       fireworksRequest('ListBatchJobs', 'batchJobs', {
         pageSize: '50',
         filter: `node_pool_id = "${id}"`,
-        orderBy: 'create_time desc',
+        orderBy: 'create_time desc, name',
         readMask: 'name,node_pool_id',
       }),
       fireworksRequest('ListNodePools', 'nodePools', {
@@ -228,7 +228,7 @@ describe('Fireworks readMask names only the selected fields', () => {
     expect(gw.requests('fireworks')).toEqual([
       fireworksRequest('ListBatchJobs', 'batchJobs', {
         pageSize: '3',
-        orderBy: 'create_time desc',
+        orderBy: 'create_time desc, name',
         readMask,
       }),
     ]);
@@ -262,7 +262,9 @@ describe('Run:ai work only when selected', () => {
       status: 200,
       data: {
         pods: {
-          nodes: fleet.pods.slice(0, 2).map((p) => ({ podId: p.id, name: p.name, phase: p.k8sPhase })),
+          nodes: fleet.pods
+            .slice(0, 2)
+            .map((p) => ({ podId: p.id, name: p.name, phase: p.k8sPhase.toUpperCase() })),
         },
       },
     });

@@ -58,7 +58,7 @@ describe('events of scripted changes over WebSocket', () => {
         data: {
           batchJobEvents: {
             kind: 'CHANGED',
-            changedFields: ['endTime', 'state', 'status', 'updateTime'],
+            changedFields: ['endedAt', 'state', 'status', 'updatedAt'],
             node: { name: job.name, state: 'FAILED', nodePool: { nodePoolId: job.nodePoolId } },
           },
         },
@@ -79,7 +79,7 @@ describe('events of scripted changes over WebSocket', () => {
         data: {
           batchJobEvents: {
             kind: 'REMOVED',
-            changedFields: ['state', 'status', 'updateTime'],
+            changedFields: ['state', 'status', 'updatedAt'],
             node: node('PENDING'),
           },
         },
@@ -124,7 +124,7 @@ describe('events of scripted changes over WebSocket', () => {
             changedFields: ['completedAt', 'phase', 'phaseUpdatedAt', 'updatedAt'],
             node: {
               podId: pod.id,
-              phase: 'Failed',
+              phase: 'FAILED',
               completedAt: changes[0],
               nodePool: { nodePoolId: pod.currentNodePool },
             },
@@ -137,7 +137,7 @@ describe('events of scripted changes over WebSocket', () => {
         data: {
           nodePoolEvents: {
             kind: 'CHANGED',
-            changedFields: ['stats.nodeCount', 'updateTime'],
+            changedFields: ['stats.nodeCount', 'updatedAt'],
             node: { name: pool.name, stats: { nodeCount: count } },
           },
         },
@@ -181,8 +181,8 @@ describe('events over Server-Sent Events at /graphql/stream', () => {
           batchJobEvents: {
             kind: 'CHANGED',
             changedFields: job.startTime
-              ? ['state', 'status', 'updateTime']
-              : ['startTime', 'state', 'status', 'updateTime'],
+              ? ['state', 'status', 'updatedAt']
+              : ['startedAt', 'state', 'status', 'updatedAt'],
             node: { name: job.name, state: 'RUNNING', nodePool: { nodePoolId: job.nodePoolId } },
           },
         },
@@ -415,7 +415,7 @@ describe('a failing vendor', () => {
       data: {
         batchJobEvents: {
           kind: 'CHANGED',
-          changedFields: ['endTime', 'state', 'status', 'updateTime'],
+          changedFields: ['endedAt', 'state', 'status', 'updatedAt'],
           node: { name: job.name, state: 'CANCELLED', nodePool: { nodePoolId: job.nodePoolId } },
         },
       },
@@ -606,7 +606,7 @@ describe('Apollo Client', () => {
         batchJobEvents: {
           __typename: 'BatchJobEvent',
           kind: 'REMOVED',
-          changedFields: ['state', 'status', 'updateTime'],
+          changedFields: ['state', 'status', 'updatedAt'],
           node: {
             __typename: 'BatchJob',
             name: job.name,

@@ -20,6 +20,7 @@ export const typePolicies: TypePolicies = {
   },
   Cluster: {
     fields: {
+      batchJobs: relayStylePagination(['filter', 'orderBy']),
       nodePools: relayStylePagination(['filter', 'orderBy']),
       pods: relayStylePagination(['filter', 'orderBy']),
     },

@@ -330,6 +330,13 @@ export function createFireworksApi({
       connection('BatchJob', { identity: 'Query.batchJobs', what: 'batchJobs' }, request),
     /** Cluster.nodePools. */
     clusterNodePools: (parent: string, request: ListRequest) => clusterNodePools(parent, request),
+    /** Cluster.batchJobs: every job under the cluster's name, one list per page. */
+    clusterBatchJobs: (cluster: string, request: ListRequest) =>
+      connection(
+        'BatchJob',
+        { identity: `Cluster.batchJobs:${cluster}`, what: 'Cluster.batchJobs' },
+        { ...request, filter: and([`name = ${namePrefixPattern(`${cluster}/batchJobs`)}`, request.filter]) },
+      ),
     /** NodePool.batchJobs: the jobs naming this pool, within its cluster. */
     nodePoolBatchJobs: (pool: NodePoolModel, request: ListRequest) =>
       connection(

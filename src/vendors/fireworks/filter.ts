@@ -14,8 +14,11 @@ import type {
   BatchJobOrder,
   ClusterFilter,
   ClusterOrder,
+  IntMatch,
+  NameMatch,
   NodePoolFilter,
   NodePoolOrder,
+  TimeMatch,
 } from '../../generated/graphql.js';
 
 /** Given a user value, returns it as an AIP-160 string literal, or throws BAD_USER_INPUT. */
@@ -63,30 +66,80 @@ function states(values: readonly string[] | null | undefined): string | undefine
 }
 
 /** A time bound on a field; the value is a DateTime the scalar already validated. */
-function time(field: string, op: '>=' | '<', value: string | null | undefined): string | undefined {
+function time(field: string, op: '>=' | '<=', value: string | null | undefined): string | undefined {
   return value ? `${field} ${op} "${value}"` : undefined;
 }
 
-/** `field = "value"` for the filter argument `argument`, when it is given. */
-function equals(field: string, input: { argument: string; value: string | null | undefined }) {
-  const { argument, value } = input;
-  return value === undefined || value === null ? undefined : `${field} = ${quoteAip160(value, argument)}`;
+/** createdAfter / createdBefore: both bounds inclusive, as on every filter of the graph. */
+function created(filter: { createdAfter?: string | null; createdBefore?: string | null }) {
+  return [time('create_time', '>=', filter.createdAfter), time('create_time', '<=', filter.createdBefore)];
 }
 
-/** Given a ClusterFilter, returns the AIP-160 conditions. */
-export function compileClusterFilter(filter: ClusterFilter | null | undefined): string | undefined {
-  if (!filter) return undefined;
-  return and([
-    states(filter.states),
-    equals('display_name', { argument: 'displayName', value: filter.displayName }),
-    time('create_time', '>=', filter.createdAfter),
-    time('create_time', '<', filter.createdBefore),
-  ]);
+const COMPARATORS = { equals: '=', notEquals: '!=', atLeast: '>=', atMost: '<=' } as const;
+const TIME_COMPARATORS = { equals: '=', notEquals: '!=', atOrAfter: '>=', atOrBefore: '<=' } as const;
+
+/** A TimeMatch on a timestamp field, one quoted comparison per condition. */
+function timeMatch(field: string, match: TimeMatch | null | undefined): string[] {
+  if (!match) return [];
+  return Object.entries(TIME_COMPARATORS).flatMap(([condition, op]) => {
+    const value = match[condition as keyof typeof TIME_COMPARATORS];
+    return value == null ? [] : [`${field} ${op} "${value}"`];
+  });
 }
 
-/** Given a NodePoolFilter, returns the AIP-160 conditions. */
-export function compileNodePoolFilter(filter: NodePoolFilter | null | undefined): string | undefined {
-  if (!filter) return undefined;
+/** An IntMatch on an integer field; GraphQL's Int already guarantees an integer. */
+function intMatch(field: string, match: IntMatch | null | undefined): string[] {
+  if (!match) return [];
+  return Object.entries(COMPARATORS).flatMap(([condition, op]) => {
+    const value = match[condition as keyof typeof COMPARATORS];
+    return value == null ? [] : [`${field} ${op} ${value}`];
+  });
+}
+
+const WILDCARDS = {
+  equals: (v: string) => v,
+  startsWith: (v: string) => `${v}*`,
+  endsWith: (v: string) => `*${v}`,
+  contains: (v: string) => `*${v}*`,
+} as const;
+
+/**
+ * A NameMatch as AIP-160 wildcard equalities: the gateway places the `*`, the user's text stays
+ * a quoted literal (refused if it holds a `*` itself). `prefix` is prepended to the pattern, for
+ * matching a short id inside a resource name (`accounts/a/clusters/` + `eu*`).
+ */
+function nameMatch(
+  field: string,
+  match: NameMatch | null | undefined,
+  argument: string,
+  prefix = '',
+): string[] {
+  if (!match) return [];
+  return Object.entries(WILDCARDS).flatMap(([condition, pattern]) => {
+    const value = match[condition as keyof typeof WILDCARDS];
+    if (value == null) return [];
+    if (value === '') {
+      throw badUserInput(`filter.${argument}.${condition} cannot be empty.`, {
+        argument: `filter.${argument}.${condition}`,
+      });
+    }
+    const literal = quoteAip160(value, `${argument}.${condition}`).slice(1, -1);
+    return [`${field} = "${prefix}${pattern(literal)}"`];
+  });
+}
+
+function bool(field: string, value: boolean | null | undefined): string | undefined {
+  return value == null ? undefined : `${field} = ${value}`;
+}
+
+/**
+ * `annotations:"key"` (key set) or `annotations."key" = "value"`, for node pools and batch jobs
+ * alike.
+ */
+function annotationCondition(filter: {
+  annotationKey?: string | null;
+  annotationValue?: string | null;
+}): string | undefined {
   if (filter.annotationValue !== undefined && filter.annotationValue !== null && !filter.annotationKey) {
     throw badUserInput('filter.annotationValue needs filter.annotationKey.', {
       argument: 'filter.annotationValue',
@@ -95,21 +148,61 @@ export function compileNodePoolFilter(filter: NodePoolFilter | null | undefined)
   if (filter.annotationKey === '') {
     throw badUserInput('filter.annotationKey cannot be empty.', { argument: 'filter.annotationKey' });
   }
-  let annotation: string | undefined;
-  if (filter.annotationKey) {
-    const key = annotationKey(filter.annotationKey);
-    annotation =
-      filter.annotationValue === undefined || filter.annotationValue === null
-        ? `annotations:${key}`
-        : `annotations.${key} = ${quoteAip160(filter.annotationValue, 'annotationValue')}`;
-  }
+  if (!filter.annotationKey) return undefined;
+  const key = annotationKey(filter.annotationKey);
+  return filter.annotationValue === undefined || filter.annotationValue === null
+    ? `annotations:${key}`
+    : `annotations.${key} = ${quoteAip160(filter.annotationValue, 'annotationValue')}`;
+}
+
+/** `field = "value"` for the filter argument `argument`, when it is given. */
+function equals(field: string, input: { argument: string; value: string | null | undefined }) {
+  const { argument, value } = input;
+  return value === undefined || value === null ? undefined : `${field} = ${quoteAip160(value, argument)}`;
+}
+
+/** Given a ClusterFilter (and the account, for short-id patterns), returns the AIP-160 conditions. */
+export function compileClusterFilter(
+  filter: ClusterFilter | null | undefined,
+  accountId = '',
+): string | undefined {
+  if (!filter) return undefined;
+  return and([
+    states(filter.states),
+    equals('display_name', { argument: 'displayName', value: filter.displayName }),
+    ...created(filter),
+    ...nameMatch('display_name', filter.displayNameMatch, 'displayNameMatch'),
+    ...nameMatch('name', filter.clusterIdMatch, 'clusterIdMatch', `accounts/${accountId}/clusters/`),
+    ...timeMatch('update_time', filter.updatedAt),
+  ]);
+}
+
+/** Given a NodePoolFilter (and the account, for short-id patterns), returns the AIP-160 conditions. */
+export function compileNodePoolFilter(
+  filter: NodePoolFilter | null | undefined,
+  accountId = '',
+): string | undefined {
+  if (!filter) return undefined;
   return and([
     states(filter.states),
     equals('display_name', { argument: 'displayName', value: filter.displayName }),
     equals('eks_node_pool.instance_type', { argument: 'instanceType', value: filter.instanceType }),
-    annotation,
-    time('create_time', '>=', filter.createdAfter),
-    time('create_time', '<', filter.createdBefore),
+    annotationCondition(filter),
+    ...created(filter),
+    ...nameMatch('display_name', filter.displayNameMatch, 'displayNameMatch'),
+    ...nameMatch(
+      'name',
+      filter.nodePoolIdMatch,
+      'nodePoolIdMatch',
+      `accounts/${accountId}/clusters/*/nodePools/`,
+    ),
+    bool('eks_node_pool.spot', filter.spot),
+    equals('eks_node_pool.zone', { argument: 'zone', value: filter.zone }),
+    equals('fake_node_pool.machine_type', { argument: 'machineType', value: filter.machineType }),
+    ...intMatch('min_node_count', filter.minNodeCount),
+    ...intMatch('max_node_count', filter.maxNodeCount),
+    ...intMatch('node_pool_stats.node_count', filter.nodeCount),
+    ...timeMatch('update_time', filter.updatedAt),
   ]);
 }
 
@@ -121,8 +214,16 @@ export function compileBatchJobFilter(filter: BatchJobFilter | null | undefined)
     equals('node_pool_id', { argument: 'nodePoolId', value: filter.nodePoolId }),
     equals('display_name', { argument: 'displayName', value: filter.displayName }),
     equals('created_by', { argument: 'createdBy', value: filter.createdBy }),
-    time('create_time', '>=', filter.createdAfter),
-    time('create_time', '<', filter.createdBefore),
+    ...created(filter),
+    ...nameMatch('display_name', filter.displayNameMatch, 'displayNameMatch'),
+    ...timeMatch('start_time', filter.startedAt),
+    ...timeMatch('end_time', filter.endedAt),
+    ...timeMatch('update_time', filter.updatedAt),
+    equals('image_ref', { argument: 'imageRef', value: filter.imageRef }),
+    equals('environment_id', { argument: 'environmentId', value: filter.environmentId }),
+    bool('shared', filter.shared),
+    ...intMatch('num_ranks', filter.numRanks),
+    annotationCondition(filter),
   ]);
 }
 
@@ -142,14 +243,43 @@ const ORDER_FIELDS: Record<string, string> = {
   CREATE_TIME: 'create_time',
   UPDATE_TIME: 'update_time',
   STATE: 'state',
+  MIN_NODE_COUNT: 'min_node_count',
+  MAX_NODE_COUNT: 'max_node_count',
+  NODE_COUNT: 'node_pool_stats.node_count',
+  INSTANCE_TYPE: 'eks_node_pool.instance_type',
+  START_TIME: 'start_time',
+  END_TIME: 'end_time',
+  NUM_RANKS: 'num_ranks',
+  NODE_POOL_ID: 'node_pool_id',
+  CREATED_BY: 'created_by',
 };
 
-/** Given an order input (or none), returns the AIP-132 orderBy, defaulting to the vendor's default. */
+/** The most order keys one orderBy takes (the tie-break `name` comes on top). */
+export const MAX_ORDER_KEYS = 4;
+
+/**
+ * Given order keys (or none), returns the AIP-132 orderBy, defaulting to the vendor's default,
+ * and always ending with `name` (the unique key) so pages are stable on any AIP-132 vendor,
+ * not only on one that breaks ties itself.
+ */
 export function compileOrderBy(
-  order: ClusterOrder | NodePoolOrder | BatchJobOrder | null | undefined,
+  order: readonly (ClusterOrder | NodePoolOrder | BatchJobOrder)[] | null | undefined,
   fallback: string,
 ): string {
-  if (!order) return fallback;
+  if (order && order.length > MAX_ORDER_KEYS) {
+    throw badUserInput(`orderBy takes at most ${MAX_ORDER_KEYS} keys, got ${order.length}.`, {
+      argument: 'orderBy',
+    });
+  }
+  const keys = order && order.length > 0 ? order.map(orderKey) : fallback.split(', ');
+  const fields = keys.map((k) => k.split(' ')[0]);
+  if (new Set(fields).size !== fields.length) {
+    throw badUserInput('orderBy names a field twice.', { argument: 'orderBy' });
+  }
+  return fields.includes('name') ? keys.join(', ') : [...keys, 'name'].join(', ');
+}
+
+function orderKey(order: ClusterOrder | NodePoolOrder | BatchJobOrder): string {
   const field = ORDER_FIELDS[order.field] as string;
   return `${field}${order.direction === 'DESC' ? ' desc' : ''}`;
 }

@@ -86,6 +86,8 @@ export const fireworks = defineVendor<'fireworks', FireworksApi, FireworksSettin
       // First pages of every parent's node pools come from one account-level list (api.ts).
       'Cluster.nodePools': (call) => (isFirstPage(call) ? Math.min(call.parents, 1) : call.parents),
       'NodePool.batchJobs': ({ parents }) => parents,
+      // One ListBatchJobs per cluster and page: a page of each cluster cannot share a list.
+      'Cluster.batchJobs': ({ parents }) => parents,
     },
     rootLookups: {
       cluster: (args) => byName('Cluster', args),

@@ -16,7 +16,7 @@ import { FIREWORKS_MAX_PAGE_SIZE } from './client.js';
 import { and, compileBatchJobFilter, compileNodePoolFilter } from './filter.js';
 import type { FireworksKind } from './model.js';
 
-type Item = { name: string; updateTime?: string | null };
+type Item = { name: string; updatedAt?: string | null };
 
 /** Fireworks: AIP-160 `update_time` watermark (see the file comment). */
 class UpdateTimeDetector implements ChangeDetector<FireworksApi> {
@@ -38,7 +38,7 @@ class UpdateTimeDetector implements ChangeDetector<FireworksApi> {
       for (const item of await this.walk(api, this.filter)) this.known.set(item.name, item);
       const newest = latest.items[0];
       if (newest) this.remember(newest);
-      this.watermark = newest?.updateTime ?? '1970-01-01T00:00:00Z';
+      this.watermark = newest?.updatedAt ?? '1970-01-01T00:00:00Z';
       return [];
     }
     const since = `update_time >= "${this.watermark}"`;
@@ -85,7 +85,7 @@ class UpdateTimeDetector implements ChangeDetector<FireworksApi> {
   }
 
   private remember(item: Item): void {
-    this.seen.set(item.name, { json: stableJson(item), updateTime: Date.parse(item.updateTime ?? '') || 0 });
+    this.seen.set(item.name, { json: stableJson(item), updateTime: Date.parse(item.updatedAt ?? '') || 0 });
   }
 
   /** Moves the watermark to the newest update time seen and forgets what is older. */

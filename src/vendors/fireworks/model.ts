@@ -16,14 +16,28 @@ import type {
 } from './client.js';
 import { shortId } from './names.js';
 
-/** A cluster, without its connections. */
-export type ClusterModel = Omit<Cluster, '__typename' | 'nodePools' | 'pods'> & { __typename: 'Cluster' };
-/** A node pool, without its relations. */
-export type NodePoolModel = Omit<NodePool, '__typename' | 'cluster' | 'batchJobs' | 'pods'> & {
+/**
+ * A cluster, without its connections and the deprecated `…Time` aliases (resolvers.ts answers
+ * those from the `…At` fields, so a subscription's changedFields names each change once).
+ */
+export type ClusterModel = Omit<
+  Cluster,
+  '__typename' | 'nodePools' | 'pods' | 'createTime' | 'updateTime'
+> & {
+  __typename: 'Cluster';
+};
+/** A node pool, without its relations and the deprecated `…Time` aliases. */
+export type NodePoolModel = Omit<
+  NodePool,
+  '__typename' | 'cluster' | 'batchJobs' | 'pods' | 'createTime' | 'updateTime'
+> & {
   __typename: 'NodePool';
 };
-/** A batch job, without its relations. */
-export type BatchJobModel = Omit<BatchJob, '__typename' | 'cluster' | 'nodePool'> & {
+/** A batch job, without its relations and the deprecated `…Time` aliases. */
+export type BatchJobModel = Omit<
+  BatchJob,
+  '__typename' | 'cluster' | 'nodePool' | 'createTime' | 'startTime' | 'endTime' | 'updateTime'
+> & {
   __typename: 'BatchJob';
 };
 
@@ -43,8 +57,8 @@ export function toCluster(c: FireworksCluster): ClusterModel {
     name: c.name,
     clusterId: shortId(c.name),
     displayName: c.displayName ?? null,
-    createTime: c.createTime ?? null,
-    updateTime: c.updateTime ?? null,
+    createdAt: c.createTime ?? null,
+    updatedAt: c.updateTime ?? null,
     state: c.state ?? null,
     status: toStatus(c.status),
     backend: c.eksCluster
@@ -64,8 +78,8 @@ export function toNodePool(p: FireworksNodePool): NodePoolModel {
     name: p.name,
     nodePoolId: shortId(p.name),
     displayName: p.displayName ?? null,
-    createTime: p.createTime ?? null,
-    updateTime: p.updateTime ?? null,
+    createdAt: p.createTime ?? null,
+    updatedAt: p.updateTime ?? null,
     minNodeCount: p.minNodeCount ?? null,
     maxNodeCount: p.maxNodeCount ?? null,
     overprovisionNodeCount: p.overprovisionNodeCount ?? null,
@@ -99,10 +113,10 @@ export function toBatchJob(j: FireworksBatchJob): BatchJobModel {
     batchJobId: shortId(j.name),
     displayName: j.displayName ?? null,
     nodePoolId: j.nodePoolId ?? null,
-    createTime: j.createTime ?? null,
-    startTime: j.startTime ?? null,
-    endTime: j.endTime ?? null,
-    updateTime: j.updateTime ?? null,
+    createdAt: j.createTime ?? null,
+    startedAt: j.startTime ?? null,
+    endedAt: j.endTime ?? null,
+    updatedAt: j.updateTime ?? null,
     createdBy: j.createdBy ?? null,
     environmentId: j.environmentId ?? null,
     snapshotId: j.snapshotId ?? null,

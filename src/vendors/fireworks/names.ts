@@ -11,6 +11,8 @@ const CHILD_RE = new RegExp(
   `^accounts/(${SEGMENT})/clusters/(${SEGMENT})/(nodePools|batchJobs)/(${SEGMENT})$`,
 );
 
+const NATURAL_CHILD_RE = new RegExp(`^(${SEGMENT})/(${SEGMENT})$`);
+
 /** A parsed resource name. */
 export interface ResourceName {
   account: string;
@@ -37,13 +39,25 @@ export function parseClusterName(name: string, accountId: string): ResourceName 
   return { account: m[1] as string, cluster: m[2] as string };
 }
 
-/** Given a node pool or batch job resource name, returns it parsed, or throws BAD_USER_INPUT. */
-export function parseChildName(name: string, kind: 'nodePools' | 'batchJobs'): ResourceName {
+/**
+ * Given a node pool or batch job resource name, returns it parsed, or throws BAD_USER_INPUT.
+ * With `accountId`, the natural key `{cluster id}/{id}` is accepted too, as `cluster(name:)`
+ * accepts a cluster id: the short id alone is only unique within its cluster.
+ */
+export function parseChildName(
+  name: string,
+  kind: 'nodePools' | 'batchJobs',
+  accountId?: string,
+): ResourceName {
+  const natural = accountId === undefined ? null : NATURAL_CHILD_RE.exec(name);
+  if (natural)
+    return { account: accountId as string, cluster: natural[1] as string, id: natural[2] as string };
   const m = CHILD_RE.exec(name);
   if (!m || m[3] !== kind) {
     throw badUserInput(
       `"${clip(name)}" is not a ${kind === 'nodePools' ? 'node pool' : 'batch job'} name: expected ` +
-        `accounts/{account}/clusters/{cluster}/${kind}/{id}.`,
+        `accounts/{account}/clusters/{cluster}/${kind}/{id}` +
+        (accountId === undefined ? '.' : ' or {cluster id}/{id}.'),
       { argument: 'name' },
     );
   }
@@ -53,6 +67,11 @@ export function parseChildName(name: string, kind: 'nodePools' | 'batchJobs'): R
 /** Returns `accounts/{a}/clusters/{c}`. */
 export function clusterName(account: string, cluster: string): string {
   return `accounts/${account}/clusters/${cluster}`;
+}
+
+/** Returns `accounts/{a}/clusters/{c}/{kind}/{id}`. */
+export function childName(parsed: ResourceName, kind: 'nodePools' | 'batchJobs'): string {
+  return `${clusterName(parsed.account, parsed.cluster)}/${kind}/${parsed.id ?? ''}`;
 }
 
 /** Given a node pool or batch job name, returns its cluster's name. */

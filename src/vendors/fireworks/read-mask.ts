@@ -10,6 +10,8 @@ const CLUSTER: MaskTable = {
   displayName: ['display_name'],
   createTime: ['create_time'],
   updateTime: ['update_time'],
+  createdAt: ['create_time'],
+  updatedAt: ['update_time'],
   state: ['state'],
   status: ['status'],
   backend: ['eks_cluster', 'fake_cluster'],
@@ -19,6 +21,8 @@ const NODE_POOL: MaskTable = {
   displayName: ['display_name'],
   createTime: ['create_time'],
   updateTime: ['update_time'],
+  createdAt: ['create_time'],
+  updatedAt: ['update_time'],
   minNodeCount: ['min_node_count'],
   maxNodeCount: ['max_node_count'],
   overprovisionNodeCount: ['overprovision_node_count'],
@@ -27,6 +31,8 @@ const NODE_POOL: MaskTable = {
   state: ['state'],
   status: ['status'],
   stats: ['node_pool_stats'],
+  // NodePool.gpus (the joins): the instance or machine type and the node count.
+  gpus: ['eks_node_pool', 'fake_node_pool', 'node_pool_stats'],
 };
 
 const BATCH_JOB: MaskTable = {
@@ -34,9 +40,13 @@ const BATCH_JOB: MaskTable = {
   nodePool: ['node_pool_id'],
   nodePoolId: ['node_pool_id'],
   createTime: ['create_time'],
+  createdAt: ['create_time'],
   startTime: ['start_time'],
   endTime: ['end_time'],
+  startedAt: ['start_time'],
+  endedAt: ['end_time'],
   updateTime: ['update_time'],
+  updatedAt: ['update_time'],
   createdBy: ['created_by'],
   environmentId: ['environment_id'],
   snapshotId: ['snapshot_id'],
@@ -65,7 +75,10 @@ export function readMaskFor(
 ): string {
   const table = TABLES[type];
   const paths = new Set<string>(['name']);
-  for (const field of [...always, ...(selected.get(type) ?? [])]) {
+  // Cluster.gpus and Query.fleetGpus sum node pools' GPU figures: their pools need NodePool.gpus' fields.
+  const sums = selected.get('Cluster')?.has('gpus') || selected.get('Query')?.has('fleetGpus');
+  const implied = type === 'NodePool' && sums ? ['gpus'] : [];
+  for (const field of [...always, ...implied, ...(selected.get(type) ?? [])]) {
     for (const path of table[field] ?? []) paths.add(path);
   }
   return [...paths].sort().join(',');

@@ -12,15 +12,16 @@ import {
   compileNodePoolFilter,
   compileOrderBy,
 } from './filter.js';
-import { clusterName, parseChildName, parseClusterName } from './names.js';
+import { childName, clusterName, parseChildName, parseClusterName } from './names.js';
 
 type FireworksResolvers = {
   Query: Pick<
     NonNullable<Resolvers['Query']>,
     'cluster' | 'clusters' | 'nodePool' | 'nodePools' | 'batchJob' | 'batchJobs'
   >;
-  Cluster: Pick<NonNullable<Resolvers['Cluster']>, 'nodePools'>;
-  NodePool: Pick<NonNullable<Resolvers['NodePool']>, 'batchJobs'>;
+  Cluster: Pick<NonNullable<Resolvers['Cluster']>, 'nodePools' | 'batchJobs' | 'createTime' | 'updateTime'>;
+  NodePool: Pick<NonNullable<Resolvers['NodePool']>, 'batchJobs' | 'createTime' | 'updateTime'>;
+  BatchJob: Pick<NonNullable<Resolvers['BatchJob']>, 'createTime' | 'startTime' | 'endTime' | 'updateTime'>;
 };
 
 /** Refuses a name in another account than the gateway's, as NOT_FOUND naming the account. */
@@ -40,22 +41,24 @@ export const fireworksResolvers: FireworksResolvers = {
     clusters: (_root, args, ctx) =>
       ctx.fireworks.clusters({
         args,
-        filter: compileClusterFilter(args.filter),
+        filter: compileClusterFilter(args.filter, ctx.fireworks.accountId),
         orderBy: compileOrderBy(args.orderBy, 'name'),
       }),
     nodePool: (_root, { name }, ctx) => {
-      inAccount('Node pool', name, parseChildName(name, 'nodePools').account, ctx.fireworks.accountId);
-      return ctx.fireworks.nodePoolByName.load(name);
+      const parsed = parseChildName(name, 'nodePools', ctx.fireworks.accountId);
+      inAccount('Node pool', name, parsed.account, ctx.fireworks.accountId);
+      return ctx.fireworks.nodePoolByName.load(childName(parsed, 'nodePools'));
     },
     nodePools: (_root, args, ctx) =>
       ctx.fireworks.nodePools({
         args,
-        filter: compileNodePoolFilter(args.filter),
+        filter: compileNodePoolFilter(args.filter, ctx.fireworks.accountId),
         orderBy: compileOrderBy(args.orderBy, 'name'),
       }),
     batchJob: (_root, { name }, ctx) => {
-      inAccount('Batch job', name, parseChildName(name, 'batchJobs').account, ctx.fireworks.accountId);
-      return ctx.fireworks.batchJobByName.load(name);
+      const parsed = parseChildName(name, 'batchJobs', ctx.fireworks.accountId);
+      inAccount('Batch job', name, parsed.account, ctx.fireworks.accountId);
+      return ctx.fireworks.batchJobByName.load(childName(parsed, 'batchJobs'));
     },
     batchJobs: (_root, args, ctx) =>
       ctx.fireworks.batchJobs({
@@ -65,19 +68,36 @@ export const fireworksResolvers: FireworksResolvers = {
       }),
   },
   Cluster: {
+    // Deprecated aliases of the `…At` fields.
+    createTime: (c) => c.createdAt ?? null,
+    updateTime: (c) => c.updatedAt ?? null,
     nodePools: (c, args, ctx) =>
       ctx.fireworks.clusterNodePools(c.name, {
         args,
-        filter: compileNodePoolFilter(args.filter),
+        filter: compileNodePoolFilter(args.filter, ctx.fireworks.accountId),
         orderBy: compileOrderBy(args.orderBy, 'name'),
+      }),
+    batchJobs: (c, args, ctx) =>
+      ctx.fireworks.clusterBatchJobs(c.name, {
+        args,
+        filter: compileBatchJobFilter(args.filter),
+        orderBy: compileOrderBy(args.orderBy, 'create_time desc'),
       }),
   },
   NodePool: {
+    createTime: (p) => p.createdAt ?? null,
+    updateTime: (p) => p.updatedAt ?? null,
     batchJobs: (p, args, ctx) =>
       ctx.fireworks.nodePoolBatchJobs(p, {
         args,
         filter: compileBatchJobFilter(args.filter),
         orderBy: compileOrderBy(args.orderBy, 'create_time desc'),
       }),
+  },
+  BatchJob: {
+    createTime: (j) => j.createdAt ?? null,
+    startTime: (j) => j.startedAt ?? null,
+    endTime: (j) => j.endedAt ?? null,
+    updateTime: (j) => j.updatedAt ?? null,
   },
 };

@@ -19,6 +19,7 @@ import { isUuid } from '../../values.js';
 import type { VendorApiDeps } from '../contract.js';
 import { GITPOD_MAX_PAGE_SIZE, GitpodClient, type GitpodWarmPoolFilter } from './client.js';
 import { toWarmPool, type WarmPoolKey, type WarmPoolModel } from './model.js';
+import { scannedWarmPools } from './scan.js';
 
 /**
  * Gitpod has no count, so `totalCount` walks the list: at most this many pages of 100 (the cost
@@ -95,7 +96,19 @@ export function createGitpodApi({ session }: VendorApiDeps<unknown>) {
     async warmPools(
       args: ConnectionArgs,
       filter: GitpodWarmPoolFilter | undefined,
+      phases?: ReadonlySet<string>,
     ): Promise<ConnectionResult<WarmPoolModel>> {
+      if (phases) {
+        return scannedWarmPools({
+          args,
+          shape: filter ?? null,
+          phases,
+          fetch: async (token) => {
+            const upstream = await client.listWarmPools({ token, pageSize: GITPOD_MAX_PAGE_SIZE, filter });
+            return { items: upstream.warmPools.map(toWarmPool), nextToken: upstream.nextToken };
+          },
+        });
+      }
       // When the first page already holds the whole list, its length is the count: no walk needed.
       let wholeList: number | undefined;
       const page = await tokenConnection({

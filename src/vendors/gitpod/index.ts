@@ -2,6 +2,7 @@
  * Gitpod / Ona (warm pools over Connect RPC page tokens), plugged into the gateway through the
  * vendor contract. This file is the folder's public surface.
  */
+import { WARM_POOL_SCAN_CALLS } from './scan.js';
 import { notFound } from '../../errors.js';
 import { gitpodLiveSources } from './live.js';
 import { defineVendor } from '../contract.js';
@@ -44,9 +45,12 @@ export const gitpod = defineVendor<'gitpod', GitpodApi, Record<string, never>>({
     connections: {
       // Pages hold at most 100 warm pools and a page asks for exactly its size; with no count,
       // totalCount walks the list again, at most MAX_WARM_POOL_COUNT_PAGES calls (it refuses more).
-      'Query.warmPools': ({ pageSize, totalCount }) =>
-        Math.ceil(Math.max(pageSize, 1) / GITPOD_MAX_PAGE_SIZE) +
-        (totalCount ? MAX_WARM_POOL_COUNT_PAGES : 0),
+      // With filter.phases the gateway scans: up to the scan budget's calls, twice with totalCount.
+      'Query.warmPools': ({ args, pageSize, totalCount }) =>
+        Array.isArray((args.filter as { phases?: unknown } | null | undefined)?.phases)
+          ? WARM_POOL_SCAN_CALLS * (totalCount ? 2 : 1)
+          : Math.ceil(Math.max(pageSize, 1) / GITPOD_MAX_PAGE_SIZE) +
+            (totalCount ? MAX_WARM_POOL_COUNT_PAGES : 0),
     },
     lookups: {
       // One filtered walk for every warm pool asked for.

@@ -8,8 +8,11 @@ import DataLoader from 'dataloader';
 import { badUserInput } from '../../errors.js';
 import type { MetricSeries } from '../../generated/graphql.js';
 import {
+  connectionBinding,
+  decodeOffsetRequest,
   offsetConnection,
   parseConnectionArgs,
+  toConnection,
   walkPages,
   type ConnectionArgs,
   type ConnectionResult,
@@ -19,6 +22,7 @@ import type { VendorApiDeps } from '../contract.js';
 import { RUNAI_MAX_LIMIT, RunaiClient, type RunaiMetricType, type RunaiSortField } from './client.js';
 import type { CompiledPodFilter } from './filter.js';
 import { toMetricSeries, toPod, type PodModel } from './model.js';
+import { scanBudgetExceeded, scanCount, scanPage } from './scan.js';
 
 /** Run:ai's epoch: `completedAt >= EPOCH` holds exactly for pods that completed. */
 const EPOCH = '1970-01-01T00:00:00Z';
@@ -61,28 +65,65 @@ export function createRunaiApi({ session, selected }: VendorApiDeps<unknown>) {
     return client.countPods(base);
   }
 
-  function podConnection(
+  /** list_pods with a request's filter and order, from `offset`, `limit` pods. */
+  async function listPage(
+    filter: CompiledPodFilter,
+    order: PodListRequest['order'],
+    offset: number,
+    limit: number,
+  ) {
+    return client.listPods({
+      offset,
+      limit,
+      filterBy: filter.filterBy,
+      search: filter.search,
+      deleted: filter.deleted,
+      completed: filter.completed === undefined ? undefined : filter.completed ? 'true' : 'false',
+      sortBy: order.sortBy,
+      sortOrder: order.sortOrder,
+      verbosity: verbosity(),
+    });
+  }
+
+  /** A pod connection with a phase filter: a scan of list_pods pages within the budget (scan.ts). */
+  async function scannedConnection(
     { identity, what }: PodConnectionName,
     request: PodListRequest,
+    phases: ReadonlySet<string>,
   ): Promise<ConnectionResult<PodModel>> {
+    const page = parseConnectionArgs(request.args, { backward: false, what, orderable: true });
+    const { filter, order } = request;
+    const binding = connectionBinding(identity, { filter, order });
+    const offsetRequest = decodeOffsetRequest(page, binding);
+    const fetch = async (offset: number) => {
+      const upstream = await listPage(filter, order, offset, RUNAI_MAX_LIMIT);
+      return { items: upstream.pods.map(toPod), end: upstream.next === undefined };
+    };
+    const matches = (pod: PodModel) => phases.has(pod.phase);
+    const budgetError = () => scanBudgetExceeded(what, 'phases');
+    const result = await scanPage({
+      fetch,
+      matches,
+      count: offsetRequest.count,
+      after: offsetRequest.direction === 'forward' ? offsetRequest.after : undefined,
+      budgetError,
+    });
+    return { ...toConnection(result, binding), totalCount: () => scanCount({ fetch, matches, budgetError }) };
+  }
+
+  function podConnection(
+    name: PodConnectionName,
+    request: PodListRequest,
+  ): Promise<ConnectionResult<PodModel>> {
+    if (request.filter.phases) return scannedConnection(name, request, new Set(request.filter.phases));
     const { filter, order } = request;
     return offsetConnection({
       args: request.args,
-      what,
-      identity,
+      what: name.what,
+      identity: name.identity,
       shape: { filter, order },
       fetchSlice: async (offset, limit) => {
-        const upstream = await client.listPods({
-          offset,
-          limit: Math.min(limit, RUNAI_MAX_LIMIT),
-          filterBy: filter.filterBy,
-          search: filter.search,
-          deleted: filter.deleted,
-          completed: filter.completed === undefined ? undefined : filter.completed ? 'true' : 'false',
-          sortBy: order.sortBy,
-          sortOrder: order.sortOrder,
-          verbosity: verbosity(),
-        });
+        const upstream = await listPage(filter, order, offset, Math.min(limit, RUNAI_MAX_LIMIT));
         return { items: upstream.pods.map(toPod) };
       },
       count: () => count(filter),
@@ -96,8 +137,7 @@ export function createRunaiApi({ session, selected }: VendorApiDeps<unknown>) {
   const podsByWorkload = new DataLoader<string, PodModel[]>((keys) =>
     settleEach(
       keys.map(async (key) => {
-        const [workloadId = '', flag] = key.split('|');
-        const deleted = flag === 'deleted';
+        const { workloadId, deleted, search } = parseWorkloadKey(key);
         const pods = await walkPages(async (offset: number | undefined) => {
           const upstream =
             verbosity() === 'full'
@@ -105,10 +145,11 @@ export function createRunaiApi({ session, selected }: VendorApiDeps<unknown>) {
                   offset: offset ?? 0,
                   limit: RUNAI_MAX_LIMIT,
                   filterBy: [`workloadId==${workloadId}`],
+                  search,
                   deleted,
                   verbosity: 'full',
                 })
-              : await client.workloadPods(workloadId, offset ?? 0, RUNAI_MAX_LIMIT, deleted);
+              : await client.workloadPods(workloadId, offset ?? 0, RUNAI_MAX_LIMIT, deleted, search);
           // An empty page ends the walk even if `next` is set: it cannot advance.
           return { items: upstream.pods, next: upstream.pods.length === 0 ? undefined : upstream.next };
         });
@@ -117,14 +158,20 @@ export function createRunaiApi({ session, selected }: VendorApiDeps<unknown>) {
     ),
   );
 
-  const podsByRevision = new DataLoader<string, PodModel[]>((revisionIds) =>
-    settleEach(revisionIds.map(async (revisionId) => (await client.revisionPods(revisionId)).map(toPod))),
+  const podsByRevision = new DataLoader<string, PodModel[]>((keys) =>
+    settleEach(
+      keys.map(async (key) => {
+        const { workloadId: revisionId, deleted } = parseWorkloadKey(key);
+        return (await client.revisionPods(revisionId, deleted)).map(toPod);
+      }),
+    ),
   );
 
   /** A connection over a list the upstream serves whole; offsets index into it, both directions. */
   function inMemoryConnection(
     { field, argument, id }: { field: string; argument: string; id: string },
     args: ConnectionArgs,
+    options: PodListOptions,
     load: (id: string) => Promise<PodModel[]>,
   ): Promise<ConnectionResult<PodModel>> {
     parseConnectionArgs(args, { backward: true, what: field });
@@ -136,13 +183,57 @@ export function createRunaiApi({ session, selected }: VendorApiDeps<unknown>) {
       args,
       what: field,
       identity: `Query.${field}:${id.toLowerCase()}`,
-      shape: null,
+      shape: options,
       fetchSlice: async (offset, limit) => ({ items: (await all()).slice(offset, offset + limit) }),
       count: async () => (await all()).length,
     });
   }
 
+  let notCompleted: Promise<PodModel[]> | undefined;
+
+  // The deprecated getPods, once per Run:ai cluster per request, indexed by pod id.
+  const legacyByCluster = new DataLoader<string, Map<string, LegacyPodFields>>((uuids) => {
+    if (uuids.length > LEGACY_MAX_CLUSTERS) {
+      return Promise.resolve(uuids.map(() => legacyTooManyClusters()));
+    }
+    return settleEach(
+      uuids.map(async (uuid) => {
+        const pods = await client.legacyPods(uuid);
+        return new Map(
+          pods.map((p) => [
+            p.podId.toLowerCase(),
+            {
+              namespace: p.namespace ?? null,
+              statusReason: p.status ?? null,
+              podGroupId: p.podGroupId ?? null,
+            },
+          ]),
+        );
+      }),
+    );
+  });
+
   return {
+    /** A pod's fields only the deprecated getPods carries; null when getPods does not list it. */
+    legacyPod: async (pod: PodModel): Promise<LegacyPodFields | null> => {
+      if (!isUuid(pod.clusterUuid)) return null;
+      const byId = await legacyByCluster.load(pod.clusterUuid.toLowerCase());
+      return byId.get(pod.podId.toLowerCase()) ?? null;
+    },
+    /**
+     * Every pod of the fleet not completed (list_pods `completed=false`, pages of 500), walked
+     * once per request for the GPU figures; throws PageLimitError past `maxPages`.
+     */
+    notCompletedPods: (maxPages: number) =>
+      (notCompleted ??= walkPages(async (offset: number | undefined) => {
+        const upstream = await client.listPods({
+          offset: offset ?? 0,
+          limit: RUNAI_MAX_LIMIT,
+          filterBy: [],
+          completed: 'false',
+        });
+        return { items: upstream.pods, next: upstream.pods.length === 0 ? undefined : upstream.next };
+      }, maxPages).then((pods) => pods.map(toPod))),
     /** Query.pods, Cluster.pods and NodePool.pods (scoped by extra filterBy entries). */
     pods: (name: PodConnectionName, request: PodListRequest, scope: string[] = []) =>
       podConnection(name, {
@@ -150,23 +241,29 @@ export function createRunaiApi({ session, selected }: VendorApiDeps<unknown>) {
         filter: { ...request.filter, filterBy: [...scope, ...request.filter.filterBy] },
       }),
     /** Query.workloadPods: one workload's pods, paged in memory over one walk of get_workload_pods. */
-    workloadPods: (workloadId: string, args: ConnectionArgs) =>
-      inMemoryConnection({ field: 'workloadPods', argument: 'workloadId', id: workloadId }, args, (id) =>
-        podsByWorkload.load(`${id}|live`),
+    workloadPods: (workloadId: string, args: ConnectionArgs, options: PodListOptions) =>
+      inMemoryConnection(
+        { field: 'workloadPods', argument: 'workloadId', id: workloadId },
+        args,
+        options,
+        (id) => podsByWorkload.load(workloadKey(id, options)),
       ),
     /** Query.revisionPods: one inference revision's pods (get_revision_pods has no paging). */
-    revisionPods: (revisionId: string, args: ConnectionArgs) =>
-      inMemoryConnection({ field: 'revisionPods', argument: 'revisionId', id: revisionId }, args, (id) =>
-        podsByRevision.load(id),
+    revisionPods: (revisionId: string, args: ConnectionArgs, options: PodListOptions) =>
+      inMemoryConnection(
+        { field: 'revisionPods', argument: 'revisionId', id: revisionId },
+        args,
+        options,
+        (id) => podsByRevision.load(workloadKey(id, options)),
       ),
     /** A pod by workload and pod id (Query.node), or undefined when the workload has no such pod. */
     async pod(workloadId: string, podId: string): Promise<PodModel | undefined> {
       if (!isUuid(workloadId) || !isUuid(podId)) return undefined;
       const id = podId.toLowerCase();
-      const live = await podsByWorkload.load(`${workloadId.toLowerCase()}|live`);
+      const live = await podsByWorkload.load(workloadKey(workloadId.toLowerCase(), { deleted: false }));
       const found = live.find((p) => p.podId.toLowerCase() === id);
       if (found) return found;
-      const deleted = await podsByWorkload.load(`${workloadId.toLowerCase()}|deleted`);
+      const deleted = await podsByWorkload.load(workloadKey(workloadId.toLowerCase(), { deleted: true }));
       return deleted.find((p) => p.podId.toLowerCase() === id);
     },
     /**
@@ -212,6 +309,41 @@ export function createRunaiApi({ session, selected }: VendorApiDeps<unknown>) {
       return series.map(toMetricSeries);
     },
   };
+}
+
+/** The most Run:ai clusters one request reads getPods for (one unpaged call each). */
+export const LEGACY_MAX_CLUSTERS = 8;
+
+/** What only the deprecated getPods says about a pod. */
+export interface LegacyPodFields {
+  namespace: string | null;
+  statusReason: string | null;
+  podGroupId: string | null;
+}
+
+function legacyTooManyClusters(): Error {
+  return badUserInput(
+    `Pod.namespace, Pod.statusReason and Pod.podGroupId come from Run:ai's deprecated getPods, one unpaged call per cluster, ` +
+      `at most ${LEGACY_MAX_CLUSTERS} clusters per request: ask them of pods of fewer clusters (filter.cluster or clusterUuid).`,
+    { argument: 'Pod.namespace' },
+  );
+}
+
+/** The `deleted` and `search` parameters of the per-workload and per-revision endpoints. */
+export interface PodListOptions {
+  deleted: boolean;
+  search?: string | undefined;
+}
+
+/** A loader key for one workload (or revision) walk: the id, the deleted flag, then the search. */
+function workloadKey(id: string, { deleted, search }: PodListOptions): string {
+  return `${id}|${deleted ? 'deleted' : 'live'}|${search ?? ''}`;
+}
+
+function parseWorkloadKey(key: string): { workloadId: string; deleted: boolean; search?: string } {
+  const [workloadId = '', flag = 'live'] = key.split('|', 2);
+  const search = key.slice(workloadId.length + flag.length + 2);
+  return { workloadId, deleted: flag === 'deleted', ...(search ? { search } : {}) };
 }
 
 /**

@@ -12,6 +12,8 @@ export const RUNAI: Upstream = { id: 'runai', label: 'Run:ai' };
 type Schemas = components['schemas'];
 /** A pod as list_pods sends it. */
 export type RunaiPod = Schemas['Pod1'];
+/** A pod as the deprecated getPods sends it. */
+export type RunaiLegacyPod = Schemas['Pod'];
 export type RunaiContainer = Schemas['Container1'];
 export type RunaiRequestedResources = NonNullable<Schemas['PodRequestResources']>;
 export type RunaiAllocatedResources = NonNullable<Schemas['AllocatedResources']>;
@@ -80,20 +82,34 @@ export class RunaiClient {
     offset: number,
     limit: number,
     deleted = false,
+    search?: string,
   ): Promise<{ pods: RunaiPod[]; next?: number | undefined }> {
     const body = await this.session.json<{ pods?: unknown; next?: unknown }>({
       method: 'GET',
       path: `/api/v1/workloads/${encodeURIComponent(workloadId)}/pods`,
-      query: { offset, limit, deleted: deleted ? 'true' : undefined },
+      query: { offset, limit, deleted: deleted ? 'true' : undefined, search },
     });
     return podsPage(body);
   }
 
+  /** getPods (deprecated): every pod of one cluster, in the legacy shape, unpaged. */
+  async legacyPods(clusterUuid: string): Promise<RunaiLegacyPod[]> {
+    const body = await this.session.json<unknown>({
+      method: 'GET',
+      path: `/v1/k8s/clusters/${encodeURIComponent(clusterUuid)}/pods`,
+      answersArray: true,
+    });
+    return (body as unknown[]).filter(
+      (p): p is RunaiLegacyPod => typeof (p as RunaiLegacyPod | null)?.podId === 'string',
+    );
+  }
+
   /** get_revision_pods (no paging upstream: every pod of the revision at once). */
-  async revisionPods(revisionId: string): Promise<RunaiPod[]> {
+  async revisionPods(revisionId: string, deleted = false): Promise<RunaiPod[]> {
     const body = await this.session.json<{ pods?: unknown; next?: unknown }>({
       method: 'GET',
       path: `/api/v1/workloads/inferences/revisions/${encodeURIComponent(revisionId)}/pods`,
+      query: { deleted: deleted ? 'true' : undefined },
     });
     return podsPage(body).pods;
   }

@@ -8,7 +8,7 @@
  * second condition.
  */
 import { badUserInput } from '../../errors.js';
-import type { PodFilter, PodOrder } from '../../generated/graphql.js';
+import type { PodFilter, PodOrder, PodPhase, StringMatch, TimeMatch } from '../../generated/graphql.js';
 import { hasControlCharacters, isUuid, MAX_FILTER_VALUE_LENGTH } from '../../values.js';
 import type { RunaiSortField } from './client.js';
 
@@ -49,12 +49,19 @@ export interface CompiledPodFilter {
   search?: string | undefined;
   deleted?: boolean | undefined;
   completed?: boolean | undefined;
+  /** The phases the gateway keeps (Run:ai cannot filter on phase upstream). */
+  phases?: PodPhase[] | undefined;
 }
 
 /** Given a PodFilter, returns the Run:ai query parts. */
 export function compilePodFilter(filter: PodFilter | null | undefined): CompiledPodFilter {
   const filterBy: string[] = [];
   if (!filter) return { filterBy };
+  if (filter.phases && filter.phases.length === 0) {
+    throw badUserInput('filter.phases cannot be empty: omit it to accept every phase.', {
+      argument: 'filter.phases',
+    });
+  }
   if (filter.nodeName != null) filterBy.push(`nodeName==${filterValue(filter.nodeName, 'nodeName')}`);
   if (filter.nodeNameContains != null) {
     filterBy.push(`nodeName=@${filterValue(filter.nodeNameContains, 'nodeNameContains')}`);
@@ -63,20 +70,77 @@ export function compilePodFilter(filter: PodFilter | null | undefined): Compiled
   if (filter.revisionId != null) filterBy.push(`revisionId==${uuid(filter.revisionId, 'revisionId')}`);
   if (filter.createdAfter != null) filterBy.push(`createdAt>=${filter.createdAfter}`);
   if (filter.createdBefore != null) filterBy.push(`createdAt<=${filter.createdBefore}`);
-  if (filter.search != null && filter.search.length > MAX_FILTER_VALUE_LENGTH) {
-    throw badUserInput(`filter.search is longer than ${MAX_FILTER_VALUE_LENGTH} characters.`, {
-      argument: 'filter.search',
-    });
-  }
-  if (filter.search != null && hasControlCharacters(filter.search)) {
-    throw badUserInput('filter.search cannot contain control characters.', { argument: 'filter.search' });
-  }
+  filterBy.push(
+    ...stringMatch('clusterId', filter.clusterUuid, 'clusterUuid'),
+    ...stringMatch('currentNodepool', filter.nodePool, 'nodePool'),
+    ...stringMatch('nodeName', filter.nodeNameMatch, 'nodeNameMatch'),
+    ...stringMatch('workloadId', filter.workload, 'workload'),
+    ...stringMatch('revisionId', filter.revision, 'revision'),
+    ...timeMatch('createdAt', filter.createdAt),
+    ...timeMatch('completedAt', filter.completedAt),
+    ...timeMatch('deletedAt', filter.deletedAt),
+  );
   return {
     filterBy,
-    search: filter.search || undefined,
+    search: podSearch(filter.search, 'filter.search'),
     deleted: filter.deleted === true ? true : undefined,
     completed: filter.completed ?? undefined,
+    phases: filter.phases ? [...new Set(filter.phases)].sort() : undefined,
   };
+}
+
+/** The Run:ai filterBy operator of each StringMatch condition, in the seed's order. */
+export const STRING_OPERATORS: Record<keyof Omit<StringMatch, '__typename'>, string> = {
+  equals: '==',
+  notEquals: '!=',
+  atMost: '<=',
+  atLeast: '>=',
+  contains: '=@',
+  notContains: '!@',
+  startsWith: '=^',
+  endsWith: '=$',
+};
+
+/** The Run:ai filterBy operator of each TimeMatch condition (dates take only these four). */
+export const TIME_OPERATORS: Record<keyof Omit<TimeMatch, '__typename'>, string> = {
+  equals: '==',
+  notEquals: '!=',
+  atOrBefore: '<=',
+  atOrAfter: '>=',
+};
+
+/** Given a StringMatch on a Run:ai field, returns its filterBy entries (values checked). */
+export function stringMatch(
+  field: string,
+  match: StringMatch | null | undefined,
+  argument: string,
+): string[] {
+  if (!match) return [];
+  return Object.entries(STRING_OPERATORS).flatMap(([condition, operator]) => {
+    const value = match[condition as keyof typeof STRING_OPERATORS];
+    if (value == null) return [];
+    return [`${field}${operator}${filterValue(value, `${argument}.${condition}`)}`];
+  });
+}
+
+function timeMatch(field: string, match: TimeMatch | null | undefined): string[] {
+  if (!match) return [];
+  return Object.entries(TIME_OPERATORS).flatMap(([condition, operator]) => {
+    const value = match[condition as keyof typeof TIME_OPERATORS];
+    return value == null ? [] : [`${field}${operator}${value}`];
+  });
+}
+
+/** Given a free-text search, returns it checked (undefined when absent or empty). */
+export function podSearch(search: string | null | undefined, argument = 'search'): string | undefined {
+  if (search == null || search === '') return undefined;
+  if (search.length > MAX_FILTER_VALUE_LENGTH) {
+    throw badUserInput(`${argument} is longer than ${MAX_FILTER_VALUE_LENGTH} characters.`, { argument });
+  }
+  if (hasControlCharacters(search)) {
+    throw badUserInput(`${argument} cannot contain control characters.`, { argument });
+  }
+  return search;
 }
 
 const SORT_FIELDS: Record<PodOrder['field'], RunaiSortField> = {
@@ -86,6 +150,8 @@ const SORT_FIELDS: Record<PodOrder['field'], RunaiSortField> = {
   NODE_NAME: 'nodeName',
   WORKLOAD_ID: 'workloadId',
   CLUSTER_ID: 'clusterId',
+  REVISION_ID: 'revisionId',
+  NODE_POOL: 'currentNodepool',
 };
 
 /** Given a PodOrder, returns sortBy and sortOrder (none: Run:ai's default order). */

@@ -7,10 +7,11 @@ import { notFound } from '../../errors.js';
 import type { ConnectionCall } from '../../graphql/cost.js';
 import { runaiLiveSources } from './live.js';
 import { defineVendor } from '../contract.js';
-import { createRunaiApi, type RunaiApi } from './api.js';
+import { createRunaiApi, LEGACY_MAX_CLUSTERS, type RunaiApi } from './api.js';
 import { RUNAI } from './client.js';
 import { parsePodKey } from './model.js';
 import { runaiResolvers } from './resolvers.js';
+import { POD_SCAN_CALLS } from './scan.js';
 import { createRunaiSimulator } from './simulator/index.js';
 
 export type { RunaiApi, PodListRequest } from './api.js';
@@ -25,8 +26,13 @@ function podCounts({ args, totalCount }: ConnectionCall): number {
   return filter?.completed === false ? 2 : 1;
 }
 
-/** One list_pods per pod connection (and parent), plus its counts. */
+/**
+ * One list_pods per pod connection (and parent), plus its counts; with a phase filter, the scan
+ * budget's list_pods calls for the page and as many again for a selected totalCount.
+ */
 export function podConnectionCalls(call: ConnectionCall): number {
+  const filter = call.args.filter as { phases?: unknown } | null | undefined;
+  if (Array.isArray(filter?.phases)) return call.parents * POD_SCAN_CALLS * (call.totalCount ? 2 : 1);
   return call.parents * (1 + podCounts(call));
 }
 
@@ -65,6 +71,10 @@ export const runai = defineVendor<'runai', RunaiApi, Record<string, never>>({
       'Query.revisionPods': () => 1,
     },
     fields: {
+      // The deprecated getPods, one call per Run:ai cluster of the pods, at most LEGACY_MAX_CLUSTERS.
+      'Pod.namespace': ({ parents }) => Math.min(parents, LEGACY_MAX_CLUSTERS),
+      'Pod.statusReason': ({ parents }) => Math.min(parents, LEGACY_MAX_CLUSTERS),
+      'Pod.podGroupId': ({ parents }) => Math.min(parents, LEGACY_MAX_CLUSTERS),
       // One get_workload_pod_metrics per pod, all asked types in one call; none for an empty `types`.
       'Pod.metrics': ({ args, parents }) =>
         Array.isArray(args.types) && args.types.length > 0 ? parents : 0,

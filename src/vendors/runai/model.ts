@@ -2,7 +2,7 @@
  * Run:ai pods as the graph models them: mapped once from the wire format (which stays in this
  * folder). Relations (cluster, node pool, metrics) are left out: resolvers load them.
  */
-import type { MetricSeries, Pod, PodMetricType } from '../../generated/graphql.js';
+import type { MetricSeries, MigProfile, Pod, PodMetricType, PodPhase } from '../../generated/graphql.js';
 import { encodeGlobalId } from '../../graphql/global-id.js';
 import { keyValues } from '../../graphql/shared.js';
 import type { RunaiMeasurement, RunaiPod } from './client.js';
@@ -20,6 +20,42 @@ export function parsePodKey(key: string): { workloadId: string; podId: string } 
   const [workloadId = '', podId = ''] = key.split('/');
   return { workloadId, podId };
 }
+
+const POD_PHASES: Readonly<Record<string, PodPhase>> = {
+  Pending: 'PENDING',
+  Running: 'RUNNING',
+  Succeeded: 'SUCCEEDED',
+  Failed: 'FAILED',
+  Unknown: 'UNKNOWN',
+};
+
+/** Given Run:ai's k8sPhase (`Running`), returns the PodPhase (`RUNNING`); anything else is UNKNOWN. */
+export function toPodPhase(phase: string): PodPhase {
+  return Object.hasOwn(POD_PHASES, phase) ? (POD_PHASES[phase] as PodPhase) : 'UNKNOWN';
+}
+
+/**
+ * Given Run:ai's MigProfile (`1g.5gb`), returns the MigProfile enum value (`MIG_1G_5GB`); null
+ * when absent or outside the seed's enum.
+ */
+export function toMigProfile(profile: string | null | undefined): MigProfile | null {
+  if (!profile || !/^[1-7]g\.\d+gb$/.test(profile)) return null;
+  const value = `MIG_${profile.replace('.', '_').toUpperCase()}`;
+  return (MIG_PROFILES as readonly string[]).includes(value) ? (value as MigProfile) : null;
+}
+
+const MIG_PROFILES = [
+  'MIG_1G_5GB',
+  'MIG_1G_10GB',
+  'MIG_2G_10GB',
+  'MIG_2G_20GB',
+  'MIG_3G_20GB',
+  'MIG_3G_40GB',
+  'MIG_4G_20GB',
+  'MIG_4G_40GB',
+  'MIG_7G_40GB',
+  'MIG_7G_80GB',
+] as const;
 
 const GPU_REQUEST_TYPES = { portion: 'PORTION', memory: 'MEMORY', migProfile: 'MIG_PROFILE' } as const;
 
@@ -40,7 +76,7 @@ export function toPod(p: RunaiPod): PodModel {
     projectName: p.projectName ?? null,
     priorityClassName: p.priorityClassName ?? null,
     nodeName: p.nodeName ?? null,
-    phase: p.k8sPhase,
+    phase: toPodPhase(p.k8sPhase),
     phaseUpdatedAt: p.k8sPhaseUpdatedAt ?? null,
     ip: p.ip ?? null,
     createdAt: p.createdAt,
@@ -55,11 +91,16 @@ export function toPod(p: RunaiPod): PodModel {
       ? {
           ...requested,
           gpuRequestType: requested.gpuRequestType ? GPU_REQUEST_TYPES[requested.gpuRequestType] : null,
+          migProfile: toMigProfile(requested.migProfile),
           extendedResources: requested.extendedResources?.filter((e) => e !== null) ?? [],
         }
       : null,
     allocatedResources: allocated
-      ? { ...allocated, extendedResources: allocated.extendedResources?.filter((e) => e !== null) ?? [] }
+      ? {
+          ...allocated,
+          migProfile: toMigProfile(allocated.migProfile),
+          extendedResources: allocated.extendedResources?.filter((e) => e !== null) ?? [],
+        }
       : null,
     tolerations: (p.tolerations ?? []).map((t) => ({ ...t, tolerationSeconds: t.tolerationSeconds ?? null })),
     tenantId: p.tenantId ?? null,

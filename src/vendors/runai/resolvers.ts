@@ -4,24 +4,32 @@
  * domain object (model.ts), and its cluster and node pool are the joins module's.
  */
 import type { Resolvers } from '../../generated/graphql.js';
-import { compilePodFilter, compilePodOrder } from './filter.js';
+import { emptyConnection } from '../../graphql/shared.js';
+import { compilePodFilter, compilePodOrder, podSearch } from './filter.js';
 
 type RunaiResolvers = {
   Query: Pick<NonNullable<Resolvers['Query']>, 'pods' | 'workloadPods' | 'revisionPods'>;
-  Pod: Pick<NonNullable<Resolvers['Pod']>, 'metrics'>;
+  Pod: Pick<NonNullable<Resolvers['Pod']>, 'metrics' | 'namespace' | 'statusReason' | 'podGroupId'>;
 };
 
 export const runaiResolvers: RunaiResolvers = {
   Query: {
-    pods: (_root, args, ctx) =>
-      ctx.runai.pods(
-        { identity: 'Query.pods', what: 'pods' },
-        { args, filter: compilePodFilter(args.filter), order: compilePodOrder(args.orderBy) },
-      ),
-    workloadPods: (_root, { workloadId, ...args }, ctx) => ctx.runai.workloadPods(workloadId, args),
-    revisionPods: (_root, { revisionId, ...args }, ctx) => ctx.runai.revisionPods(revisionId, args),
+    pods: (_root, args, ctx) => {
+      const request = { args, filter: compilePodFilter(args.filter), order: compilePodOrder(args.orderBy) };
+      // The cluster map belongs to the joins: they turn `filter.cluster` into clusterId entries.
+      const scope = ctx.join.clusterScope(args.filter?.cluster);
+      if (scope === null) return emptyConnection(args, 'pods');
+      return ctx.runai.pods({ identity: 'Query.pods', what: 'pods' }, request, scope);
+    },
+    workloadPods: (_root, { workloadId, deleted, search, ...args }, ctx) =>
+      ctx.runai.workloadPods(workloadId, args, { deleted: deleted === true, search: podSearch(search) }),
+    revisionPods: (_root, { revisionId, deleted, ...args }, ctx) =>
+      ctx.runai.revisionPods(revisionId, args, { deleted: deleted === true }),
   },
   Pod: {
+    namespace: async (p, _args, ctx) => (await ctx.runai.legacyPod(p))?.namespace ?? null,
+    statusReason: async (p, _args, ctx) => (await ctx.runai.legacyPod(p))?.statusReason ?? null,
+    podGroupId: async (p, _args, ctx) => (await ctx.runai.legacyPod(p))?.podGroupId ?? null,
     metrics: (p, args, ctx) =>
       ctx.runai.metrics(p, {
         types: args.types,

@@ -94,6 +94,19 @@ export type PodMetricType =
   /** GPU utilization (one series per GPU). */
   | 'GPU_UTILIZATION_PER_GPU';
 
+/** A pod's Kubernetes phase. */
+export type PodPhase =
+  /** Every container terminated, at least one in failure. */
+  | 'FAILED'
+  /** Accepted, but not every container is running yet. */
+  | 'PENDING'
+  /** Bound to a node, every container created, at least one running. */
+  | 'RUNNING'
+  /** Every container terminated successfully. */
+  | 'SUCCEEDED'
+  /** The phase could not be obtained. */
+  | 'UNKNOWN';
+
 /** The lifecycle phase of a warm pool. */
 export type WarmPoolPhase =
   /** The warm pool is degraded; see `failureMessage`. */
@@ -116,7 +129,7 @@ export type NodePoolDetailQueryVariables = Exact<{
 }>;
 
 
-export type NodePoolDetailQuery = { nodePool: { id: string, name: string, nodePoolId: string, displayName: string | null, state: NodePoolState | null, cluster: { id: string, name: string } | null, pods: { totalCount: number, edges: Array<{ cursor: string, node: { id: string, podId: string, name: string, phase: string, nodeName: string | null, createdAt: string, completedAt: string | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null, batchJobs: { totalCount: number, nodes: Array<{ id: string, displayName: string | null, state: BatchJobState | null, createTime: string | null }> } | null } | null };
+export type NodePoolDetailQuery = { nodePool: { id: string, name: string, nodePoolId: string, displayName: string | null, state: NodePoolState | null, cluster: { id: string, name: string } | null, pods: { totalCount: number, edges: Array<{ cursor: string, node: { id: string, podId: string, name: string, phase: PodPhase, nodeName: string | null, createdAt: string, completedAt: string | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null, batchJobs: { totalCount: number, nodes: Array<{ id: string, displayName: string | null, state: BatchJobState | null, createTime: string | null }> } | null } | null };
 
 export type FleetOverviewQueryVariables = Exact<{ [key: string]: never; }>;
 

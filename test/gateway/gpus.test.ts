@@ -1,0 +1,164 @@
+/**
+ * GPU capacity per node pool, per cluster and for the fleet, checked against a computation over
+ * the simulators' records written here (the instance-type table restated from the README), with
+ * the exact upstream calls of the plan: one walk of the fleet's not-completed pods per request.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { poolCapacity, totalCapacity } from '../../src/joins/gpus.js';
+import type { NodePoolModel } from '../../src/vendors/fireworks/index.js';
+import type { PodModel } from '../../src/vendors/runai/index.js';
+import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import {
+  CREDENTIALS,
+  groundTruth,
+  type Fleet,
+  type FireworksNodePoolRecord,
+} from '../helpers/ground-truth.js';
+
+let gw: TestGateway;
+let fleet: Fleet;
+
+beforeAll(async () => {
+  gw = await startTestGateway();
+  fleet = groundTruth(gw.world);
+});
+afterAll(() => gw.stop());
+beforeEach(() => gw.reset());
+
+// The README's table, for the types the demo fleet uses.
+const PER_NODE: Record<string, number> = {
+  'p5.48xlarge': 8,
+  'p4d.24xlarge': 8,
+  'g6.12xlarge': 4,
+  'm7i.8xlarge': 0,
+  'a3-highgpu-8g': 8,
+  'a2-highgpu-8g': 8,
+  'g2-standard-48': 4,
+  'n2-standard-32': 0,
+};
+const r6 = (n: number) => Math.round(n * 1e6) / 1e6;
+
+function expectedPool(pool: FireworksNodePoolRecord, table: Record<string, number> = PER_NODE) {
+  const type = (pool.eksNodePool?.instanceType ?? pool.fakeNodePool?.machineType) as string;
+  const perNode = type in table ? table[type]! : null;
+  const nodes = pool.nodePoolStats?.nodeCount ?? null;
+  const pods = fleet.podsOfNodePool(pool.name).filter((p) => p.k8sPhase === 'Running' && !p.completedAt);
+  const allocated = r6(pods.reduce((s, p) => s + (p.allocatedResources?.gpu ?? 0), 0));
+  const capacity = perNode === null || nodes === null ? null : perNode * nodes;
+  return {
+    gpusPerNode: perNode,
+    nodes,
+    capacity,
+    requested: r6(pods.reduce((s, p) => s + (p.requestedResources?.gpu?.request ?? 0), 0)),
+    allocated,
+    idle: capacity === null ? null : r6(capacity - allocated),
+    runningPods: pods.length,
+    unknownInstanceTypes: perNode === null ? [type] : [],
+  };
+}
+
+function sumOf(pools: ReturnType<typeof expectedPool>[]) {
+  const known = pools.filter((p) => p.capacity !== null);
+  const capacity = known.reduce((s, p) => s + p.capacity!, 0);
+  return {
+    gpusPerNode: null,
+    nodes: pools.reduce((s, p) => s + (p.nodes ?? 0), 0),
+    capacity,
+    requested: r6(pools.reduce((s, p) => s + p.requested, 0)),
+    allocated: r6(pools.reduce((s, p) => s + p.allocated, 0)),
+    idle: r6(capacity - known.reduce((s, p) => s + p.allocated, 0)),
+    runningPods: pools.reduce((s, p) => s + p.runningPods, 0),
+    unknownInstanceTypes: [...new Set(pools.flatMap((p) => p.unknownInstanceTypes))].sort(),
+  };
+}
+
+const FIELDS = `gpusPerNode nodes capacity requested allocated idle runningPods unknownInstanceTypes`;
+const notCompletedCalls = (count: number) =>
+  Array.from({ length: Math.ceil(count / 500) || 1 }, (_, i) => ({
+    operation: 'list_pods',
+    method: 'GET',
+    path: '/api/v1/workloads/pods',
+    query: { offset: `${i * 500}`, limit: '500', completed: 'false' },
+    body: null,
+    credential: CREDENTIALS.runai.masked,
+    status: 200,
+  }));
+
+describe('GPU capacity', () => {
+  it('every node pool, every cluster and the fleet, in one request with one pod walk', async () => {
+    const query = `{
+      fleetGpus { ${FIELDS} }
+      clusters(first: 10) { nodes { name gpus { ${FIELDS} } nodePools(first: 50) { nodes { name gpus { ${FIELDS} } } } } }
+    }`;
+    const res = await gw.post({ query });
+    expect(res.errors).toBeUndefined();
+    const pools = fleet.nodePools.map((p) => expectedPool(p));
+    expect(pools.some((p) => p.allocated > 0 && p.capacity !== null)).toBe(true);
+    expect(res.data).toEqual({
+      fleetGpus: sumOf(pools),
+      clusters: {
+        nodes: fleet.clusters.map((c) => ({
+          name: c.name,
+          gpus: sumOf(fleet.nodePoolsOf(c.name).map((p) => expectedPool(p))),
+          nodePools: {
+            nodes: fleet.nodePoolsOf(c.name).map((p) => ({ name: p.name, gpus: expectedPool(p) })),
+          },
+        })),
+      },
+    });
+    const notCompleted = [...fleet.pods, ...fleet.deletedPods].filter((p) => !p.deletedAt && !p.completedAt);
+    expect(gw.requests('runai')).toEqual(notCompletedCalls(notCompleted.length));
+    // fleetGpus: 1 ListNodePools; clusters: 1 ListClusters, and the first pages of every cluster's
+    // pools (Cluster.nodePools and Cluster.gpus alike) from one account-level list.
+    expect(gw.calls().fireworks).toEqual({ ListClusters: 1, ListNodePools: 2 });
+  });
+
+  it('GPU_INSTANCE_TYPES overrides and extends the table', async () => {
+    const custom = await startTestGateway({ GPU_INSTANCE_TYPES: '{"p5.48xlarge": 4, "m7i.8xlarge": 1}' });
+    try {
+      const table = { ...PER_NODE, 'p5.48xlarge': 4, 'm7i.8xlarge': 1 };
+      const res = await custom.post({ query: `{ fleetGpus { ${FIELDS} } }` });
+      expect(res.data).toEqual({ fleetGpus: sumOf(fleet.nodePools.map((p) => expectedPool(p, table))) });
+    } finally {
+      await custom.stop();
+    }
+  });
+
+  it('an unknown instance type counts no capacity and is named, in the pool and in sums', () => {
+    const pool = {
+      name: 'accounts/a/clusters/c/nodePools/p',
+      backend: { __typename: 'EksNodePool', instanceType: 'x9.mega' },
+      stats: { nodeCount: 3 },
+    } as unknown as NodePoolModel;
+    const pod = { allocatedResources: { gpu: 2 }, requestedResources: { gpu: { request: 2 } } } as PodModel;
+    const unknown = poolCapacity(pool, [pod], {});
+    expect(unknown).toEqual({
+      gpusPerNode: null,
+      nodes: 3,
+      capacity: null,
+      requested: 2,
+      allocated: 2,
+      idle: null,
+      runningPods: 1,
+      unknownInstanceTypes: ['x9.mega'],
+    });
+    const known = poolCapacity(pool, [pod], { 'x9.mega': 2 });
+    expect(known).toMatchObject({ gpusPerNode: 2, capacity: 6, idle: 4, unknownInstanceTypes: [] });
+    expect(totalCapacity([unknown, known])).toEqual({
+      gpusPerNode: null,
+      nodes: 6,
+      capacity: 6,
+      requested: 4,
+      allocated: 4,
+      idle: 4,
+      runningPods: 2,
+      unknownInstanceTypes: ['x9.mega'],
+    });
+  });
+
+  it('refuses a malformed GPU_INSTANCE_TYPES at start', async () => {
+    await expect(startTestGateway({ GPU_INSTANCE_TYPES: '{"p5.48xlarge": 2.5}' })).rejects.toThrow(
+      'GPU_INSTANCE_TYPES["p5.48xlarge"] must be an integer from 0 to 64, got 2.5',
+    );
+  });
+});
