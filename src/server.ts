@@ -25,12 +25,16 @@ import { createLimitsPlugin } from './graphql/limits.js';
 import { createSchema } from './graphql/schema.js';
 import { createSelectionPlugin } from './graphql/selection.js';
 import { createHttpHandler } from './http/handler.js';
+import { Observability, apolloLogger, createObservabilityPlugin } from './observability/index.js';
+import { startMetricsServer } from './observability/metrics-endpoint.js';
 import { startSimulators, type RunningSimulators } from './simulators/index.js';
 import { UpstreamPool, readiness } from './upstream/http.js';
 
 export interface Gateway {
   url: string;
   server: Server;
+  /** The METRICS_PORT server's `/metrics` URL, when METRICS_PORT is set. */
+  metricsUrl: string | undefined;
   simulators: RunningSimulators | undefined;
   stop(): Promise<void>;
 }
@@ -43,6 +47,7 @@ export async function startGateway(config: Config, logger: Logger = createLogger
     for (const [vendor, url] of Object.entries(simulators.urls))
       logger.info({ vendor, url }, `demo mode: ${vendor} is served by the embedded simulator at ${url}`);
   }
+  const observability = new Observability(config.observability);
   const baseUrl = (vendor: 'fireworks' | 'runai' | 'gitpod') =>
     config[vendor].demo && simulators ? simulators.urls[vendor] : config[vendor].baseUrl;
   const pool = (vendor: 'fireworks' | 'runai' | 'gitpod') =>
@@ -50,6 +55,7 @@ export async function startGateway(config: Config, logger: Logger = createLogger
       resilience: config[vendor].resilience,
       devMode: config.devMode,
       logger,
+      telemetry: observability.upstream,
     });
   const pools = { fireworks: pool('fireworks'), runai: pool('runai'), gitpod: pool('gitpod') };
   const clusterMap =
@@ -72,6 +78,7 @@ export async function startGateway(config: Config, logger: Logger = createLogger
 
   const apollo = new ApolloServer<GatewayContext>({
     schema,
+    logger: apolloLogger(logger, secrets),
     introspection: config.introspection,
     csrfPrevention: true,
     includeStacktraceInErrorResponses: config.devMode,
@@ -95,6 +102,8 @@ export async function startGateway(config: Config, logger: Logger = createLogger
       ApolloServerPluginCacheControlDisabled(),
       createSelectionPlugin(schema),
       createLimitsPlugin(schema, config.limits),
+      // After the limits plugin: it reads the cost and the limit errors that plugin adds.
+      createObservabilityPlugin(),
       config.production
         ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false }),
@@ -107,6 +116,7 @@ export async function startGateway(config: Config, logger: Logger = createLogger
       config,
       apollo,
       logger,
+      observability,
       makeContext,
       readiness: () => readiness(pools),
       extraAllowedHeaders: Object.values(CREDENTIAL_HEADERS),
@@ -119,11 +129,20 @@ export async function startGateway(config: Config, logger: Logger = createLogger
     server.listen(config.port, config.host, () => resolve());
   });
   const address = server.address() as AddressInfo;
+  const metricsPort = config.observability.metrics.port;
+  const metricsServer =
+    observability.metrics && metricsPort !== undefined
+      ? await startMetricsServer(observability.metrics, metricsPort, config.host)
+      : undefined;
   const url = `http://${config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host}:${address.port}/graphql`;
 
+  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   return {
     url,
     server,
+    metricsUrl: metricsServer
+      ? `http://${host}:${(metricsServer.address() as AddressInfo).port}/metrics`
+      : undefined,
     simulators,
     /**
      * Graceful stop: refuse new requests (503 on open keep-alive sockets, no new connections),
@@ -147,6 +166,8 @@ export async function startGateway(config: Config, logger: Logger = createLogger
       }
       await apollo.stop();
       await Promise.all(Object.values(pools).map((p) => p.close()));
+      await new Promise((resolve) => (metricsServer ? metricsServer.close(resolve) : resolve(undefined)));
+      await observability.shutdown();
       await simulators?.close();
     },
   };

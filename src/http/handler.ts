@@ -14,6 +14,8 @@ import type { Config } from '../config.js';
 import type { ErrorCode } from '../errors.js';
 import type { GatewayContext } from '../graphql/context.js';
 import { requestId } from '../logging.js';
+import type { Observability } from '../observability/index.js';
+import { serveMetrics } from '../observability/metrics-endpoint.js';
 import type { Readiness } from '../upstream/http.js';
 
 /** What the handler needs from the gateway's wiring. */
@@ -21,6 +23,8 @@ export interface HttpHandlerOptions {
   config: Config;
   apollo: ApolloServer<GatewayContext>;
   logger: Logger;
+  /** Metrics, tracing and the per-request observation. */
+  observability: Observability;
   /** Makes the context of one GraphQL request (throws a GraphQLError for bad credential headers). */
   makeContext(headers: IncomingMessage['headers'], signal: AbortSignal): GatewayContext;
   /** The readiness report of /readyz. */
@@ -33,7 +37,7 @@ export interface HttpHandlerOptions {
 
 /** Returns the Node `request` listener of the gateway. */
 export function createHttpHandler(options: HttpHandlerOptions) {
-  const { config, apollo, logger } = options;
+  const { config, apollo, logger, observability } = options;
   const allowedHeaders = [...BASE_ALLOWED_HEADERS, ...options.extraAllowedHeaders].join(', ');
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -55,6 +59,16 @@ export function createHttpHandler(options: HttpHandlerOptions) {
       sendJson(res, ready.status, ready.body);
       return;
     }
+    if (url.pathname === '/metrics' && observability.metrics && observability.metricsOnGatewayPort) {
+      // Behind the gateway key when keys are set; METRICS_PORT keeps it off the public port instead.
+      if (!isAuthorized(config.auth.apiKeys, req.headers)) {
+        observability.keyRejected(logger, req, id, undefined);
+        sendError(res, 401, 'UNAUTHENTICATED', 'This gateway requires an API key for /metrics.');
+        return;
+      }
+      await serveMetrics(res, observability.metrics);
+      return;
+    }
     if (url.pathname !== '/graphql' && url.pathname !== '/') {
       sendError(res, 404, 'NOT_FOUND', `Not found: the GraphQL endpoint is /graphql.`);
       return;
@@ -65,7 +79,26 @@ export function createHttpHandler(options: HttpHandlerOptions) {
     }
     // The landing page (Sandbox) is static HTML; the key is then set in Sandbox's own headers.
     const landingPage = req.method === 'GET' && !url.search && /text\/html/.test(req.headers.accept ?? '');
+    const started = process.hrtime.bigint();
+    const observation = landingPage ? undefined : observability.startRequest(req);
+    let context: GatewayContext | undefined;
+    res.on('close', () => {
+      observation?.finish(res.statusCode);
+      logger.info(
+        {
+          reqId: id,
+          method: req.method,
+          status: res.statusCode,
+          durationMs: Number(process.hrtime.bigint() - started) / 1e6,
+          upstreamCalls: context ? upstreamCallsOf(context) : undefined,
+          ...observation?.logFields(),
+        },
+        'graphql request',
+      );
+    });
     if (!landingPage && !isAuthorized(config.auth.apiKeys, req.headers)) {
+      observability.keyRejected(logger, req, id, observation?.traceId);
+      observation?.refuse('UNAUTHENTICATED');
       res.setHeader('www-authenticate', 'Bearer realm="fleetgraph"');
       sendError(
         res,
@@ -75,9 +108,9 @@ export function createHttpHandler(options: HttpHandlerOptions) {
       );
       return;
     }
-    const started = process.hrtime.bigint();
     const body = await readBody(req, config.limits.maxBodyBytes);
     if (body === undefined) {
+      observation?.refuse('BAD_REQUEST', 'MAX_BODY_BYTES');
       sendError(
         res,
         413,
@@ -100,6 +133,7 @@ export function createHttpHandler(options: HttpHandlerOptions) {
       try {
         parsedBody = JSON.parse(body);
       } catch {
+        observation?.refuse('BAD_REQUEST');
         sendError(res, 400, 'BAD_REQUEST', 'The request body is not valid JSON.');
         return;
       }
@@ -107,24 +141,20 @@ export function createHttpHandler(options: HttpHandlerOptions) {
       parsedBody = body;
     }
     const abort = new AbortController();
-    let context: GatewayContext | undefined;
     res.on('close', () => abort.abort());
-    const response = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body: parsedBody },
-      context: async () => (context = options.makeContext(req.headers, abort.signal)),
-    });
-    res.on('finish', () => {
-      logger.info(
-        {
-          reqId: id,
-          method: req.method,
-          status: res.statusCode,
-          durationMs: Number(process.hrtime.bigint() - started) / 1e6,
-          upstreamCalls: context ? upstreamCallsOf(context) : undefined,
+    const execute = () =>
+      apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body: parsedBody },
+        context: async () => {
+          context = options.makeContext(req.headers, abort.signal);
+          observation?.attach(context);
+          return context;
         },
-        'graphql request',
-      );
-    });
+      });
+    const response = await (observation ? observation.run(execute) : execute());
+    if (observation?.outcome === undefined && response.body.kind === 'complete') {
+      observation?.settle(response.status ?? 200, response.body.string);
+    }
     for (const [key, value] of response.headers) res.setHeader(key, value);
     // Shutting down: this socket must not carry another request, so the drain can complete.
     if (options.stopping()) res.setHeader('connection', 'close');

@@ -1,0 +1,85 @@
+/**
+ * The Apollo Server plugin of observability: tells the request's observation its operation name
+ * and type, its outcome (ok, partial, error, refused), its error codes, the limit that refused it
+ * and its cost; and, when tracing, adds `graphql.parse`, `graphql.validate` and `graphql.execute`
+ * spans under the request's server span. Listed after the limits plugin, so it sees
+ * `extensions.cost` and the limit errors as they are sent.
+ */
+import type { ApolloServerPlugin } from '@apollo/server';
+import { ROOT_CONTEXT, trace } from '@opentelemetry/api';
+import { observationOf, type RequestObservation } from './request.js';
+import { SpanStatusCode, type Attributes } from './tracing.js';
+
+/** Returns the plugin (it does nothing for a request the HTTP handler did not observe). */
+export function createObservabilityPlugin(): ApolloServerPlugin<object> {
+  return {
+    async requestDidStart({ contextValue }) {
+      const observation = observationOf(contextValue);
+      if (!observation) return;
+      let executed = false;
+      return {
+        async parsingDidStart() {
+          return phase(observation, 'graphql.parse');
+        },
+        async validationDidStart() {
+          const end = phase(observation, 'graphql.validate');
+          return end && ((errors) => end(errors?.[0]));
+        },
+        async didResolveOperation({ operation, operationName }) {
+          observation.operationName = operationName ?? undefined;
+          observation.operationType = operation?.operation ?? 'unknown';
+        },
+        async executionDidStart() {
+          executed = true;
+          const end = phase(observation, 'graphql.execute', {
+            'graphql.operation.type': observation.operationType,
+          });
+          return end && { executionDidEnd: async (error) => end(error) };
+        },
+        async willSendResponse({ response, request }) {
+          if (observation.operationName === undefined && request.operationName) {
+            observation.operationName = request.operationName;
+          }
+          if (response.body.kind !== 'single') return;
+          const { data, errors, extensions } = response.body.singleResult;
+          for (const error of errors ?? []) {
+            const code = error.extensions?.code;
+            if (typeof code === 'string') observation.addErrorCode(code);
+            const limit = error.extensions?.limit;
+            if (typeof limit === 'string') observation.refusedBy = limit;
+          }
+          const cost = extensions?.cost as { estimatedUpstreamCalls?: number; actualUpstreamCalls?: number };
+          if (
+            typeof cost?.estimatedUpstreamCalls === 'number' &&
+            typeof cost.actualUpstreamCalls === 'number'
+          ) {
+            observation.cost = { estimated: cost.estimatedUpstreamCalls, actual: cost.actualUpstreamCalls };
+          }
+          const hasData = data !== undefined && data !== null;
+          observation.outcome = !executed
+            ? 'refused'
+            : !errors?.length
+              ? 'ok'
+              : hasData
+                ? 'partial'
+                : 'error';
+        },
+      };
+    },
+  };
+}
+
+/** Starts a child span of the request's server span; returns its end (undefined when not tracing). */
+function phase(
+  observation: RequestObservation,
+  name: string,
+  attributes?: Attributes,
+): ((error?: unknown) => Promise<void>) | undefined {
+  const { tracing, span: parent } = observation;
+  if (!tracing || !parent) return undefined;
+  const span = tracing.tracer.startSpan(name, { attributes }, trace.setSpan(ROOT_CONTEXT, parent));
+  return async (error) => {
+    if (error) span.setStatus({ code: SpanStatusCode.ERROR });
+    span.end();
+  };
+}

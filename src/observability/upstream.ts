@@ -1,0 +1,112 @@
+/**
+ * What every upstream HTTP attempt reports: a count and a duration per vendor operation and
+ * outcome, and a client span (vendor, operation, method, URL template, status, retry number) whose
+ * W3C `traceparent` is sent to the vendor. Spans carry the URL template, never the URL: paths hold
+ * identifiers and queries hold filter values, and neither belongs in a trace backend.
+ */
+import type { Vendor } from '../errors.js';
+import { UpstreamAttemptError } from '../upstream/resilience.js';
+import type { GatewayMetrics, GuardGauges } from './metrics.js';
+import { SpanKind, SpanStatusCode, type Tracing } from './tracing.js';
+
+/** The URL template of each vendor operation (below the vendor's base path), for client spans. */
+export const URL_TEMPLATES: Record<string, string> = {
+  GetCluster: '/v1/accounts/{account_id}/clusters/{cluster_id}',
+  ListClusters: '/v1/accounts/{account_id}/clusters',
+  ListNodePools: '/v1/accounts/{account_id}/nodePools',
+  ListBatchJobs: '/v1/accounts/{account_id}/batchJobs',
+  list_pods: '/api/v1/workloads/pods',
+  count_pods: '/api/v1/workloads/pods/count',
+  get_workload_pods: '/api/v1/workloads/{workload_id}/pods',
+  get_revision_pods: '/api/v1/workloads/inferences/revisions/{revision_id}/pods',
+  get_workload_pod_metrics: '/api/v1/workloads/{workload_id}/pods/{pod_id}/metrics',
+  ListWarmPools: '/gitpod.v1.PrebuildService/ListWarmPools',
+};
+
+/** One upstream attempt being observed. */
+export interface AttemptProbe {
+  /** Headers to send with the attempt (`traceparent`), when tracing. */
+  readonly headers: Record<string, string> | undefined;
+  /** The vendor answered with this status (before the body was read). */
+  responded(status: number): void;
+  /** The attempt is over: resolved (no error) or failed with `error`. */
+  end(error?: unknown): void;
+}
+
+/** Where the upstream layer reports (UpstreamPool and UpstreamGuard hold one, or none). */
+export interface UpstreamTelemetry {
+  /** Starts observing one HTTP attempt; `retry` is 0 for the first attempt of a call. */
+  attempt(
+    vendor: Vendor,
+    request: { method: string; operation: string },
+    retry: number,
+    target: { origin: URL; basePath: string },
+  ): AttemptProbe;
+  /** A call refused by the guard without any request. */
+  refused(vendor: Vendor, reason: 'circuit_open' | 'bulkhead_full'): void;
+  breakerOpened(vendor: Vendor): void;
+  /** Reports a guard's breaker state and bulkhead usage on each scrape. */
+  watch(vendor: Vendor, guard: GuardGauges): void;
+}
+
+/** Returns the telemetry over the metrics and the tracing that are on (undefined when both are off). */
+export function createUpstreamTelemetry(
+  metrics: GatewayMetrics | undefined,
+  tracing: Tracing | undefined,
+): UpstreamTelemetry | undefined {
+  if (!metrics && !tracing) return undefined;
+  return {
+    attempt(vendor, request, retry, target) {
+      const started = performance.now();
+      let status: number | undefined;
+      const template = `${target.basePath}${URL_TEMPLATES[request.operation] ?? '/'}`;
+      const span = tracing?.tracer.startSpan(`${request.method} ${template}`, {
+        kind: SpanKind.CLIENT,
+        attributes: {
+          'http.request.method': request.method,
+          'url.template': template,
+          'server.address': target.origin.hostname,
+          'server.port': Number(target.origin.port || (target.origin.protocol === 'https:' ? 443 : 80)),
+          'fleetgraph.vendor': vendor,
+          'fleetgraph.upstream.operation': request.operation,
+          ...(retry > 0 ? { 'http.request.resend_count': retry } : {}),
+        },
+      });
+      let headers: Record<string, string> | undefined;
+      if (span && tracing) tracing.inject(span, (headers = {}));
+      return {
+        headers,
+        responded(code) {
+          status = code;
+        },
+        end(error) {
+          const outcome = outcomeOf(status, error);
+          metrics?.upstream(vendor, request.operation, outcome, (performance.now() - started) / 1000, retry);
+          if (!span) return;
+          if (status !== undefined) span.setAttribute('http.response.status_code', status);
+          if (error !== undefined) {
+            span.setAttribute('error.type', status !== undefined && status >= 400 ? String(status) : outcome);
+            span.setStatus({ code: SpanStatusCode.ERROR });
+          }
+          span.end();
+        },
+      };
+    },
+    refused: (vendor, reason) => metrics?.upstreamRefusal(vendor, reason),
+    breakerOpened: (vendor) => metrics?.breakerOpened(vendor),
+    watch: (vendor, guard) => metrics?.watch(vendor, guard),
+  };
+}
+
+/**
+ * Given the status of an attempt (if it got one) and its error (if it failed), returns its outcome
+ * label: the status class (`2xx`, `4xx`, `5xx`; `429` apart, it is the vendor's rate limit), or
+ * the failure kind (`malformed`, `timeout`, `connect_timeout`, `connection`, `deadline`, `cancelled`).
+ */
+export function outcomeOf(status: number | undefined, error: unknown): string {
+  if (error instanceof UpstreamAttemptError && error.failure !== 'status') {
+    return error.failure.replace('-', '_');
+  }
+  if (status === undefined) return error === undefined ? '2xx' : 'error';
+  return status === 429 ? '429' : `${Math.floor(status / 100)}xx`;
+}
