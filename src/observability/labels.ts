@@ -47,7 +47,7 @@ export type RequestOutcome =
   | 'ok'
   /** Data with errors (some fields failed). */
   | 'partial'
-  /** Executed, but no data. */
+  /** Executed, but no data (or every root field null). */
   | 'error'
   /** Not executed: authentication, body size, parse, validation or a query limit refused it. */
   | 'refused';

@@ -55,7 +55,8 @@ export function createObservabilityPlugin(): ApolloServerPlugin<object> {
           ) {
             observation.cost = { estimated: cost.estimatedUpstreamCalls, actual: cost.actualUpstreamCalls };
           }
-          const hasData = data !== undefined && data !== null;
+          // A response whose every root field is null (each failed) has no data to speak of.
+          const hasData = !!data && Object.values(data).some((value) => value !== null);
           observation.outcome = !executed
             ? 'refused'
             : !errors?.length

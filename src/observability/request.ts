@@ -9,12 +9,13 @@ import type { RequestOutcome } from './labels.js';
 import type { GatewayMetrics } from './metrics.js';
 import { SpanKind, SpanStatusCode, traceIdOf, type Context, type Span, type Tracing } from './tracing.js';
 
-/** Request contexts (GatewayContext objects) → their observation, for the Apollo plugin. */
-const observations = new WeakMap<object, RequestObservation>();
+// The key under which a request's context holds its observation. A property rather than a WeakMap
+// entry, because Apollo hands plugins a shallow copy of the context (Object.assign copies symbols).
+const OBSERVATION = Symbol('fleetgraph.observation');
 
 /** Returns the observation of the request whose Apollo context is `contextValue`, if observed. */
 export function observationOf(contextValue: object): RequestObservation | undefined {
-  return observations.get(contextValue);
+  return (contextValue as { [OBSERVATION]?: RequestObservation })[OBSERVATION];
 }
 
 /** The longest operation name written to a log line or a span. */
@@ -66,7 +67,7 @@ export class RequestObservation {
 
   /** Ties the request's Apollo context to this observation (the plugin finds it there). */
   attach(contextValue: object): void {
-    observations.set(contextValue, this);
+    (contextValue as { [OBSERVATION]?: RequestObservation })[OBSERVATION] = this;
   }
 
   /** Runs `fn` with the server span active, so upstream calls and log lines belong to it. */
