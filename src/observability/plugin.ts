@@ -7,6 +7,7 @@
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ROOT_CONTEXT, trace } from '@opentelemetry/api';
+import { Kind } from 'graphql';
 import { observationOf, type RequestObservation } from './request.js';
 import { SpanStatusCode, type Attributes } from './tracing.js';
 
@@ -21,7 +22,13 @@ export function createObservabilityPlugin(): ApolloServerPlugin<object> {
         async parsingDidStart() {
           return phase(observation, 'graphql.parse');
         },
-        async validationDidStart() {
+        async validationDidStart({ document }) {
+          // Named already for a request refused by validation; didResolveOperation has the last word.
+          const operations = document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION);
+          if (operations.length === 1 && operations[0]) {
+            observation.operationName = operations[0].name?.value;
+            observation.operationType = operations[0].operation;
+          }
           const end = phase(observation, 'graphql.validate');
           return end && ((errors) => end(errors?.[0]));
         },
