@@ -150,7 +150,7 @@ export function loadConfig(env: Env = process.env): Config {
     auth: { apiKeys: list(env, 'GATEWAY_API_KEYS') },
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     logLevel: logLevel(env),
-    observability: observability(env),
+    observability: observability(env, int(env, 'PORT', 4000, 0, 65535)),
     simulator: { seed, scale },
   };
 }
@@ -366,8 +366,11 @@ const SAMPLERS = [
   'parentbased_traceidratio',
 ] as const;
 
-function observability(env: Env): ObservabilityConfig {
+function observability(env: Env, port: number): ObservabilityConfig {
   const metricsPort = env.METRICS_PORT?.trim() ? int(env, 'METRICS_PORT', 0, 0, 65535) : undefined;
+  if (metricsPort !== undefined && metricsPort !== 0 && metricsPort === port) {
+    throw new ConfigError(`METRICS_PORT must differ from PORT (${port}); unset it to serve /metrics on PORT`);
+  }
   return {
     metrics: {
       enabled: bool(env, 'METRICS_ENABLED', true),

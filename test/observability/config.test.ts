@@ -58,6 +58,10 @@ describe('observability configuration', () => {
 
   it.each([
     [{ METRICS_PORT: 'x' }, 'METRICS_PORT must be an integer, got "x"'],
+    [
+      { METRICS_PORT: '4000' },
+      'METRICS_PORT must differ from PORT (4000); unset it to serve /metrics on PORT',
+    ],
     [{ METRICS_ENABLED: 'on' }, 'METRICS_ENABLED must be true or false, got "on"'],
     [{ METRICS_MAX_OPERATION_NAMES: '0' }, 'METRICS_MAX_OPERATION_NAMES must be between 1 and 10000, got 0'],
     [

@@ -173,6 +173,14 @@ describe.each(['http/protobuf', 'http/json'] as const)('tracing over OTLP %s', (
       [1, 503, '503', 2],
       [2, 503, '503', 2],
     ]);
+    // Lines written on the request's behalf (the retries, at debug) carry its trace id.
+    const retries = gw
+      .logs()
+      .filter((l) => l.msg === 'retrying an upstream read' && l.traceId === root.traceId);
+    expect(retries.map((l) => [l.upstream, l.attempt])).toEqual([
+      ['gitpod', 1],
+      ['gitpod', 2],
+    ]);
   });
 });
 
