@@ -5,7 +5,6 @@
 import { randomUUID } from 'node:crypto';
 import { pino, type Logger } from 'pino';
 import type { Config } from './config.js';
-import { activeTraceFields } from './observability/trace-ids.js';
 
 /** Header paths that may carry a credential; pino replaces their values with "[redacted]". */
 const REDACT = [
@@ -27,8 +26,6 @@ export function createLogger(config: Pick<Config, 'logLevel'>, destination?: Nod
       level: config.logLevel,
       redact: { paths: REDACT, censor: '[redacted]' },
       base: { service: 'fleetgraph' },
-      // The active request's trace and span ids (when tracing), on every line written for it.
-      mixin: activeTraceFields,
     },
     destination as never,
   );

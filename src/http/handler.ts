@@ -142,16 +142,15 @@ export function createHttpHandler(options: HttpHandlerOptions) {
     }
     const abort = new AbortController();
     res.on('close', () => abort.abort());
-    const execute = () =>
-      apollo.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body: parsedBody },
-        context: async () => {
-          context = options.makeContext(req.headers, abort.signal);
-          observation?.attach(context);
-          return context;
-        },
-      });
-    const response = await (observation ? observation.run(execute) : execute());
+    observation?.bind(abort.signal);
+    const response = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body: parsedBody },
+      context: async () => {
+        context = options.makeContext(req.headers, abort.signal);
+        observation?.attach(context);
+        return context;
+      },
+    });
     if (observation?.outcome === undefined && response.body.kind === 'complete') {
       observation?.settle(response.status ?? 200, response.body.string);
     }

@@ -4,14 +4,22 @@
  * done, its metrics and its log line's fields.
  */
 import type { IncomingMessage } from 'node:http';
-import { context, trace } from '@opentelemetry/api';
+import { trace } from '@opentelemetry/api';
 import type { RequestOutcome } from './labels.js';
 import type { GatewayMetrics } from './metrics.js';
-import { SpanKind, SpanStatusCode, traceIdOf, type Context, type Span, type Tracing } from './tracing.js';
+import { SpanKind, SpanStatusCode, type Context, type Span, type Tracing } from './tracing.js';
 
 // The key under which a request's context holds its observation. A property rather than a WeakMap
 // entry, because Apollo hands plugins a shallow copy of the context (Object.assign copies symbols).
 const OBSERVATION = Symbol('fleetgraph.observation');
+
+/** Client signals (one per request, handed to its RequestBudget) → their observation. */
+const byClientSignal = new WeakMap<AbortSignal, RequestObservation>();
+
+/** Returns the observation of the request whose client signal is `signal`, if observed. */
+export function observationOfRequest(signal: AbortSignal | undefined): RequestObservation | undefined {
+  return signal && byClientSignal.get(signal);
+}
 
 /** Returns the observation of the request whose Apollo context is `contextValue`, if observed. */
 export function observationOf(contextValue: object): RequestObservation | undefined {
@@ -33,8 +41,9 @@ export class RequestObservation {
   /** The server span, when tracing. */
   readonly span: Span | undefined;
   readonly traceId: string | undefined;
+  /** The context whose active span is the server span (the parent of every span of the request). */
+  readonly context: Context | undefined;
   private readonly started = performance.now();
-  private readonly context: Context | undefined;
 
   constructor(
     req: IncomingMessage,
@@ -70,9 +79,9 @@ export class RequestObservation {
     (contextValue as { [OBSERVATION]?: RequestObservation })[OBSERVATION] = this;
   }
 
-  /** Runs `fn` with the server span active, so upstream calls and log lines belong to it. */
-  run<T>(fn: () => T): T {
-    return this.context ? context.with(this.context, fn) : fn();
+  /** Ties the request's client signal (its RequestBudget's) to this observation: upstream spans find their parent by it. */
+  bind(clientSignal: AbortSignal): void {
+    byClientSignal.set(clientSignal, this);
   }
 
   /** Records an error code of the response. */
@@ -144,4 +153,11 @@ export class RequestObservation {
     if (status >= 500 || outcome === 'error') span.setStatus({ code: SpanStatusCode.ERROR });
     span.end();
   }
+}
+
+/** Given a `traceparent` header, returns its trace id when it is well-formed (tracing off: logs only). */
+export function traceIdOf(header: string | string[] | undefined): string | undefined {
+  const value = Array.isArray(header) ? header[0] : header;
+  const match = value ? /^[\da-f]{2}-([\da-f]{32})-[\da-f]{16}-[\da-f]{2}$/.exec(value.trim()) : null;
+  return match && !/^0+$/.test(match[1] as string) ? match[1] : undefined;
 }

@@ -4,9 +4,12 @@
  * W3C `traceparent` is sent to the vendor. Spans carry the URL template, never the URL: paths hold
  * identifiers and queries hold filter values, and neither belongs in a trace backend.
  */
+import { ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import type { Vendor } from '../errors.js';
+import type { RequestBudget } from '../upstream/budget.js';
 import { UpstreamAttemptError } from '../upstream/resilience.js';
 import type { GatewayMetrics, GuardGauges } from './metrics.js';
+import { observationOfRequest } from './request.js';
 import { SpanKind, SpanStatusCode, type Tracing } from './tracing.js';
 
 /** The URL template of each vendor operation (below the vendor's base path), for client spans. */
@@ -41,7 +44,10 @@ export interface UpstreamTelemetry {
     request: { method: string; operation: string },
     retry: number,
     target: { origin: URL; basePath: string },
+    budget: RequestBudget,
   ): AttemptProbe;
+  /** The trace id of the request `budget` belongs to, for its log lines. */
+  logFields(budget: RequestBudget): { traceId?: string };
   /** A call refused by the guard without any request. */
   refused(vendor: Vendor, reason: 'circuit_open' | 'bulkhead_full'): void;
   breakerOpened(vendor: Vendor): void;
@@ -56,24 +62,31 @@ export function createUpstreamTelemetry(
 ): UpstreamTelemetry | undefined {
   if (!metrics && !tracing) return undefined;
   return {
-    attempt(vendor, request, retry, target) {
+    attempt(vendor, request, retry, target, budget) {
       const started = performance.now();
       let status: number | undefined;
       const template = `${target.basePath}${URL_TEMPLATES[request.operation] ?? '/'}`;
-      const span = tracing?.tracer.startSpan(`${request.method} ${template}`, {
-        kind: SpanKind.CLIENT,
-        attributes: {
-          'http.request.method': request.method,
-          'url.template': template,
-          'server.address': target.origin.hostname,
-          'server.port': Number(target.origin.port || (target.origin.protocol === 'https:' ? 443 : 80)),
-          'fleetgraph.vendor': vendor,
-          'fleetgraph.upstream.operation': request.operation,
-          ...(retry > 0 ? { 'http.request.resend_count': retry } : {}),
+      // The request's server span is found through its budget: no async context is needed, which on
+      // Node 20 (AsyncLocalStorage over async hooks) would slow every promise of the process.
+      const parent = (tracing && observationOfRequest(budget.clientSignal)?.context) || ROOT_CONTEXT;
+      const span = tracing?.tracer.startSpan(
+        `${request.method} ${template}`,
+        {
+          kind: SpanKind.CLIENT,
+          attributes: {
+            'http.request.method': request.method,
+            'url.template': template,
+            'server.address': target.origin.hostname,
+            'server.port': Number(target.origin.port || (target.origin.protocol === 'https:' ? 443 : 80)),
+            'fleetgraph.vendor': vendor,
+            'fleetgraph.upstream.operation': request.operation,
+            ...(retry > 0 ? { 'http.request.resend_count': retry } : {}),
+          },
         },
-      });
+        parent,
+      );
       let headers: Record<string, string> | undefined;
-      if (span && tracing) tracing.inject(span, (headers = {}));
+      if (span && tracing) tracing.inject(trace.setSpan(parent, span), (headers = {}));
       return {
         headers,
         responded(code) {
@@ -91,6 +104,10 @@ export function createUpstreamTelemetry(
           span.end();
         },
       };
+    },
+    logFields(budget) {
+      const traceId = observationOfRequest(budget.clientSignal)?.traceId;
+      return traceId ? { traceId } : {};
     },
     refused: (vendor, reason) => metrics?.upstreamRefusal(vendor, reason),
     breakerOpened: (vendor) => metrics?.breakerOpened(vendor),

@@ -19,7 +19,8 @@ export class RequestBudget {
   /** Starts the clock: `deadlineMs` from now, or earlier if `clientSignal` aborts. */
   constructor(
     readonly deadlineMs: number,
-    clientSignal?: AbortSignal,
+    /** The client's signal: it also identifies the request (observability finds its trace by it). */
+    readonly clientSignal?: AbortSignal,
   ) {
     this.#timeout = AbortSignal.timeout(deadlineMs);
     this.deadline = Date.now() + deadlineMs;

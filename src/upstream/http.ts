@@ -96,7 +96,7 @@ export class UpstreamPool {
   ): Promise<unknown> {
     // A retry or a queued call that reaches here after the deadline is dropped unsent.
     if (budget.signal.aborted) throw cutShort(this.vendor, budget);
-    const probe = this.options.telemetry?.attempt(this.vendor, request, retry, this.target);
+    const probe = this.options.telemetry?.attempt(this.vendor, request, retry, this.target, budget);
     try {
       const value = await this.exchange(request, credential, budget, probe);
       probe?.end();

@@ -202,7 +202,7 @@ export class UpstreamGuard {
     if (this.logger) {
       policy.onRetry(({ delay, attempt: n }) =>
         this.logger?.debug(
-          { upstream: this.vendor, attempt: n, delayMs: delay },
+          { upstream: this.vendor, attempt: n, delayMs: delay, ...this.telemetry?.logFields(budget) },
           'retrying an upstream read',
         ),
       );
