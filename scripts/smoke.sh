@@ -11,7 +11,7 @@ cp package.json package-lock.json "$runtime/"
 cp -r dist schema "$runtime/"
 (cd "$runtime" && npm ci --omit=dev --no-audit --no-fund --prefer-offline > /dev/null)
 PORT="${SMOKE_PORT:-4100}"
-export PORT NODE_ENV=production SIM_FIREWORKS_PORT=4111 SIM_RUNAI_PORT=4112 SIM_GITPOD_PORT=4113
+export PORT NODE_ENV=production SIM_FIREWORKS_PORT=$((PORT + 11)) SIM_RUNAI_PORT=$((PORT + 12)) SIM_GITPOD_PORT=$((PORT + 13))
 (cd "$runtime" && exec node dist/src/main.js) > /tmp/fleetgraph-smoke.log 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true; rm -rf "$runtime"' EXIT
@@ -23,5 +23,10 @@ answer=$(curl -fsS "http://127.0.0.1:$PORT/graphql" -H 'content-type: applicatio
   -d '{"query":"{ clusters(first: 1) { totalCount nodes { name } } }"}')
 echo "smoke: $answer"
 echo "$answer" | grep -q '"totalCount":4' || { echo "smoke: unexpected answer"; cat /tmp/fleetgraph-smoke.log; exit 1; }
+# The scrape shows the query's one vendor call.
+metrics=$(curl -fsS "http://127.0.0.1:$PORT/metrics")
+grep -q '^fleetgraph_upstream_requests_total{vendor="fireworks",operation="ListClusters",outcome="2xx"} 1$' <<< "$metrics" \
+  || { echo "smoke: /metrics does not show the ListClusters call"; exit 1; }
+echo "smoke: /metrics shows the ListClusters call"
 kill -TERM $pid
 wait $pid && echo "smoke: gateway stopped cleanly"

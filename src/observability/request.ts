@@ -59,7 +59,8 @@ export class RequestObservation {
           attributes: {
             'http.request.method': req.method ?? 'GET',
             'http.route': '/graphql',
-            'url.path': '/graphql',
+            // The path only: a GET's query string holds the operation and its variables.
+            'url.path': (req.url ?? '/').split('?')[0] as string,
             'url.scheme': 'http',
             'network.protocol.version': req.httpVersion,
           },

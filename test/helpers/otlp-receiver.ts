@@ -17,6 +17,7 @@ export interface ReceivedSpan {
   /** 1 internal, 2 server, 3 client (OTLP SpanKind). */
   kind: number;
   attributes: Record<string, unknown>;
+  events: { name: string; attributes: Record<string, unknown> }[];
   /** 0 unset, 1 ok, 2 error. */
   statusCode: number;
   serviceName: unknown;
@@ -95,6 +96,7 @@ interface WireSpan {
   name: string;
   kind?: number;
   attributes?: WireKeyValue[];
+  events?: { name: string; attributes?: WireKeyValue[] }[];
   status?: { code?: number };
 }
 interface WireRequest {
@@ -151,6 +153,10 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
               name: span.name,
               kind: span.kind ?? 0,
               attributes: attributesOf(span.attributes),
+              events: (span.events ?? []).map((e) => ({
+                name: e.name,
+                attributes: attributesOf(e.attributes),
+              })),
               statusCode: span.status?.code ?? 0,
               serviceName: resource['service.name'],
             });
