@@ -134,9 +134,9 @@ export async function startGateway(config: Config, logger: Logger = createLogger
     observability.metrics && metricsPort !== undefined
       ? await startMetricsServer(observability.metrics, metricsPort, config.host)
       : undefined;
-  const url = `http://${config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host}:${address.port}/graphql`;
-
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  const url = `http://${host}:${address.port}/graphql`;
+
   return {
     url,
     server,
