@@ -13,9 +13,10 @@
  * Settings (environment): BENCH_OVERHEAD_ROUNDS (4), BENCH_DURATION_SECONDS (5),
  * BENCH_WARMUP_SECONDS (1), BENCH_CONNECTIONS (8), BENCH_OVERHEAD_QUERIES (dashboard,jobs-light),
  * BENCH_PORT_BASE (4700: gateways +1..+4, sink +5, simulators +11..+13), BENCH_OUT (a file: the
- * results as JSON).
+ * results as JSON), BENCH_CPU_PROF (a directory: the metrics+tracing gateway writes a V8 CPU
+ * profile there, and the self time of the observability code in it is reported as a share).
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { cpus } from 'node:os';
 import autocannon from 'autocannon';
@@ -31,6 +32,7 @@ import {
   waitUntil,
   type Child,
 } from './processes.js';
+import { profileShares } from './profile-shares.js';
 import { BENCH_QUERIES, VENDORS, type BenchQuery } from './queries.js';
 
 interface Variant {
@@ -58,6 +60,7 @@ const settings = {
   portBase: num('BENCH_PORT_BASE', 4700),
   queries: (env.BENCH_OVERHEAD_QUERIES ?? 'dashboard,jobs-light').split(',').map((q) => q.trim()),
   out: env.BENCH_OUT?.trim() || undefined,
+  cpuProfDir: env.BENCH_CPU_PROF?.trim() || undefined,
 };
 
 async function main(): Promise<void> {
@@ -126,14 +129,18 @@ async function main(): Promise<void> {
     { name: 'tracing', env: { METRICS_ENABLED: 'false', ...tracing } },
     { name: 'metrics+tracing', env: { METRICS_ENABLED: 'true', ...tracing } },
   ];
+  if (settings.cpuProfDir) mkdirSync(settings.cpuProfDir, { recursive: true });
   const gateways = variants.map((variant, i) => ({
     variant,
     url: `http://127.0.0.1:${ports.gateways[i]}/graphql`,
-    child: spawnNode(`gateway (${variant.name})`, 'src/main.ts', {
-      ...common,
-      ...variant.env,
-      PORT: String(ports.gateways[i]),
-    }),
+    child: spawnNode(
+      `gateway (${variant.name})`,
+      'src/main.ts',
+      { ...common, ...variant.env, PORT: String(ports.gateways[i]) },
+      settings.cpuProfDir && variant.name === 'metrics+tracing'
+        ? ['--cpu-prof', `--cpu-prof-dir=${settings.cpuProfDir}`]
+        : [],
+    ),
   }));
   for (const g of gateways) {
     await waitUntil(g.child, async () => (await post(g.url, '{ __typename }')).ok);
@@ -191,13 +198,21 @@ async function main(): Promise<void> {
       );
     }
   }
+  // The profile is written when the gateway exits.
+  await stopAll();
+  if (settings.cpuProfDir) {
+    lines.push('', '| metrics+tracing gateway, self time | share of its busy CPU |', '| --- | ---: |');
+    const profiled = gateways.find((g) => g.variant.name === 'metrics+tracing') as (typeof gateways)[number];
+    for (const [name, share] of Object.entries(profileShares(settings.cpuProfDir, profiled.child.pid))) {
+      lines.push(`| ${name} | ${(share * 100).toFixed(1)} % |`);
+    }
+  }
   console.log(lines.join('\n'));
   if (settings.out)
     writeFileSync(
       settings.out,
       JSON.stringify({ settings, results, othersMs, wallMs, exportedBytes }, null, 2),
     );
-  await stopAll();
   await new Promise((resolve) => sink.close(resolve));
 }
 
