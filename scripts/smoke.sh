@@ -13,7 +13,7 @@ cp -r dist schema "$runtime/"
 PORT="${SMOKE_PORT:-4100}"
 # A subgraph secret, so production also serves /subgraph (checked below).
 SUBGRAPH_SECRET="smoke-subgraph-secret-$$-$RANDOM"
-export PORT NODE_ENV=production SIM_FIREWORKS_PORT=4111 SIM_RUNAI_PORT=4112 SIM_GITPOD_PORT=4113 SUBGRAPH_SECRET
+export PORT NODE_ENV=production SIM_FIREWORKS_PORT=$((PORT + 11)) SIM_RUNAI_PORT=$((PORT + 12)) SIM_GITPOD_PORT=$((PORT + 13)) SUBGRAPH_SECRET
 (cd "$runtime" && exec node dist/src/main.js) > /tmp/fleetgraph-smoke.log 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true; rm -rf "$runtime"' EXIT
@@ -30,5 +30,10 @@ entity=$(curl -fsS "http://127.0.0.1:$PORT/subgraph" -H 'content-type: applicati
   -d '{"query":"{ _entities(representations: [{ __typename: \"Cluster\", name: \"us-east-1-prod\" }]) { ... on Cluster { name } } }"}')
 echo "smoke: $entity"
 echo "$entity" | grep -q 'clusters/us-east-1-prod' || { echo "smoke: unexpected subgraph answer"; cat /tmp/fleetgraph-smoke.log; exit 1; }
+# The scrape shows the query's one vendor call.
+metrics=$(curl -fsS "http://127.0.0.1:$PORT/metrics")
+grep -q '^fleetgraph_upstream_requests_total{vendor="fireworks",operation="ListClusters",outcome="2xx"} 1$' <<< "$metrics" \
+  || { echo "smoke: /metrics does not show the ListClusters call"; exit 1; }
+echo "smoke: /metrics shows the ListClusters call"
 kill -TERM $pid
 wait $pid && echo "smoke: gateway stopped cleanly"

@@ -85,6 +85,8 @@ export interface GatewayConfig {
   shutdownGraceMs: number;
   /** `LOG_LEVEL`: pino level of the JSON logs. */
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Prometheus metrics and OpenTelemetry tracing. */
+  observability: ObservabilityConfig;
   /** `LOG_FORMAT`: `json`, `pretty`, or `auto` (pretty when the output is a terminal). */
   logFormat: 'auto' | 'json' | 'pretty';
   /** `SIM_EVOLVE_MS`: the period of one evolution step of the simulated world; 0 = still. */
@@ -150,6 +152,7 @@ export function loadConfig(env: Env = process.env): Config {
     auth: { apiKeys: list(env, 'GATEWAY_API_KEYS') },
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     logLevel: logLevel(env),
+    observability: observability(env, int(env, 'PORT', 4000, 0, 65535)),
     logFormat: oneOf(env, 'LOG_FORMAT', ['auto', 'json', 'pretty'] as const, 'auto'),
     simulator: { seed, scale, evolveMs: int(env, 'SIM_EVOLVE_MS', 0, 0, 3_600_000) },
     federation: loadFederationConfig(env, production),
@@ -324,4 +327,108 @@ function bool(env: Env, name: string, fallback: boolean): boolean {
   if (raw === 'true' || raw === '1') return true;
   if (raw === 'false' || raw === '0') return false;
   throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
+/** Prometheus metrics and OpenTelemetry tracing (README, "Operating Fleetgraph"). */
+export interface ObservabilityConfig {
+  metrics: {
+    /** `METRICS_ENABLED`: collect metrics and serve `/metrics`. */
+    enabled: boolean;
+    /** `METRICS_PORT`: serve `/metrics` only on this port (not on the gateway's); unset = gateway port. */
+    port: number | undefined;
+    /** `METRICS_MAX_OPERATION_NAMES`: distinct operation names kept as label values; more fold into one. */
+    maxOperationNames: number;
+  };
+  /** OpenTelemetry tracing; undefined when off (no OTLP endpoint, or `OTEL_SDK_DISABLED=true`). */
+  tracing: TracingConfig | undefined;
+}
+
+/** Where and how spans are exported, from the standard `OTEL_*` variables. */
+export interface TracingConfig {
+  /** The OTLP/HTTP traces URL (`OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`, or the base endpoint + `/v1/traces`). */
+  url: string;
+  protocol: 'http/json' | 'http/protobuf';
+  serviceName: string;
+  sampler: TracesSampler;
+  /** `OTEL_BSP_SCHEDULE_DELAY`: the batch span processor's export interval. */
+  scheduleDelayMs: number;
+}
+
+/** `OTEL_TRACES_SAMPLER` (and `OTEL_TRACES_SAMPLER_ARG` for the ratio samplers). */
+export type TracesSampler =
+  | { name: 'always_on' | 'always_off' | 'parentbased_always_on' | 'parentbased_always_off' }
+  | { name: 'traceidratio' | 'parentbased_traceidratio'; ratio: number };
+
+const SAMPLERS = [
+  'always_on',
+  'always_off',
+  'traceidratio',
+  'parentbased_always_on',
+  'parentbased_always_off',
+  'parentbased_traceidratio',
+] as const;
+
+function observability(env: Env, port: number): ObservabilityConfig {
+  const metricsPort = env.METRICS_PORT?.trim() ? int(env, 'METRICS_PORT', 0, 0, 65535) : undefined;
+  if (metricsPort !== undefined && metricsPort !== 0 && metricsPort === port) {
+    throw new ConfigError(`METRICS_PORT must differ from PORT (${port}); unset it to serve /metrics on PORT`);
+  }
+  return {
+    metrics: {
+      enabled: bool(env, 'METRICS_ENABLED', true),
+      port: metricsPort,
+      maxOperationNames: int(env, 'METRICS_MAX_OPERATION_NAMES', 200, 1, 10_000),
+    },
+    tracing: tracing(env),
+  };
+}
+
+function tracing(env: Env): TracingConfig | undefined {
+  if (bool(env, 'OTEL_SDK_DISABLED', false)) return undefined;
+  const exporter = env.OTEL_TRACES_EXPORTER?.trim() || 'otlp';
+  if (exporter !== 'otlp' && exporter !== 'none') {
+    throw new ConfigError(`OTEL_TRACES_EXPORTER must be otlp or none, got "${exporter}"`);
+  }
+  const specific = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim();
+  const base = env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim();
+  if (exporter === 'none' || (!specific && !base)) return undefined;
+  // The spec: a signal-specific endpoint is used as is; the base endpoint gets `v1/traces` appended.
+  const variable = specific ? 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT' : 'OTEL_EXPORTER_OTLP_ENDPOINT';
+  let url: URL;
+  try {
+    url = new URL(specific ?? (base as string));
+  } catch {
+    throw new ConfigError(`${variable} must be an absolute http(s) URL, got "${specific ?? base}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(`${variable} must use http or https (OTLP/HTTP), got "${url.protocol}"`);
+  }
+  if (!specific) url.pathname = `${url.pathname.replace(/\/$/, '')}/v1/traces`;
+  const protocol =
+    env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL?.trim() ||
+    env.OTEL_EXPORTER_OTLP_PROTOCOL?.trim() ||
+    'http/protobuf';
+  if (protocol !== 'http/json' && protocol !== 'http/protobuf') {
+    throw new ConfigError(
+      `OTEL_EXPORTER_OTLP_PROTOCOL must be http/protobuf or http/json (grpc is not supported), got "${protocol}"`,
+    );
+  }
+  return {
+    url: url.toString(),
+    protocol,
+    serviceName: env.OTEL_SERVICE_NAME?.trim() || 'fleetgraph',
+    sampler: sampler(env),
+    scheduleDelayMs: int(env, 'OTEL_BSP_SCHEDULE_DELAY', 5_000, 1, 3_600_000),
+  };
+}
+
+function sampler(env: Env): TracesSampler {
+  const name = env.OTEL_TRACES_SAMPLER?.trim() || 'parentbased_always_on';
+  if (!(SAMPLERS as readonly string[]).includes(name)) {
+    throw new ConfigError(`OTEL_TRACES_SAMPLER must be one of ${SAMPLERS.join(', ')}, got "${name}"`);
+  }
+  if (name === 'traceidratio' || name === 'parentbased_traceidratio') {
+    return { name, ratio: number(env, 'OTEL_TRACES_SAMPLER_ARG', 1, 0, 1) };
+  }
+  return { name: name as Exclude<TracesSampler['name'], 'traceidratio' | 'parentbased_traceidratio'> };
 }

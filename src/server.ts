@@ -31,6 +31,8 @@ import { SUBGRAPH_PATH, createSubgraphEndpoint } from './federation/endpoint.js'
 import { createSelectionPlugin } from './graphql/selection.js';
 import { createStalePlugin } from './graphql/stale.js';
 import { createHttpHandler } from './http/handler.js';
+import { Observability, apolloLogger, createObservabilityPlugin } from './observability/index.js';
+import { startMetricsServer } from './observability/metrics-endpoint.js';
 import { startSimulators, type RunningSimulators } from './simulators/index.js';
 import { createClusterJoin } from './joins/index.js';
 import { LiveService } from './subscriptions/live.js';
@@ -42,6 +44,8 @@ import { VENDORS } from './vendors/registry.js';
 export interface Gateway {
   url: string;
   server: Server;
+  /** The METRICS_PORT server's `/metrics` URL, when METRICS_PORT is set. */
+  metricsUrl: string | undefined;
   simulators: RunningSimulators | undefined;
   /** Subscriptions: their shared pollers and the WebSocket transport. */
   live: LiveService;
@@ -57,6 +61,7 @@ export async function startGateway(config: Config, logger: Logger = createLogger
     for (const [vendor, url] of Object.entries(simulators.urls))
       logger.info({ vendor, url }, `demo mode: ${vendor} is served by the embedded simulator at ${url}`);
   }
+  const observability = new Observability(config.observability);
   const pools = Object.fromEntries(
     VENDORS.map((vendor) => {
       const vendorConfig = config[vendor.id];
@@ -65,6 +70,7 @@ export async function startGateway(config: Config, logger: Logger = createLogger
         resilience: vendorConfig.resilience,
         devMode: config.devMode,
         logger,
+        telemetry: observability.upstream,
       });
       return [vendor.id, pool];
     }),
@@ -93,6 +99,7 @@ export async function startGateway(config: Config, logger: Logger = createLogger
   const makeApollo = (schema: GraphQLSchema, costModel: CostModel) =>
     new ApolloServer<GatewayContext>({
       schema,
+      logger: apolloLogger(logger, secrets),
       introspection: config.introspection,
       // With Redis, a persisted query registered on one replica is known to every replica.
       ...(shared.apolloCache ? { cache: shared.apolloCache } : {}),
@@ -117,6 +124,8 @@ export async function startGateway(config: Config, logger: Logger = createLogger
         createSelectionPlugin(schema),
         createLimitsPlugin(schema, costModel, config.limits),
         createStalePlugin(),
+        // After the limits plugin: it reads the cost and the limit errors that plugin adds.
+        createObservabilityPlugin(),
         config.production
           ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
           : ApolloServerPluginLandingPageDisabled(),
@@ -132,6 +141,7 @@ export async function startGateway(config: Config, logger: Logger = createLogger
       config,
       apollo,
       logger,
+      observability,
       makeContext,
       readiness: () => {
         const ready = readiness(pools);
@@ -151,11 +161,20 @@ export async function startGateway(config: Config, logger: Logger = createLogger
     server.listen(config.port, config.host, () => resolve());
   });
   const address = server.address() as AddressInfo;
-  const url = `http://${config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host}:${address.port}/graphql`;
+  const metricsPort = config.observability.metrics.port;
+  const metricsServer =
+    observability.metrics && metricsPort !== undefined
+      ? await startMetricsServer(observability.metrics, metricsPort, config.host)
+      : undefined;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  const url = `http://${host}:${address.port}/graphql`;
 
   return {
     url,
     server,
+    metricsUrl: metricsServer
+      ? `http://${host}:${(metricsServer.address() as AddressInfo).port}/metrics`
+      : undefined,
     simulators,
     live,
     webSocket,
@@ -186,6 +205,8 @@ export async function startGateway(config: Config, logger: Logger = createLogger
       await subgraph?.apollo.stop();
       await Promise.all(Object.values(pools).map((p) => p.close()));
       await shared.close();
+      await new Promise((resolve) => (metricsServer ? metricsServer.close(resolve) : resolve(undefined)));
+      await observability.shutdown();
       await simulators?.close();
     },
   };

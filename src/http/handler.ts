@@ -16,6 +16,8 @@ import type { ExtraEndpoint } from '../federation/endpoint.js';
 import type { Explorer } from '../explorer/index.js';
 import type { GatewayContext } from '../graphql/context.js';
 import { requestId } from '../logging.js';
+import type { Observability } from '../observability/index.js';
+import { serveMetrics } from '../observability/metrics-endpoint.js';
 import type { Readiness } from '../upstream/http.js';
 
 /** What the handler needs from the gateway's wiring. */
@@ -23,6 +25,8 @@ export interface HttpHandlerOptions {
   config: Config;
   apollo: ApolloServer<GatewayContext>;
   logger: Logger;
+  /** Metrics, tracing and the per-request observation. */
+  observability: Observability;
   /** Makes the context of one GraphQL request (throws a GraphQLError for bad credential headers). */
   makeContext(headers: IncomingMessage['headers'], signal: AbortSignal): GatewayContext;
   /** The readiness report of /readyz. */
@@ -41,7 +45,7 @@ export interface HttpHandlerOptions {
 
 /** Returns the Node `request` listener of the gateway. */
 export function createHttpHandler(options: HttpHandlerOptions) {
-  const { config, apollo, logger } = options;
+  const { config, apollo, logger, observability } = options;
   const allowedHeaders = [...BASE_ALLOWED_HEADERS, ...options.extraAllowedHeaders].join(', ');
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -63,6 +67,16 @@ export function createHttpHandler(options: HttpHandlerOptions) {
       sendJson(res, ready.status, ready.body);
       return;
     }
+    if (url.pathname === '/metrics' && observability.metrics && observability.metricsOnGatewayPort) {
+      // Behind the gateway key when keys are set; METRICS_PORT keeps it off the public port instead.
+      if (!isAuthorized(config.auth.apiKeys, req.headers)) {
+        observability.keyRejected(logger, req, id, undefined);
+        sendError(res, 401, 'UNAUTHENTICATED', 'This gateway requires an API key for /metrics.');
+        return;
+      }
+      await serveMetrics(res, observability.metrics);
+      return;
+    }
     if (options.explorer?.handle(req, res, url)) return;
     const extra = options.extraEndpoints?.get(url.pathname);
     const stream = url.pathname === '/graphql/stream' ? options.stream : undefined;
@@ -76,7 +90,26 @@ export function createHttpHandler(options: HttpHandlerOptions) {
     }
     // The production landing page is static HTML (the explorer, outside production, answered above).
     const landingPage = req.method === 'GET' && !url.search && /text\/html/.test(req.headers.accept ?? '');
+    const started = process.hrtime.bigint();
+    const observation = landingPage ? undefined : observability.startRequest(req);
+    let context: GatewayContext | undefined;
+    res.on('close', () => {
+      observation?.finish(res.statusCode);
+      logger.info(
+        {
+          reqId: id,
+          method: req.method,
+          status: res.statusCode,
+          durationMs: Number(process.hrtime.bigint() - started) / 1e6,
+          upstreamCalls: context ? upstreamCallsOf(context) : undefined,
+          ...observation?.logFields(),
+        },
+        'graphql request',
+      );
+    });
     if (!landingPage && !isAuthorized(config.auth.apiKeys, req.headers)) {
+      observability.keyRejected(logger, req, id, observation?.traceId);
+      observation?.refuse('UNAUTHENTICATED');
       res.setHeader('www-authenticate', 'Bearer realm="fleetgraph"');
       sendError(
         res,
@@ -91,13 +124,13 @@ export function createHttpHandler(options: HttpHandlerOptions) {
       sendError(res, 401, 'UNAUTHENTICATED', refusal);
       return;
     }
-    const started = process.hrtime.bigint();
     const body = await readBody(req, config.limits.maxBodyBytes);
     if (body !== undefined && stream) {
       await stream(req, res, body);
       return;
     }
     if (body === undefined) {
+      observation?.refuse('BAD_REQUEST', 'MAX_BODY_BYTES');
       sendError(
         res,
         413,
@@ -120,6 +153,7 @@ export function createHttpHandler(options: HttpHandlerOptions) {
       try {
         parsedBody = JSON.parse(body);
       } catch {
+        observation?.refuse('BAD_REQUEST');
         sendError(res, 400, 'BAD_REQUEST', 'The request body is not valid JSON.');
         return;
       }
@@ -127,24 +161,19 @@ export function createHttpHandler(options: HttpHandlerOptions) {
       parsedBody = body;
     }
     const abort = new AbortController();
-    let context: GatewayContext | undefined;
     res.on('close', () => abort.abort());
+    observation?.bind(abort.signal);
     const response = await (extra?.apollo ?? apollo).executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body: parsedBody },
-      context: async () => (context = options.makeContext(req.headers, abort.signal)),
+      context: async () => {
+        context = options.makeContext(req.headers, abort.signal);
+        observation?.attach(context);
+        return context;
+      },
     });
-    res.on('finish', () => {
-      logger.info(
-        {
-          reqId: id,
-          method: req.method,
-          status: res.statusCode,
-          durationMs: Number(process.hrtime.bigint() - started) / 1e6,
-          upstreamCalls: context ? upstreamCallsOf(context) : undefined,
-        },
-        'graphql request',
-      );
-    });
+    if (observation?.outcome === undefined && response.body.kind === 'complete') {
+      observation?.settle(response.status ?? 200, response.body.string);
+    }
     for (const [key, value] of response.headers) res.setHeader(key, value);
     // Shutting down: this socket must not carry another request, so the drain can complete.
     if (options.stopping()) res.setHeader('connection', 'close');

@@ -89,6 +89,8 @@ export interface RecordedRequest {
   body: unknown;
   /** The bearer credential presented, masked to its last 4 characters, or null when none. */
   credential: string | null;
+  /** The W3C `traceparent` header, when one was sent (the gateway's tracing tests read it). */
+  traceparent?: string;
   status: number;
 }
 
@@ -251,6 +253,7 @@ export class SimulatorServer {
       query: queryObject(url.searchParams),
       body: parseMaybeJson(rawBody),
       credential: presented === undefined ? null : mask(presented),
+      ...(typeof req.headers.traceparent === 'string' ? { traceparent: req.headers.traceparent } : {}),
       status: 0,
     };
     this.requests.push(record);

@@ -19,7 +19,12 @@ export class RequestBudget {
   /** Starts the clock: `deadlineMs` from now, or earlier if `clientSignal` aborts. */
   constructor(
     readonly deadlineMs: number,
-    clientSignal?: AbortSignal,
+    readonly clientSignal?: AbortSignal,
+    /**
+     * Identifies the request the budget serves (observability finds its trace by it): the client's
+     * signal, or, for a call shared by several requests (coalesce.ts), the first caller's.
+     */
+    readonly requestSignal: AbortSignal | undefined = clientSignal,
   ) {
     this.#timeout = AbortSignal.timeout(deadlineMs);
     this.deadline = Date.now() + deadlineMs;

@@ -12,6 +12,7 @@
 import { Pool, errors as undiciErrors } from 'undici';
 import type { ResilienceConfig } from '../config.js';
 import { ErrorCode, upstreamErrorFromAnswer, upstreamFailure, type Upstream } from '../errors.js';
+import type { AttemptProbe, UpstreamTelemetry } from '../observability/upstream.js';
 import type { RequestBudget } from './budget.js';
 import type { SharedUpstream } from './shared.js';
 import {
@@ -24,6 +25,8 @@ import {
 
 /** One upstream request, relative to the vendor's base URL. */
 export interface UpstreamRequest {
+  /** The vendor's name for the operation, as the simulators' `/_sim/stats` count it (metrics, spans). */
+  operation: string;
   method: 'GET' | 'POST';
   /** Path below the base URL, already percent-encoded where it holds identifiers. */
   path: string;
@@ -39,6 +42,8 @@ export interface UpstreamPoolOptions {
   devMode: boolean;
   /** Where breaker transitions (warn/info) and retries (debug) are logged. */
   logger?: GuardLogger;
+  /** Metrics and spans of every attempt (none when observability is off). */
+  telemetry?: UpstreamTelemetry | undefined;
 }
 
 /** The process-wide connection pool of one vendor, with its retry, breaker and bulkhead. */
@@ -46,6 +51,7 @@ export class UpstreamPool {
   readonly pool: Pool;
   private readonly basePath: string;
   private readonly guard: UpstreamGuard;
+  private readonly target: { origin: URL; basePath: string };
 
   constructor(
     readonly vendor: Upstream,
@@ -61,7 +67,9 @@ export class UpstreamPool {
       bodyTimeout: options.resilience.timeouts.bodyMs,
       keepAliveTimeout: 10_000,
     });
-    this.guard = new UpstreamGuard(vendor, options.resilience, options.logger);
+    this.guard = new UpstreamGuard(vendor, options.resilience, options.logger, options.telemetry);
+    this.target = { origin: new URL(url.origin), basePath: this.basePath };
+    options.telemetry?.watch(vendor.id, this.guard);
   }
 
   /**
@@ -69,7 +77,8 @@ export class UpstreamPool {
    * resilience configuration, within `budget`; see the file contract.
    */
   json(request: UpstreamRequest, credential: string, budget: RequestBudget): Promise<unknown> {
-    return this.guard.run(() => this.attempt(request, credential, budget), budget);
+    let retry = 0;
+    return this.guard.run(() => this.attempt(request, credential, budget, retry++), budget);
   }
 
   /** The state of this upstream's circuit breaker (for /readyz). */
@@ -81,14 +90,33 @@ export class UpstreamPool {
     await this.pool.close();
   }
 
-  /** One HTTP exchange; rejects with an UpstreamAttemptError saying why it failed. */
+  /** One attempt (`retry` 0 for the first), observed by the telemetry unless dropped unsent. */
   private async attempt(
     request: UpstreamRequest,
     credential: string,
     budget: RequestBudget,
+    retry: number,
   ): Promise<unknown> {
     // A retry or a queued call that reaches here after the deadline is dropped unsent.
     if (budget.signal.aborted) throw cutShort(this.vendor, budget);
+    const probe = this.options.telemetry?.attempt(this.vendor.id, request, retry, this.target, budget);
+    try {
+      const value = await this.exchange(request, credential, budget, probe);
+      probe?.end();
+      return value;
+    } catch (error) {
+      probe?.end(error);
+      throw error;
+    }
+  }
+
+  /** One HTTP exchange; rejects with an UpstreamAttemptError saying why it failed. */
+  private async exchange(
+    request: UpstreamRequest,
+    credential: string,
+    budget: RequestBudget,
+    probe: AttemptProbe | undefined,
+  ): Promise<unknown> {
     const search = new URLSearchParams();
     for (const [key, value] of Object.entries(request.query ?? {})) {
       if (value !== undefined) search.set(key, String(value));
@@ -98,6 +126,7 @@ export class UpstreamPool {
       accept: 'application/json',
       authorization: `Bearer ${credential}`,
       ...request.headers,
+      ...probe?.headers,
     };
     let body: string | undefined;
     if (request.body !== undefined) {
@@ -116,6 +145,7 @@ export class UpstreamPool {
         signal: budget.signal,
       });
       status = response.statusCode;
+      probe?.responded(status);
       retryAfterHeader = response.headers['retry-after'];
       // A body cut off by a reset or a stall rejects here, as a failed connection or a timeout.
       text = await response.body.text();

@@ -38,6 +38,7 @@ import {
 } from 'cockatiel';
 import type { ResilienceConfig } from '../config.js';
 import { ErrorCode, UpstreamError, upstreamFailure, type Upstream } from '../errors.js';
+import type { UpstreamTelemetry } from '../observability/upstream.js';
 import type { RequestBudget } from './budget.js';
 
 /** Why one attempt failed. */
@@ -160,6 +161,7 @@ export class UpstreamGuard {
     readonly vendor: Upstream,
     private readonly resilience: ResilienceConfig,
     private readonly logger?: GuardLogger,
+    private readonly telemetry?: UpstreamTelemetry,
   ) {
     this.breaker = circuitBreaker(handleWhen(isUpstreamFault), {
       halfOpenAfter: resilience.breakerCooldownMs,
@@ -167,6 +169,7 @@ export class UpstreamGuard {
     });
     this.breaker.onBreak(() => {
       this.openedAt = Date.now();
+      telemetry?.breakerOpened(vendor.id);
       logger?.warn(
         { upstream: vendor.id, cooldownMs: resilience.breakerCooldownMs },
         'circuit breaker opened: calls fail fast until a trial call',
@@ -199,7 +202,7 @@ export class UpstreamGuard {
     if (this.logger) {
       policy.onRetry(({ delay, attempt: n }) =>
         this.logger?.debug(
-          { upstream: this.vendor.id, attempt: n, delayMs: delay },
+          { upstream: this.vendor.id, attempt: n, delayMs: delay, ...this.telemetry?.logFields(budget) },
           'retrying an upstream read',
         ),
       );
@@ -233,6 +236,14 @@ export class UpstreamGuard {
     }
   }
 
+  /** Calls on the wire and calls waiting for a bulkhead slot (for the metrics). */
+  bulkheadUsage(): { inFlight: number; queued: number } {
+    return {
+      inFlight: this.resilience.maxConcurrent - this.bulkhead.executionSlots,
+      queued: this.resilience.maxQueue - this.bulkhead.queueSlots,
+    };
+  }
+
   /** One attempt through the breaker and the bulkhead. */
   private async once<T>(attempt: () => Promise<T>): Promise<T> {
     // cockatiel queues calls behind a half-open trial; fail them fast instead, so a hanging
@@ -255,8 +266,12 @@ export class UpstreamGuard {
 
   private toUpstreamError(error: unknown, budget: RequestBudget): unknown {
     if (error instanceof UpstreamError) return error;
-    if (isBrokenCircuitError(error)) return this.circuitOpen();
+    if (isBrokenCircuitError(error)) {
+      this.telemetry?.refused(this.vendor.id, 'circuit_open');
+      return this.circuitOpen();
+    }
     if (isBulkheadRejectedError(error)) {
+      this.telemetry?.refused(this.vendor.id, 'bulkhead_full');
       return upstreamFailure(
         this.vendor,
         ErrorCode.UPSTREAM_UNAVAILABLE,

@@ -47,6 +47,8 @@ export interface TestGateway {
   /** Clears statistics and faults of every simulator. */
   reset(): void;
   faults(vendor: VendorName, faults: Record<string, Fault>): void;
+  /** Every log line written so far, parsed. */
+  logs(): Record<string, unknown>[];
   stop(): Promise<void>;
 }
 
@@ -130,6 +132,12 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
       for (const sim of Object.values(sims)) sim.reset();
     },
     faults: (vendor, faults) => sims[vendor].addFaults(faults),
+    logs: () =>
+      logText
+        .join('')
+        .split('\n')
+        .filter((line) => line !== '')
+        .map((line) => JSON.parse(line) as Record<string, unknown>),
     async stop() {
       await gateway.stop();
       const exposed = leaked(logText.join(''));

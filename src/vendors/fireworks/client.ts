@@ -57,6 +57,7 @@ export class FireworksClient {
   /** GetCluster; rejects with NOT_FOUND when there is no such cluster. */
   async getCluster(clusterId: string, readMask: string): Promise<FireworksCluster> {
     const body = await this.session.json<FireworksCluster>({
+      operation: 'GetCluster',
       method: 'GET',
       path: `${this.accountPath()}/clusters/${encodeURIComponent(clusterId)}`,
       query: { readMask },
@@ -66,24 +67,33 @@ export class FireworksClient {
 
   /** ListClusters. */
   async listClusters(params: ListParams): Promise<ListPage<FireworksCluster>> {
-    const body = await this.list<Schemas['gatewayListClustersResponse']>('clusters', params);
+    const body = await this.list<Schemas['gatewayListClustersResponse']>('ListClusters', 'clusters', params);
     return page(body.clusters, body);
   }
 
   /** ListNodePools (account level: the node pools of every cluster). */
   async listNodePools(params: ListParams): Promise<ListPage<FireworksNodePool>> {
-    const body = await this.list<Schemas['gatewayListNodePoolsResponse']>('nodePools', params);
+    const body = await this.list<Schemas['gatewayListNodePoolsResponse']>(
+      'ListNodePools',
+      'nodePools',
+      params,
+    );
     return page(body.nodePools, body);
   }
 
   /** ListBatchJobs (account level: the batch jobs of every cluster). */
   async listBatchJobs(params: ListParams): Promise<ListPage<FireworksBatchJob>> {
-    const body = await this.list<Schemas['gatewayListBatchJobsResponse']>('batchJobs', params);
+    const body = await this.list<Schemas['gatewayListBatchJobsResponse']>(
+      'ListBatchJobs',
+      'batchJobs',
+      params,
+    );
     return page(body.batchJobs, body);
   }
 
-  private list<T>(collection: string, params: ListParams): Promise<T> {
+  private list<T>(operation: string, collection: string, params: ListParams): Promise<T> {
     return this.session.json<T>({
+      operation,
       method: 'GET',
       path: `${this.accountPath()}/${collection}`,
       query: {

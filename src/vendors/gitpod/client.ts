@@ -30,6 +30,7 @@ export class GitpodClient {
     filter?: GitpodWarmPoolFilter | undefined;
   }): Promise<{ warmPools: GitpodWarmPool[]; nextToken?: string | undefined }> {
     const body = await this.session.json<{ warmPools?: unknown; pagination?: { nextToken?: unknown } }>({
+      operation: 'ListWarmPools',
       method: 'POST',
       path: '/gitpod.v1.PrebuildService/ListWarmPools',
       headers: { 'connect-protocol-version': '1' },

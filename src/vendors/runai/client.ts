@@ -48,6 +48,7 @@ export class RunaiClient {
   /** list_pods. */
   async listPods(params: ListPodsParams): Promise<{ pods: RunaiPod[]; next?: number | undefined }> {
     const body = await this.session.json<{ pods?: unknown; next?: unknown }>({
+      operation: 'list_pods',
       method: 'GET',
       path: '/api/v1/workloads/pods',
       query: {
@@ -66,6 +67,7 @@ export class RunaiClient {
   /** count_pods. */
   async countPods(query: PodQuery): Promise<number> {
     const body = await this.session.json<{ count?: unknown }>({
+      operation: 'count_pods',
       method: 'GET',
       path: '/api/v1/workloads/pods/count',
       query: podQuery(query),
@@ -85,6 +87,7 @@ export class RunaiClient {
     search?: string,
   ): Promise<{ pods: RunaiPod[]; next?: number | undefined }> {
     const body = await this.session.json<{ pods?: unknown; next?: unknown }>({
+      operation: 'get_workload_pods',
       method: 'GET',
       path: `/api/v1/workloads/${encodeURIComponent(workloadId)}/pods`,
       query: { offset, limit, deleted: deleted ? 'true' : undefined, search },
@@ -97,6 +100,7 @@ export class RunaiClient {
     const body = await this.session.json<unknown>({
       method: 'GET',
       path: `/v1/k8s/clusters/${encodeURIComponent(clusterUuid)}/pods`,
+      operation: 'getPods',
       answersArray: true,
     });
     return (body as unknown[]).filter(
@@ -107,6 +111,7 @@ export class RunaiClient {
   /** get_revision_pods (no paging upstream: every pod of the revision at once). */
   async revisionPods(revisionId: string, deleted = false): Promise<RunaiPod[]> {
     const body = await this.session.json<{ pods?: unknown; next?: unknown }>({
+      operation: 'get_revision_pods',
       method: 'GET',
       path: `/api/v1/workloads/inferences/revisions/${encodeURIComponent(revisionId)}/pods`,
       query: { deleted: deleted ? 'true' : undefined },
@@ -124,6 +129,7 @@ export class RunaiClient {
     samples: number;
   }): Promise<RunaiMeasurement[]> {
     const body = await this.session.json<{ measurements?: unknown }>({
+      operation: 'get_workload_pod_metrics',
       method: 'GET',
       path: `/api/v1/workloads/${encodeURIComponent(params.workloadId)}/pods/${encodeURIComponent(params.podId)}/metrics`,
       query: {
