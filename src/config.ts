@@ -36,6 +36,8 @@ export interface ResilienceConfig {
   maxConcurrent: number;
   /** Calls waiting for a slot beyond maxConcurrent; more are refused with UPSTREAM_UNAVAILABLE. */
   maxQueue: number;
+  /** The largest answer body read from this vendor; a longer one fails its field (UPSTREAM_ERROR). */
+  maxBodyBytes: number;
   /** Connect, response-headers and body-idle timeouts of one attempt. */
   timeouts: { connectMs: number; headersMs: number; bodyMs: number };
 }
@@ -49,8 +51,10 @@ export interface LimitsConfig {
   maxBodyBytes: number;
   /** The most nodes a query may ask for: the product of nested page sizes, summed (GitHub's node limit). */
   maxNodes: number;
-  /** The most upstream calls a query may be estimated to need. */
+  /** The most upstream calls a query may be estimated to need, and may make. */
   maxUpstreamCalls: number;
+  /** The largest response body the gateway sends; a larger one is replaced by an error. */
+  maxResponseBytes: number;
 }
 
 /** How one vendor is reached. */
@@ -144,6 +148,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxBodyBytes: int(env, 'MAX_BODY_BYTES', 256 * 1024, 1024, 64 * 1024 * 1024),
       maxNodes: int(env, 'MAX_QUERY_NODES', 50_000, 1, 10_000_000),
       maxUpstreamCalls: int(env, 'MAX_UPSTREAM_CALLS', 1_000, 1, 100_000),
+      maxResponseBytes: int(env, 'MAX_RESPONSE_BYTES', 16 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     },
     auth: { apiKeys: list(env, 'GATEWAY_API_KEYS') },
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
@@ -173,6 +178,7 @@ function resilience(env: Env, vendor: Vendor): ResilienceConfig {
     breakerCooldownMs: knob('BREAKER_COOLDOWN_MS', 10_000, 1, 3_600_000),
     maxConcurrent: knob('MAX_CONCURRENT', 32, 1, 1024),
     maxQueue: knob('MAX_QUEUE', 4_096, 0, 100_000),
+    maxBodyBytes: knob('MAX_BODY_BYTES', 8 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     timeouts: {
       connectMs: knob('CONNECT_TIMEOUT_MS', 2_000, 1, 600_000),
       headersMs: knob('HEADERS_TIMEOUT_MS', 10_000, 1, 600_000),

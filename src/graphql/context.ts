@@ -80,8 +80,9 @@ export function createContextFactory(config: Config, pools: UpstreamPools, join:
     };
     const selection = { current: new Map() as SelectedFields };
     const selected = () => selection.current;
-    // One budget per request: every upstream call and retry wait ends at its deadline or with the client.
-    const budget = new RequestBudget(config.requestDeadlineMs, signal);
+    // One budget per request: every upstream call and retry wait ends at its deadline or with the
+    // client, and the calls of all three vendors count against one MAX_UPSTREAM_CALLS.
+    const budget = new RequestBudget(config.requestDeadlineMs, signal, config.limits.maxUpstreamCalls);
     const sessions = {
       fireworks: new UpstreamSession(
         pools.fireworks,

@@ -51,6 +51,7 @@ export const LIMIT_VARIABLES = {
   maxBodyBytes: 'MAX_BODY_BYTES',
   maxNodes: 'MAX_QUERY_NODES',
   maxUpstreamCalls: 'MAX_UPSTREAM_CALLS',
+  maxResponseBytes: 'MAX_RESPONSE_BYTES',
 } as const satisfies Record<keyof LimitsConfig, string>;
 
 /** What `extensions.cost` holds. */
@@ -207,7 +208,7 @@ const CALLS_HINT =
   'Nest fewer per-parent connections (NodePool.batchJobs, NodePool.pods, Cluster.pods, Pod.metrics), ' +
   'ask for smaller pages, or split the query.';
 
-type CheckedLimit = Exclude<keyof LimitsConfig, 'maxBodyBytes'>;
+type CheckedLimit = Exclude<keyof LimitsConfig, 'maxBodyBytes' | 'maxResponseBytes'>;
 
 /** Returns the error of an exceeded limit, or undefined when `actual` is within it. */
 function violation(

@@ -15,6 +15,7 @@ import type { ErrorCode } from '../errors.js';
 import type { GatewayContext } from '../graphql/context.js';
 import { requestId } from '../logging.js';
 import type { Readiness } from '../upstream/http.js';
+import { finishWithin, responseText } from './response-limits.js';
 
 /** What the handler needs from the gateway's wiring. */
 export interface HttpHandlerOptions {
@@ -109,10 +110,15 @@ export function createHttpHandler(options: HttpHandlerOptions) {
     const abort = new AbortController();
     let context: GatewayContext | undefined;
     res.on('close', () => abort.abort());
-    const response = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body: parsedBody },
-      context: async () => (context = options.makeContext(req.headers, abort.signal)),
-    });
+    const startedAt = Date.now();
+    const response = await finishWithin(
+      apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body: parsedBody },
+        context: async () => (context = options.makeContext(req.headers, abort.signal)),
+      }),
+      startedAt,
+      config.requestDeadlineMs,
+    );
     res.on('finish', () => {
       logger.info(
         {
@@ -125,16 +131,32 @@ export function createHttpHandler(options: HttpHandlerOptions) {
         'graphql request',
       );
     });
-    for (const [key, value] of response.headers) res.setHeader(key, value);
     // Shutting down: this socket must not carry another request, so the drain can complete.
     if (options.stopping()) res.setHeader('connection', 'close');
-    res.statusCode = response.status ?? 200;
-    if (response.body.kind === 'complete') {
-      res.end(response.body.string);
+    if (response === 'late') {
+      abort.abort();
+      sendError(
+        res,
+        504,
+        'UPSTREAM_TIMEOUT',
+        `The response was not ready within the request deadline of ${config.requestDeadlineMs} ms ` +
+          '(REQUEST_DEADLINE_MS). Ask for less data or split the query.',
+      );
       return;
     }
-    for await (const chunk of response.body.asyncIterator) res.write(chunk);
-    res.end();
+    const text = await responseText(response.body, config.limits.maxResponseBytes);
+    if (text === undefined) {
+      sendLimitError(
+        res,
+        `The response exceeds the limit of ${config.limits.maxResponseBytes} bytes (MAX_RESPONSE_BYTES). ` +
+          'Ask for smaller pages, fewer fields or fewer metric samples, or split the query.',
+        { limit: 'MAX_RESPONSE_BYTES', maximum: config.limits.maxResponseBytes },
+      );
+      return;
+    }
+    for (const [key, value] of response.headers) res.setHeader(key, value);
+    res.statusCode = response.status ?? 200;
+    res.end(text);
   }
 
   return (req: IncomingMessage, res: ServerResponse): void => {
@@ -192,6 +214,11 @@ async function readBody(req: IncomingMessage, maxBytes: number): Promise<string 
 /** Answers a request-level error in the GraphQL response shape, with a code from the closed set. */
 export function sendError(res: ServerResponse, status: number, code: ErrorCode, message: string): void {
   sendJson(res, status, { errors: [{ message, extensions: { code } }] });
+}
+
+/** Answers a refused request-level limit: HTTP 400, BAD_USER_INPUT, the limit in the extensions. */
+function sendLimitError(res: ServerResponse, message: string, extensions: Record<string, unknown>): void {
+  sendJson(res, 400, { errors: [{ message, extensions: { code: 'BAD_USER_INPUT', ...extensions } }] });
 }
 
 /** Answers a JSON body with its length. */

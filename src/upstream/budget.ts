@@ -1,8 +1,12 @@
 /**
- * The time budget of one GraphQL request: one AbortSignal that fires at the request deadline
+ * The budgets of one GraphQL request: one AbortSignal that fires at the request deadline
  * (`REQUEST_DEADLINE_MS`) or when the client goes away, whichever comes first, and the deadline
  * itself, so that a retry can tell whether its wait still fits. Every upstream attempt, every retry
  * wait and every wait for a bulkhead slot honours it: no upstream call outlives it.
+ *
+ * It also counts the distinct upstream requests sent for the request (`MAX_UPSTREAM_CALLS`): the
+ * estimate refuses an operation up front, and this count stops one the estimate let through (a
+ * page that comes back short and is walked further, a filter that matches more than expected).
  */
 import { setMaxListeners } from 'node:events';
 
@@ -16,10 +20,17 @@ export class RequestBudget {
   // on it is still in use, and the combined signal then never fires: the budget holds it.
   readonly #timeout: AbortSignal;
 
-  /** Starts the clock: `deadlineMs` from now, or earlier if `clientSignal` aborts. */
+  /** Distinct upstream requests sent so far for this request. */
+  #calls = 0;
+
+  /**
+   * Starts the clock: `deadlineMs` from now, or earlier if `clientSignal` aborts; at most
+   * `maxCalls` distinct upstream requests may be sent.
+   */
   constructor(
     readonly deadlineMs: number,
     clientSignal?: AbortSignal,
+    readonly maxCalls = Number.POSITIVE_INFINITY,
   ) {
     this.#timeout = AbortSignal.timeout(deadlineMs);
     this.deadline = Date.now() + deadlineMs;
@@ -32,6 +43,16 @@ export class RequestBudget {
   /** Whether the deadline has passed (as opposed to the client leaving, or neither). */
   get expired(): boolean {
     return this.#timeout.aborted;
+  }
+
+  /**
+   * Counts one more upstream request and returns true, or returns false (counting nothing) when
+   * it would pass `maxCalls`: that request must not be sent.
+   */
+  takeCall(): boolean {
+    if (this.#calls >= this.maxCalls) return false;
+    this.#calls++;
+    return true;
   }
 
   /** Milliseconds left before the deadline (0 once it has passed). */

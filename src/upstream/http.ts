@@ -11,7 +11,8 @@
  */
 import { Pool, errors as undiciErrors } from 'undici';
 import type { ResilienceConfig } from '../config.js';
-import { ErrorCode, upstreamErrorFromAnswer, upstreamFailure, type Vendor } from '../errors.js';
+import type { GraphQLError } from 'graphql';
+import { ErrorCode, badUserInput, upstreamErrorFromAnswer, upstreamFailure, type Vendor } from '../errors.js';
 import type { RequestBudget } from './budget.js';
 import {
   UpstreamAttemptError,
@@ -115,8 +116,11 @@ export class UpstreamPool {
       status = response.statusCode;
       retryAfterHeader = response.headers['retry-after'];
       // A body cut off by a reset or a stall rejects here, as a failed connection or a timeout.
-      text = await response.body.text();
+      const read = await readLimited(response.body, this.options.resilience.maxBodyBytes);
+      if (read === undefined) throw this.tooLarge();
+      text = read;
     } catch (error) {
+      if (error instanceof UpstreamAttemptError) throw error;
       throw this.failure(error, budget);
     }
     if (status < 200 || status >= 300) {
@@ -147,6 +151,14 @@ export class UpstreamPool {
       throw this.malformed('answered JSON that is not an object.');
     }
     return parsed;
+  }
+
+  private tooLarge(): UpstreamAttemptError {
+    const max = this.options.resilience.maxBodyBytes;
+    return this.malformed(
+      `answered a body over ${max} bytes (${VENDOR_PREFIX[this.vendor]}_MAX_BODY_BYTES or UPSTREAM_MAX_BODY_BYTES); ` +
+        'ask for smaller pages or fewer samples.',
+    );
   }
 
   private malformed(what: string): UpstreamAttemptError {
@@ -187,6 +199,26 @@ export class UpstreamPool {
   }
 }
 
+const VENDOR_PREFIX: Record<Vendor, string> = { fireworks: 'FIREWORKS', runai: 'RUNAI', gitpod: 'GITPOD' };
+
+/**
+ * Reads a body as UTF-8 text, or returns undefined (and stops reading, dropping the connection)
+ * once it passes `maxBytes`, so one huge answer cannot fill the gateway's memory.
+ */
+async function readLimited(body: AsyncIterable<Buffer> & { destroy(): unknown }, maxBytes: number) {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.length;
+    if (size > maxBytes) {
+      body.destroy();
+      return undefined;
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 function retryAfter(header: string | string[] | undefined): number | undefined {
   const value = Array.isArray(header) ? header[0] : header;
   if (!value) return undefined;
@@ -218,12 +250,23 @@ export class UpstreamSession {
     const key = JSON.stringify([request.method, request.path, request.query ?? {}, request.body ?? null]);
     let pending = this.memo.get(key);
     if (!pending) {
+      // The request that would pass MAX_UPSTREAM_CALLS is not sent: its field fails alone.
+      if (!this.budget.takeCall()) return Promise.reject(callLimitReached(this.upstream.vendor, this.budget));
       this.sent.push(request);
       pending = this.upstream.json(request, this.credential, this.budget);
       this.memo.set(key, pending);
     }
     return pending as Promise<T>;
   }
+}
+
+/** Returns the error of a field whose upstream request would pass the request's call limit. */
+function callLimitReached(vendor: Vendor, budget: RequestBudget): GraphQLError {
+  return badUserInput(
+    `This request reached its limit of ${budget.maxCalls} upstream calls (MAX_UPSTREAM_CALLS), so this ` +
+      'field was not fetched. Ask for smaller pages, nest fewer connections, or split the query.',
+    { limit: 'MAX_UPSTREAM_CALLS', maximum: budget.maxCalls, upstream: vendor },
+  );
 }
 
 /** What /readyz answers: 200 while every breaker lets calls through, 503 listing the open ones. */
