@@ -143,6 +143,22 @@ export const FIELD_CALLS: Readonly<
 };
 
 /**
+ * Nodes of the list fields whose length the query chooses, keyed by schema coordinate: GitHub's
+ * node limit counts connections only, but `Pod.metrics` answers `types` series of `samples`
+ * values each for every pod, as large as any page (one series and each of its samples count one).
+ */
+export const LIST_NODES: Readonly<
+  Record<string, (call: { args: Record<string, unknown>; parents: number }) => number>
+> = {
+  'Pod.metrics': ({ args, parents }) => {
+    // Repeated types are asked once (runai/api.ts), so they answer one series.
+    const types = Array.isArray(args.types) ? new Set(args.types).size : 0;
+    const samples = typeof args.samples === 'number' ? Math.max(0, Math.min(1000, args.samples)) : 20;
+    return parents * types * (1 + samples);
+  },
+};
+
+/**
  * Nested connections are resolved once their parents arrive, after upstream calls: their Relay
  * arguments (bounds, direction, cursor shape) are checked here, before any call, so a bad nested
  * `first` refuses the whole operation instead of failing once per parent after the parent's call.
@@ -283,7 +299,10 @@ class CostWalker {
     const args = this.argumentsOf(field, fieldNodes[0] as FieldNode);
     const returnType = getNamedType(field.type);
     const subSelections = fieldNodes.flatMap((n) => (n.selectionSet ? [n.selectionSet] : []));
-    const cost: Cost = { nodes: 0, calls: FIELD_CALLS[coordinate]?.({ args, parents: instances }) ?? 0 };
+    const cost: Cost = {
+      nodes: LIST_NODES[coordinate]?.({ args, parents: instances }) ?? 0,
+      calls: FIELD_CALLS[coordinate]?.({ args, parents: instances }) ?? 0,
+    };
     if (isLeafType(returnType)) return cost;
 
     if (isConnectionType(returnType)) {

@@ -168,9 +168,14 @@ describe('upstream calls, as the vendor folders make them', () => {
       cost(10, 3),
     ],
     [
-      'Pod.metrics: one call per pod',
+      'Pod.metrics: one call per pod; each series and each of its samples (20 by default) count as nodes',
       `{ pods(first: 10) { nodes { metrics(types: [GPU_UTILIZATION], ${HOUR}) { type } } } }`,
-      cost(10, 11),
+      cost(10 + 10 * 21, 11),
+    ],
+    [
+      'Pod.metrics: series × samples, a repeated type counted once',
+      `{ pods(first: 10) { nodes { metrics(types: [GPU_UTILIZATION, CPU_USAGE_CORES, GPU_UTILIZATION], ${HOUR}, samples: 1000) { type } } } }`,
+      cost(10 + 10 * 2 * 1001, 11),
     ],
     [
       'Pod.metrics of no types: no call',
@@ -240,7 +245,7 @@ describe('variables and directives', () => {
           ids,
         },
       ),
-    ).toEqual(cost(0, 4));
+    ).toEqual(cost(2 * 21, 4));
   });
 });
 

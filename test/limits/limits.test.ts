@@ -271,7 +271,12 @@ describe('abusive queries are refused before any upstream call', () => {
         } } } } }`,
       },
       limitError('upstream call estimate', 1_011, 'MAX_UPSTREAM_CALLS', 1_000, CALLS_HINT),
-      { requestedNodes: 1_010, estimatedUpstreamCalls: 1_011, actualUpstreamCalls: 0, limits: LIMITS },
+      {
+        requestedNodes: 1_010 + 1_000 * 21,
+        estimatedUpstreamCalls: 1_011,
+        actualUpstreamCalls: 0,
+        limits: LIMITS,
+      },
     );
   });
 
