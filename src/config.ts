@@ -6,6 +6,7 @@
  * credential unless one is configured; a vendor with a base URL must have its credential.
  */
 import type { Vendor } from './errors.js';
+import { DEMO_CURSOR_SECRET } from './pagination/connection.js';
 
 /** Demo defaults, documented in the README; they only ever reach the embedded simulators. */
 export const DEMO_DEFAULTS = {
@@ -95,6 +96,12 @@ export interface Config {
   limits: LimitsConfig;
   /** Client authentication of the gateway itself; off when both lists are empty. */
   auth: { apiKeys: string[] };
+  /**
+   * Keys of the cursor MACs: `secret` (`CURSOR_SECRET`) signs, `previous` (`CURSOR_SECRET_PREVIOUS`,
+   * comma-separated) are still accepted during a rotation. The documented demo key when unset
+   * outside production.
+   */
+  cursorKeys: { secret: string; previous: string[] };
   /** Stop accepting, then give in-flight requests this long before closing (SIGTERM/SIGINT). */
   shutdownGraceMs: number;
   /** `LOG_LEVEL`: pino level of the JSON logs. */
@@ -151,6 +158,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxResponseBytes: int(env, 'MAX_RESPONSE_BYTES', 16 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     },
     auth: { apiKeys: list(env, 'GATEWAY_API_KEYS') },
+    cursorKeys: cursorKeys(env, production),
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     logLevel: logLevel(env),
     simulator: { seed, scale },
@@ -278,6 +286,24 @@ function nodePoolKey(env: Env): NodePoolKey {
   return { kind: 'annotation', key };
 }
 
+function cursorKeys(env: Env, production: boolean): Config['cursorKeys'] {
+  const secret = env.CURSOR_SECRET?.trim();
+  const previous = list(env, 'CURSOR_SECRET_PREVIOUS', 32, 'secrets');
+  if (!secret) {
+    if (production) {
+      throw new ConfigError(
+        'CURSOR_SECRET is required with NODE_ENV=production: a random string of 32+ characters, the same ' +
+          'on every replica (it signs pagination cursors)',
+      );
+    }
+    return { secret: DEMO_CURSOR_SECRET, previous };
+  }
+  if (!/^[\x21-\x7e]{32,4096}$/.test(secret)) {
+    throw new ConfigError('CURSOR_SECRET must be 32+ printable characters without spaces');
+  }
+  return { secret, previous };
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function int(env: Env, name: string, fallback: number, min: number, max: number): number {
@@ -300,13 +326,15 @@ function number(env: Env, name: string, fallback: number, min: number, max: numb
   return value;
 }
 
-function list(env: Env, name: string): string[] {
+function list(env: Env, name: string, minLength = 16, what = 'keys'): string[] {
   const raw = env[name]?.trim();
   if (!raw) return [];
   const items = raw.split(',').map((item) => item.trim());
   for (const item of items) {
-    if (!/^[\x21-\x7e]{16,4096}$/.test(item) || item.includes(',')) {
-      throw new ConfigError(`${name} must be a comma-separated list of keys of 16+ printable characters`);
+    if (item.length < minLength || item.length > 4096 || !/^[\x21-\x7e]+$/.test(item)) {
+      throw new ConfigError(
+        `${name} must be a comma-separated list of ${what} of ${minLength}+ printable characters`,
+      );
     }
   }
   return items;

@@ -25,6 +25,7 @@ import { createLimitsPlugin } from './graphql/limits.js';
 import { createSchema } from './graphql/schema.js';
 import { createSelectionPlugin } from './graphql/selection.js';
 import { createHttpHandler } from './http/handler.js';
+import { configureCursorKeys } from './pagination/connection.js';
 import { startSimulators, type RunningSimulators } from './simulators/index.js';
 import { UpstreamPool, readiness } from './upstream/http.js';
 
@@ -61,12 +62,16 @@ export async function startGateway(config: Config, logger: Logger = createLogger
     pools,
     createClusterJoin(clusterMap, config.runaiNodePoolKey),
   );
+  // Cursors are signed with the configured key: any replica, before or after a restart, resumes them.
+  configureCursorKeys(config.cursorKeys.secret, config.cursorKeys.previous);
   const schema = createSchema();
   const secrets = [
     config.fireworks.credential,
     config.runai.credential,
     config.gitpod.credential,
     ...config.auth.apiKeys,
+    config.cursorKeys.secret,
+    ...config.cursorKeys.previous,
   ];
   let stopping = false;
 

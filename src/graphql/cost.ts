@@ -175,7 +175,7 @@ function checkNestedConnectionArgs(
     });
     for (const argument of ['after', 'before'] as const) {
       const cursor = args[argument];
-      if (typeof cursor === 'string') assertCursorShape(cursor, argument);
+      if (typeof cursor === 'string') assertCursorShape(cursor, argument, coordinate);
     }
   } catch (error) {
     if (!(error instanceof GraphQLError)) throw error;

@@ -4,6 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ConfigError, DEMO_DEFAULTS, loadConfig } from '../../src/config.js';
+import { DEMO_CURSOR_SECRET } from '../../src/pagination/connection.js';
+
+const SECRET = 'config-test-cursor-secret-0123456789';
 
 describe('loadConfig', () => {
   it('gives a demo configuration on an empty environment', () => {
@@ -28,8 +31,31 @@ describe('loadConfig', () => {
   });
 
   it('turns introspection off in production unless asked', () => {
-    expect(loadConfig({ NODE_ENV: 'production' }).introspection).toBe(false);
-    expect(loadConfig({ NODE_ENV: 'production', INTROSPECTION: 'true' }).introspection).toBe(true);
+    const production = { NODE_ENV: 'production', CURSOR_SECRET: SECRET };
+    expect(loadConfig(production).introspection).toBe(false);
+    expect(loadConfig({ ...production, INTROSPECTION: 'true' }).introspection).toBe(true);
+  });
+
+  it('signs cursors with the demo key outside production, and requires CURSOR_SECRET in production', () => {
+    expect(loadConfig({}).cursorKeys).toEqual({ secret: DEMO_CURSOR_SECRET, previous: [] });
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
+      new ConfigError(
+        'CURSOR_SECRET is required with NODE_ENV=production: a random string of 32+ characters, the same ' +
+          'on every replica (it signs pagination cursors)',
+      ),
+    );
+    expect(
+      loadConfig({ NODE_ENV: 'production', CURSOR_SECRET: SECRET, CURSOR_SECRET_PREVIOUS: `${SECRET}-old` })
+        .cursorKeys,
+    ).toEqual({ secret: SECRET, previous: [`${SECRET}-old`] });
+    expect(() => loadConfig({ CURSOR_SECRET: 'short' })).toThrow(
+      new ConfigError('CURSOR_SECRET must be 32+ printable characters without spaces'),
+    );
+    expect(() => loadConfig({ CURSOR_SECRET: SECRET, CURSOR_SECRET_PREVIOUS: 'short' })).toThrow(
+      new ConfigError(
+        'CURSOR_SECRET_PREVIOUS must be a comma-separated list of secrets of 32+ printable characters',
+      ),
+    );
   });
 
   it.each([

@@ -2,7 +2,7 @@
  * The cost of an operation as a table: GitHub's node count and the upstream calls the vendor
  * folders make for it, worked out from the document and its variables alone.
  */
-import { encodeCursor } from '../../src/pagination/connection.js';
+import { connectionBinding, encodeCursor } from '../../src/pagination/connection.js';
 import {
   GraphQLError,
   Kind,
@@ -133,7 +133,7 @@ describe('upstream calls, as the vendor folders make them', () => {
     ],
     [
       'Cluster.nodePools after a cursor: one list per cluster',
-      `{ clusters(first: 10) { nodes { nodePools(first: 5, after: "${encodeCursor('any', { t: '', i: 0 })}") { nodes { name } } } } }`,
+      `{ clusters(first: 10) { nodes { nodePools(first: 5, after: "${encodeCursor(connectionBinding('Cluster.nodePools:any', null), { t: '', i: 0 })}") { nodes { name } } } } }`,
       cost(60, 11),
     ],
     [

@@ -208,9 +208,13 @@ describe('GraphQL over HTTP with CSRF prevention', () => {
   });
 });
 
+const PRODUCTION_CURSOR_SECRET = 'operations-test-cursor-secret-0123456789';
+
 describe('production mode', () => {
   let gw: { gateway: Gateway; lines: Record<string, unknown>[] };
-  beforeAll(async () => (gw = await start({ NODE_ENV: 'production' })));
+  beforeAll(
+    async () => (gw = await start({ NODE_ENV: 'production', CURSOR_SECRET: PRODUCTION_CURSOR_SECRET })),
+  );
   afterAll(() => gw.gateway.stop());
 
   it('refuses introspection by default and gives no "Did you mean" suggestions', async () => {
