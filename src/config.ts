@@ -29,10 +29,18 @@ export interface ResilienceConfig {
   retryBaseDelayMs: number;
   /** Cap of one backoff delay, and of an honoured Retry-After. */
   retryMaxDelayMs: number;
-  /** Consecutive failures that open the circuit breaker. */
-  breakerThreshold: number;
+  /** Share of failed attempts (0..1, exclusive) over the window that opens an operation's breaker. */
+  breakerFailureRate: number;
+  /** Attempts an operation must have made within the window before its breaker may open. */
+  breakerMinCalls: number;
+  /** The sliding window over which the breaker counts attempts. */
+  breakerWindowMs: number;
   /** How long an open breaker fails fast before letting a trial call through. */
   breakerCooldownMs: number;
+  /** Retries allowed per call made over the last 10 s (the retry budget), ... */
+  retryBudgetRatio: number;
+  /** ... plus this many retries per 10 s whatever the traffic. */
+  retryBudgetMin: number;
   /** Calls in flight at once to this vendor (the socket pool size). */
   maxConcurrent: number;
   /** Calls waiting for a slot beyond maxConcurrent; more are refused with UPSTREAM_UNAVAILABLE. */
@@ -172,18 +180,22 @@ const VENDOR_PREFIX: Record<Vendor, string> = { fireworks: 'FIREWORKS', runai: '
  * vendor can be given a longer timeout or a smaller pool without touching the others.
  */
 function resilience(env: Env, vendor: Vendor): ResilienceConfig {
-  const knob = (name: string, fallback: number, min: number, max: number): number => {
+  const knob = (name: string, fallback: number, min: number, max: number, parse = int): number => {
     const specific = `${VENDOR_PREFIX[vendor]}_${name}`;
     return env[specific]?.trim()
-      ? int(env, specific, fallback, min, max)
-      : int(env, `UPSTREAM_${name}`, fallback, min, max);
+      ? parse(env, specific, fallback, min, max)
+      : parse(env, `UPSTREAM_${name}`, fallback, min, max);
   };
   return {
     maxAttempts: knob('MAX_ATTEMPTS', 3, 1, 10),
     retryBaseDelayMs: knob('RETRY_BASE_DELAY_MS', 100, 0, 60_000),
     retryMaxDelayMs: knob('RETRY_MAX_DELAY_MS', 2_000, 0, 600_000),
-    breakerThreshold: knob('BREAKER_THRESHOLD', 5, 1, 10_000),
-    breakerCooldownMs: knob('BREAKER_COOLDOWN_MS', 10_000, 1, 3_600_000),
+    breakerFailureRate: knob('BREAKER_FAILURE_RATE', 0.8, 0.01, 0.99, number),
+    breakerMinCalls: knob('BREAKER_MIN_CALLS', 20, 1, 1_000_000),
+    breakerWindowMs: knob('BREAKER_WINDOW_MS', 10_000, 1_000, 600_000),
+    breakerCooldownMs: knob('BREAKER_COOLDOWN_MS', 5_000, 1, 3_600_000),
+    retryBudgetRatio: knob('RETRY_BUDGET_RATIO', 0.5, 0, 100, number),
+    retryBudgetMin: knob('RETRY_BUDGET_MIN', 10, 0, 1_000_000),
     maxConcurrent: knob('MAX_CONCURRENT', 32, 1, 1024),
     maxQueue: knob('MAX_QUEUE', 4_096, 0, 100_000),
     maxBodyBytes: knob('MAX_BODY_BYTES', 8 * 1024 * 1024, 1024, 1024 * 1024 * 1024),

@@ -30,6 +30,8 @@ export interface UpstreamRequest {
   query?: Record<string, string | number | boolean | undefined>;
   body?: unknown;
   headers?: Record<string, string>;
+  /** The vendor operation (as the simulators' /_sim/stats name it): each has its own breaker. */
+  operation?: string;
 }
 
 export interface UpstreamPoolOptions {
@@ -67,12 +69,17 @@ export class UpstreamPool {
    * resilience configuration, within `budget`; see the file contract.
    */
   json(request: UpstreamRequest, credential: string, budget: RequestBudget): Promise<unknown> {
-    return this.guard.run(() => this.attempt(request, credential, budget), budget);
+    return this.guard.run(() => this.attempt(request, credential, budget), budget, request.operation);
   }
 
-  /** The state of this upstream's circuit breaker (for /readyz). */
+  /** The state of this upstream's circuit breakers, taken together (for /readyz). */
   breakerState(): BreakerState {
     return this.guard.breakerState();
+  }
+
+  /** The operations of this upstream whose breaker is not closed (for /readyz). */
+  operationStates(): Record<string, BreakerState> {
+    return this.guard.operationStates();
   }
 
   async close(): Promise<void> {
@@ -272,7 +279,13 @@ function callLimitReached(vendor: Vendor, budget: RequestBudget): GraphQLError {
 /** What /readyz answers: 200 while every breaker lets calls through, 503 listing the open ones. */
 export interface Readiness {
   status: 200 | 503;
-  body: { status: 'ok' | 'degraded'; upstreams: Record<Vendor, BreakerState>; open?: Vendor[] };
+  body: {
+    status: 'ok' | 'degraded';
+    upstreams: Record<Vendor, BreakerState>;
+    open?: Vendor[];
+    /** The operations whose breaker is not closed, per vendor (present only when there are some). */
+    operations?: Partial<Record<Vendor, Record<string, BreakerState>>>;
+  };
 }
 
 /**
@@ -287,10 +300,16 @@ export function readiness(pools: Record<Vendor, UpstreamPool>): Readiness {
     gitpod: pools.gitpod.breakerState(),
   };
   const open = (Object.keys(upstreams) as Vendor[]).filter((vendor) => upstreams[vendor] === 'open');
+  const operations: Partial<Record<Vendor, Record<string, BreakerState>>> = {};
+  for (const vendor of Object.keys(upstreams) as Vendor[]) {
+    const states = pools[vendor].operationStates();
+    if (Object.keys(states).length > 0) operations[vendor] = states;
+  }
+  const detail = Object.keys(operations).length > 0 ? { operations } : {};
   // Still ready while a breaker is open: every replica shares the same vendors, so a 503 here
   // would take the whole fleet out of the load balancer for one vendor's outage, while the other
   // vendors' fields still answer. Not ready (503) is reserved for a replica that is draining.
   return open.length === 0
-    ? { status: 200, body: { status: 'ok', upstreams } }
-    : { status: 200, body: { status: 'degraded', upstreams, open } };
+    ? { status: 200, body: { status: 'ok', upstreams, ...detail } }
+    : { status: 200, body: { status: 'degraded', upstreams, open, ...detail } };
 }

@@ -54,6 +54,7 @@ export class FireworksClient {
   async getCluster(clusterId: string, readMask: string): Promise<FireworksCluster> {
     const body = await this.session.json<FireworksCluster>({
       method: 'GET',
+      operation: 'GetCluster',
       path: `${this.accountPath()}/clusters/${encodeURIComponent(clusterId)}`,
       query: { readMask },
     });
@@ -62,25 +63,34 @@ export class FireworksClient {
 
   /** ListClusters. */
   async listClusters(params: ListParams): Promise<ListPage<FireworksCluster>> {
-    const body = await this.list<Schemas['gatewayListClustersResponse']>('clusters', params);
+    const body = await this.list<Schemas['gatewayListClustersResponse']>('clusters', 'ListClusters', params);
     return page(body.clusters, body);
   }
 
   /** ListNodePools (account level: the node pools of every cluster). */
   async listNodePools(params: ListParams): Promise<ListPage<FireworksNodePool>> {
-    const body = await this.list<Schemas['gatewayListNodePoolsResponse']>('nodePools', params);
+    const body = await this.list<Schemas['gatewayListNodePoolsResponse']>(
+      'nodePools',
+      'ListNodePools',
+      params,
+    );
     return page(body.nodePools, body);
   }
 
   /** ListBatchJobs (account level: the batch jobs of every cluster). */
   async listBatchJobs(params: ListParams): Promise<ListPage<FireworksBatchJob>> {
-    const body = await this.list<Schemas['gatewayListBatchJobsResponse']>('batchJobs', params);
+    const body = await this.list<Schemas['gatewayListBatchJobsResponse']>(
+      'batchJobs',
+      'ListBatchJobs',
+      params,
+    );
     return page(body.batchJobs, body);
   }
 
-  private list<T>(collection: string, params: ListParams): Promise<T> {
+  private list<T>(collection: string, operation: string, params: ListParams): Promise<T> {
     return this.session.json<T>({
       method: 'GET',
+      operation,
       path: `${this.accountPath()}/${collection}`,
       query: {
         pageSize: params.pageSize,

@@ -27,6 +27,7 @@ export class GitpodClient {
   }): Promise<{ warmPools: GitpodWarmPool[]; nextToken?: string | undefined }> {
     const body = await this.session.json<{ warmPools?: unknown; pagination?: { nextToken?: unknown } }>({
       method: 'POST',
+      operation: 'ListWarmPools',
       path: '/gitpod.v1.PrebuildService/ListWarmPools',
       headers: { 'connect-protocol-version': '1' },
       body: {

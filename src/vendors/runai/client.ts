@@ -49,6 +49,7 @@ export class RunaiClient {
   async listPods(params: ListPodsParams): Promise<{ pods: RunaiPod[]; next?: number | undefined }> {
     const body = await this.session.json<{ pods?: unknown; next?: unknown }>({
       method: 'GET',
+      operation: 'list_pods',
       path: '/api/v1/workloads/pods',
       query: {
         offset: params.offset,
@@ -67,6 +68,7 @@ export class RunaiClient {
   async countPods(query: PodQuery): Promise<number> {
     const body = await this.session.json<{ count?: unknown }>({
       method: 'GET',
+      operation: 'count_pods',
       path: '/api/v1/workloads/pods/count',
       query: podQuery(query),
     });
@@ -85,6 +87,7 @@ export class RunaiClient {
   ): Promise<{ pods: RunaiPod[]; next?: number | undefined }> {
     const body = await this.session.json<{ pods?: unknown; next?: unknown }>({
       method: 'GET',
+      operation: 'get_workload_pods',
       path: `/api/v1/workloads/${encodeURIComponent(workloadId)}/pods`,
       query: { offset, limit, deleted: deleted ? 'true' : undefined },
     });
@@ -95,6 +98,7 @@ export class RunaiClient {
   async revisionPods(revisionId: string): Promise<RunaiPod[]> {
     const body = await this.session.json<{ pods?: unknown; next?: unknown }>({
       method: 'GET',
+      operation: 'get_revision_pods',
       path: `/api/v1/workloads/inferences/revisions/${encodeURIComponent(revisionId)}/pods`,
     });
     return podsPage(body).pods;
@@ -111,6 +115,7 @@ export class RunaiClient {
   }): Promise<RunaiMeasurement[]> {
     const body = await this.session.json<{ measurements?: unknown }>({
       method: 'GET',
+      operation: 'get_workload_pod_metrics',
       path: `/api/v1/workloads/${encodeURIComponent(params.workloadId)}/pods/${encodeURIComponent(params.podId)}/metrics`,
       query: {
         metricType: params.types.join(','),
