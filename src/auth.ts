@@ -9,9 +9,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 /** Given the configured keys and a request's headers, returns whether the caller may proceed. */
 export function isAuthorized(keys: readonly string[], headers: IncomingHttpHeaders): boolean {
   if (keys.length === 0) return true;
-  const bearer = /^Bearer\s+(.+)$/i.exec(headers.authorization ?? '')?.[1]?.trim();
-  const header = headers['x-api-key'];
-  const presented = bearer ?? (Array.isArray(header) ? header[0] : header);
+  const presented = presentedKey(headers);
   if (!presented) return false;
   const given = Buffer.from(presented);
   // Compare against every key in constant time per key, so timing does not reveal which matched.
@@ -21,4 +19,11 @@ export function isAuthorized(keys: readonly string[], headers: IncomingHttpHeade
     if (expected.length === given.length && timingSafeEqual(expected, given)) ok = true;
   }
   return ok;
+}
+
+/** Given a request's headers, returns the API key it presents (bearer token or x-api-key), if any. */
+export function presentedKey(headers: IncomingHttpHeaders): string | undefined {
+  const bearer = /^Bearer\s+(.+)$/i.exec(headers.authorization ?? '')?.[1]?.trim();
+  const header = headers['x-api-key'];
+  return bearer ?? (Array.isArray(header) ? header[0] : header) ?? undefined;
 }

@@ -66,6 +66,18 @@ export interface LimitsConfig {
   maxResponseBytes: number;
 }
 
+/** Per-client limits of the gateway (see the README); 0 turns a limit off. */
+export interface ClientLimitsConfig {
+  /** Requests per second per client (`CLIENT_RATE_LIMIT`, 0 = off). */
+  requestsPerSecond: number;
+  /** Requests a client may make beyond the rate, per 10 s (`CLIENT_RATE_BURST`). */
+  burst: number;
+  /** Vendor calls per second per client, averaged over 10 s (`CLIENT_CALL_RATE_LIMIT`, 0 = off). */
+  callsPerSecond: number;
+  /** Failed authentications per address per minute before it is refused (`AUTH_FAILURE_LIMIT`). */
+  authFailuresPerMinute: number;
+}
+
 /** How one vendor is reached. */
 export interface UpstreamConfig {
   /** Base URL (scheme, host, optional path prefix); in demo mode the simulator's. */
@@ -104,6 +116,7 @@ export interface Config {
   limits: LimitsConfig;
   /** Client authentication of the gateway itself; off when both lists are empty. */
   auth: { apiKeys: string[] };
+  clientLimits: ClientLimitsConfig;
   /**
    * Keys of the cursor MACs: `secret` (`CURSOR_SECRET`) signs, `previous` (`CURSOR_SECRET_PREVIOUS`,
    * comma-separated) are still accepted during a rotation. The documented demo key when unset
@@ -167,6 +180,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     auth: { apiKeys: list(env, 'GATEWAY_API_KEYS') },
     cursorKeys: cursorKeys(env, production),
+    clientLimits: clientLimits(env),
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     logLevel: logLevel(env),
     simulator: { seed, scale },
@@ -296,6 +310,16 @@ function nodePoolKey(env: Env): NodePoolKey {
     );
   }
   return { kind: 'annotation', key };
+}
+
+function clientLimits(env: Env): ClientLimitsConfig {
+  const requestsPerSecond = int(env, 'CLIENT_RATE_LIMIT', 0, 0, 1_000_000);
+  return {
+    requestsPerSecond,
+    burst: int(env, 'CLIENT_RATE_BURST', requestsPerSecond, 0, 10_000_000),
+    callsPerSecond: int(env, 'CLIENT_CALL_RATE_LIMIT', 0, 0, 1_000_000),
+    authFailuresPerMinute: int(env, 'AUTH_FAILURE_LIMIT', 20, 0, 1_000_000),
+  };
 }
 
 function cursorKeys(env: Env, production: boolean): Config['cursorKeys'] {

@@ -15,6 +15,7 @@ import type { ErrorCode } from '../errors.js';
 import type { GatewayContext } from '../graphql/context.js';
 import { requestId } from '../logging.js';
 import type { Readiness } from '../upstream/http.js';
+import { ClientLimits, clientOf } from './client-limits.js';
 import { finishWithin, responseText } from './response-limits.js';
 
 /** What the handler needs from the gateway's wiring. */
@@ -36,6 +37,7 @@ export interface HttpHandlerOptions {
 export function createHttpHandler(options: HttpHandlerOptions) {
   const { config, apollo, logger } = options;
   const allowedHeaders = [...BASE_ALLOWED_HEADERS, ...options.extraAllowedHeaders].join(', ');
+  const limits = new ClientLimits(config.clientLimits, logger);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://gateway');
@@ -64,9 +66,12 @@ export function createHttpHandler(options: HttpHandlerOptions) {
       res.writeHead(204).end();
       return;
     }
+    const client = clientOf(req, config.auth.apiKeys.length > 0);
+    if (await limits.refuseThrottledAddress(client, res, id)) return;
     // The landing page (Sandbox) is static HTML; the key is then set in Sandbox's own headers.
     const landingPage = req.method === 'GET' && !url.search && /text\/html/.test(req.headers.accept ?? '');
     if (!landingPage && !isAuthorized(config.auth.apiKeys, req.headers)) {
+      await limits.recordAuthFailure(client);
       res.setHeader('www-authenticate', 'Bearer realm="fleetgraph"');
       sendError(
         res,
@@ -76,6 +81,7 @@ export function createHttpHandler(options: HttpHandlerOptions) {
       );
       return;
     }
+    if (await limits.refuseOverRate(client, res, id)) return;
     const started = process.hrtime.bigint();
     const body = await readBody(req, config.limits.maxBodyBytes);
     if (body === undefined) {
@@ -120,6 +126,13 @@ export function createHttpHandler(options: HttpHandlerOptions) {
       config.requestDeadlineMs,
     );
     res.on('finish', () => {
+      if (context) {
+        limits
+          .chargeCalls(client, totalCalls(context))
+          .catch((error: unknown) =>
+            logger.error({ reqId: id, err: String(error) }, 'could not charge the client call rate'),
+          );
+      }
       logger.info(
         {
           reqId: id,
@@ -164,6 +177,10 @@ export function createHttpHandler(options: HttpHandlerOptions) {
       if (!res.headersSent) sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'Unexpected error.');
     });
   };
+}
+
+function totalCalls(context: GatewayContext): number {
+  return Object.values(context.sessions).reduce((sum, session) => sum + session.sent.length, 0);
 }
 
 /** Requests sent upstream per vendor, for the request log line. */
