@@ -66,6 +66,20 @@ export interface LimitsConfig {
   maxResponseBytes: number;
 }
 
+/** Bounds on the gateway's own HTTP server. */
+export interface HttpLimitsConfig {
+  /** Time a client has to send the request headers (`HTTP_HEADERS_TIMEOUT_MS`). */
+  headersTimeoutMs: number;
+  /** Time a client has to send the whole request, body included (`HTTP_REQUEST_TIMEOUT_MS`). */
+  requestTimeoutMs: number;
+  /** How long an idle keep-alive socket stays open (`HTTP_KEEP_ALIVE_TIMEOUT_MS`). */
+  keepAliveTimeoutMs: number;
+  /** Open connections at once; more are refused (`HTTP_MAX_CONNECTIONS`). */
+  maxConnections: number;
+  /** Time a response may take to be read by the client before its socket is closed (`HTTP_WRITE_TIMEOUT_MS`). */
+  writeTimeoutMs: number;
+}
+
 /** Per-client limits of the gateway (see the README); 0 turns a limit off. */
 export interface ClientLimitsConfig {
   /** Requests per second per client (`CLIENT_RATE_LIMIT`, 0 = off). */
@@ -117,14 +131,22 @@ export interface Config {
   /** Client authentication of the gateway itself; off when both lists are empty. */
   auth: { apiKeys: string[] };
   clientLimits: ClientLimitsConfig;
+  /** `DEMO`: whether a vendor without a base URL may be served by its simulator (default: outside production). */
+  demo: boolean;
+  /** `CORS_ORIGINS`: origins allowed cross-origin; `'*'` for any (the default outside production). */
+  corsOrigins: readonly string[] | '*';
   /**
    * Keys of the cursor MACs: `secret` (`CURSOR_SECRET`) signs, `previous` (`CURSOR_SECRET_PREVIOUS`,
    * comma-separated) are still accepted during a rotation. The documented demo key when unset
    * outside production.
    */
   cursorKeys: { secret: string; previous: string[] };
-  /** Stop accepting, then give in-flight requests this long before closing (SIGTERM/SIGINT). */
+  /** On SIGTERM/SIGINT, keep serving this long with /readyz at 503, so load balancers move away. */
+  shutdownNoticeMs: number;
+  /** Then stop accepting, and give in-flight requests this long before cutting them. */
   shutdownGraceMs: number;
+  /** Bounds on the gateway's own HTTP server (see the README). */
+  http: HttpLimitsConfig;
   /** `LOG_LEVEL`: pino level of the JSON logs. */
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   simulator: { seed: number; scale: number };
@@ -144,6 +166,23 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError(`NODE_ENV must be development, production or test (or unset), got "${nodeEnv}"`);
   }
   const production = nodeEnv === 'production';
+  // Production serves real vendors only, unless demo mode is asked for by name.
+  const demoAllowed = bool(env, 'DEMO', !production);
+  const missing = (
+    [
+      ['FIREWORKS_BASE_URL', 'FIREWORKS_API_KEY'],
+      ['RUNAI_BASE_URL', 'RUNAI_TOKEN'],
+      ['GITPOD_BASE_URL', 'GITPOD_API_KEY'],
+    ] as const
+  ).filter(([base]) => !env[base]?.trim());
+  if (!demoAllowed && missing.length > 0) {
+    throw new ConfigError(
+      `${missing.map(([base, credential]) => `${base} and ${credential}`).join(', ')} ` +
+        `${missing.length === 1 ? 'is' : 'are'} required with NODE_ENV=production (set DEMO=true to serve ` +
+        'the embedded simulators instead)',
+    );
+  }
+  const requestDeadlineMs = int(env, 'REQUEST_DEADLINE_MS', 15_000, 100, 600_000);
   const seed = int(env, 'SIM_SEED', DEMO_DEFAULTS.SIM_SEED, 0, 2 ** 31 - 1);
   const scale = number(env, 'SIM_SCALE', DEMO_DEFAULTS.SIM_SCALE, 0.01, 1000);
   const accountId = env.FIREWORKS_ACCOUNT_ID?.trim() || DEMO_DEFAULTS.FIREWORKS_ACCOUNT_ID;
@@ -167,7 +206,7 @@ export function loadConfig(env: Env = process.env): Config {
     runaiClusterMap: clusterMap(env),
     runaiNodePoolKey: nodePoolKey(env),
     allowCredentialHeaders: bool(env, 'ALLOW_CREDENTIAL_HEADERS', true),
-    requestDeadlineMs: int(env, 'REQUEST_DEADLINE_MS', 15_000, 100, 600_000),
+    requestDeadlineMs,
     limits: {
       maxDepth: int(env, 'MAX_QUERY_DEPTH', 12, 1, 1000),
       maxAliases: int(env, 'MAX_QUERY_ALIASES', 30, 0, 10_000),
@@ -179,9 +218,21 @@ export function loadConfig(env: Env = process.env): Config {
       maxResponseBytes: int(env, 'MAX_RESPONSE_BYTES', 16 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     },
     auth: { apiKeys: list(env, 'GATEWAY_API_KEYS') },
-    cursorKeys: cursorKeys(env, production),
+    cursorKeys: cursorKeys(env, production && !demoAllowed),
+    demo: demoAllowed,
+    corsOrigins: corsOrigins(env, production),
     clientLimits: clientLimits(env),
-    shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+    // A load balancer only watches /readyz in production; the demo has nothing to notify.
+    shutdownNoticeMs: int(env, 'SHUTDOWN_NOTICE_MS', production ? 5_000 : 0, 0, 600_000),
+    // At least the deadline (and its slack), so a request that is allowed to run is allowed to finish.
+    shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', requestDeadlineMs + 5_000, 0, 1_200_000),
+    http: {
+      headersTimeoutMs: int(env, 'HTTP_HEADERS_TIMEOUT_MS', 10_000, 100, 600_000),
+      requestTimeoutMs: int(env, 'HTTP_REQUEST_TIMEOUT_MS', 30_000, 100, 600_000),
+      keepAliveTimeoutMs: int(env, 'HTTP_KEEP_ALIVE_TIMEOUT_MS', 5_000, 100, 600_000),
+      maxConnections: int(env, 'HTTP_MAX_CONNECTIONS', 1_024, 1, 1_000_000),
+      writeTimeoutMs: int(env, 'HTTP_WRITE_TIMEOUT_MS', 30_000, 100, 600_000),
+    },
     logLevel: logLevel(env),
     simulator: { seed, scale },
   };
@@ -310,6 +361,27 @@ function nodePoolKey(env: Env): NodePoolKey {
     );
   }
   return { kind: 'annotation', key };
+}
+
+function corsOrigins(env: Env, production: boolean): Config['corsOrigins'] {
+  const raw = env.CORS_ORIGINS?.trim();
+  if (!raw) return production ? [] : '*';
+  if (raw === '*') return '*';
+  return raw.split(',').map((origin) => {
+    const value = origin.trim();
+    let url: URL | undefined;
+    try {
+      url = new URL(value);
+    } catch {
+      url = undefined;
+    }
+    if (!url || url.origin !== value) {
+      throw new ConfigError(
+        `CORS_ORIGINS must be * or a comma-separated list of origins such as https://dash.example.com, got "${value}"`,
+      );
+    }
+    return value;
+  });
 }
 
 function clientLimits(env: Env): ClientLimitsConfig {

@@ -16,7 +16,7 @@ try {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down: finishing in-flight requests');
-    const force = setTimeout(() => process.exit(1), config.shutdownGraceMs + 5_000);
+    const force = setTimeout(() => process.exit(1), config.shutdownNoticeMs + config.shutdownGraceMs + 5_000);
     force.unref();
     void gateway.stop().then(() => process.exit(0));
   };

@@ -12,7 +12,7 @@ import {
   ApolloServerPluginLandingPageProductionDefault,
 } from '@apollo/server/plugin/landingPage/default';
 import type { Logger } from 'pino';
-import type { Config } from './config.js';
+import type { Config, HttpLimitsConfig } from './config.js';
 import { formatError } from './errors.js';
 import { createLogger, scrub } from './logging.js';
 import {
@@ -22,6 +22,7 @@ import {
   type GatewayContext,
 } from './graphql/context.js';
 import { createLimitsPlugin } from './graphql/limits.js';
+import { createNoSuggestionsPlugin } from './graphql/no-suggestions.js';
 import { createSchema } from './graphql/schema.js';
 import { createSelectionPlugin } from './graphql/selection.js';
 import { createHttpHandler } from './http/handler.js';
@@ -73,7 +74,7 @@ export async function startGateway(config: Config, logger: Logger = createLogger
     config.cursorKeys.secret,
     ...config.cursorKeys.previous,
   ];
-  let stopping = false;
+  let phase: 'serving' | 'notice' | 'draining' = 'serving';
 
   const apollo = new ApolloServer<GatewayContext>({
     schema,
@@ -100,6 +101,7 @@ export async function startGateway(config: Config, logger: Logger = createLogger
       ApolloServerPluginCacheControlDisabled(),
       createSelectionPlugin(schema),
       createLimitsPlugin(schema, config.limits),
+      ...(config.introspection ? [] : [createNoSuggestionsPlugin<GatewayContext>()]),
       config.production
         ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false }),
@@ -107,17 +109,18 @@ export async function startGateway(config: Config, logger: Logger = createLogger
   });
   await apollo.start();
 
-  const server = createServer(
-    createHttpHandler({
-      config,
-      apollo,
-      logger,
-      makeContext,
-      readiness: () => readiness(pools),
-      extraAllowedHeaders: Object.values(CREDENTIAL_HEADERS),
-      stopping: () => stopping,
-    }),
-  );
+  const handler = createHttpHandler({
+    config,
+    apollo,
+    logger,
+    makeContext,
+    readiness: () => readiness(pools),
+    extraAllowedHeaders: Object.values(CREDENTIAL_HEADERS),
+    stopping: () => phase === 'draining',
+    notice: () => phase === 'notice',
+  });
+  const server = createServer(httpServerOptions(config.http), handler);
+  applyHttpLimits(server, config.http);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -131,28 +134,56 @@ export async function startGateway(config: Config, logger: Logger = createLogger
     server,
     simulators,
     /**
-     * Graceful stop: refuse new requests (503 on open keep-alive sockets, no new connections),
-     * let in-flight ones finish within SHUTDOWN_GRACE_MS, then cut what is left and close the
-     * upstream pools.
+     * Orderly stop: a notice (SHUTDOWN_NOTICE_MS) with /readyz at 503 while requests are still
+     * served, then no new requests (503 on open keep-alive sockets, no new connections) while
+     * in-flight ones finish within SHUTDOWN_GRACE_MS; at its end they are cut and answer what they
+     * have, with a coded error on the fields still waiting; then the upstream pools close.
      */
     async stop() {
-      stopping = true;
+      if (phase !== 'serving') return;
+      phase = 'notice';
+      if (config.shutdownNoticeMs > 0) {
+        logger.info({ noticeMs: config.shutdownNoticeMs }, 'shutdown notice: /readyz answers 503');
+        await new Promise((resolve) => setTimeout(resolve, config.shutdownNoticeMs));
+      }
+      phase = 'draining';
       const drained = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      const grace = new Promise<'timeout'>((resolve) =>
-        setTimeout(() => resolve('timeout'), config.shutdownGraceMs).unref(),
-      );
-      if ((await Promise.race([drained, grace])) === 'timeout') {
+      const after = (ms: number) =>
+        new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), ms).unref());
+      if ((await Promise.race([drained, after(config.shutdownGraceMs)])) === 'timeout') {
         logger.warn(
           { graceMs: config.shutdownGraceMs },
-          'shutdown grace elapsed: closing remaining connections',
+          'shutdown grace elapsed: cutting the requests still running',
         );
-        server.closeAllConnections();
-        await drained;
+        handler.abortInFlight();
+        // The cut requests answer what they have within moments; a socket still open after that
+        // belongs to a client that is not reading.
+        if ((await Promise.race([drained, after(CUT_ANSWER_MS)])) === 'timeout') {
+          server.closeAllConnections();
+          await drained;
+        }
       }
       await apollo.stop();
       await Promise.all(Object.values(pools).map((p) => p.close()));
       await simulators?.close();
     },
   };
+}
+
+/** How long requests cut at the end of the grace get to send what they have. */
+const CUT_ANSWER_MS = 1_000;
+
+/** Node's server options for the HTTP limits (timeouts are checked every second, not every 30). */
+function httpServerOptions(limits: HttpLimitsConfig) {
+  return {
+    headersTimeout: limits.headersTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    connectionsCheckingInterval: 1_000,
+  };
+}
+
+function applyHttpLimits(server: Server, limits: HttpLimitsConfig): void {
+  server.maxConnections = limits.maxConnections;
 }

@@ -14,6 +14,7 @@ import type { Config } from '../config.js';
 import type { ErrorCode } from '../errors.js';
 import type { GatewayContext } from '../graphql/context.js';
 import { requestId } from '../logging.js';
+import { GatewayShutdown } from '../upstream/budget.js';
 import type { Readiness } from '../upstream/http.js';
 import { ClientLimits, clientOf } from './client-limits.js';
 import { finishWithin, responseText } from './response-limits.js';
@@ -31,10 +32,19 @@ export interface HttpHandlerOptions {
   extraAllowedHeaders: readonly string[];
   /** True once the gateway drains: every new request is refused with 503. */
   stopping(): boolean;
+  /** True during the shutdown notice: /readyz answers 503, requests are still served. */
+  notice?(): boolean;
+}
+
+/** The Node `request` listener, and a way to cut the requests still running at the end of the grace. */
+export interface HttpHandler {
+  (req: IncomingMessage, res: ServerResponse): void;
+  /** Aborts every request in flight: their pending fields fail, and what they have is answered. */
+  abortInFlight(): void;
 }
 
 /** Returns the Node `request` listener of the gateway. */
-export function createHttpHandler(options: HttpHandlerOptions) {
+export function createHttpHandler(options: HttpHandlerOptions): HttpHandler {
   const { config, apollo, logger } = options;
   const allowedHeaders = [...BASE_ALLOWED_HEADERS, ...options.extraAllowedHeaders].join(', ');
   const limits = new ClientLimits(config.clientLimits, logger);
@@ -43,7 +53,7 @@ export function createHttpHandler(options: HttpHandlerOptions) {
     const url = new URL(req.url ?? '/', 'http://gateway');
     const id = requestId(req.headers['x-request-id']);
     res.setHeader('x-request-id', id);
-    cors(req, res, allowedHeaders);
+    cors(req, res, allowedHeaders, config.corsOrigins);
     if (options.stopping()) {
       res.setHeader('connection', 'close');
       sendError(res, 503, 'UPSTREAM_UNAVAILABLE', 'The gateway is shutting down; retry on another replica.');
@@ -55,9 +65,14 @@ export function createHttpHandler(options: HttpHandlerOptions) {
     }
     if (url.pathname === '/readyz') {
       const ready = options.readiness();
-      sendJson(res, ready.status, ready.body);
+      // Not ready first: the load balancer stops sending while this replica still serves.
+      if (options.notice?.()) sendJson(res, 503, { ...ready.body, status: 'draining' });
+      else sendJson(res, ready.status, ready.body);
       return;
     }
+    // During the notice every answer retires its keep-alive socket, so no request is sent on a
+    // socket the drain would close under it.
+    if (options.notice?.()) res.setHeader('connection', 'close');
     if (url.pathname !== '/graphql' && url.pathname !== '/') {
       sendError(res, 404, 'NOT_FOUND', `Not found: the GraphQL endpoint is /graphql.`);
       return;
@@ -115,7 +130,11 @@ export function createHttpHandler(options: HttpHandlerOptions) {
     }
     const abort = new AbortController();
     let context: GatewayContext | undefined;
-    res.on('close', () => abort.abort());
+    inFlight.add(abort);
+    res.on('close', () => {
+      inFlight.delete(abort);
+      abort.abort();
+    });
     const startedAt = Date.now();
     const response = await finishWithin(
       apollo.executeHTTPGraphQLRequest({
@@ -170,13 +189,23 @@ export function createHttpHandler(options: HttpHandlerOptions) {
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;
     res.end(text);
+    // A client that does not read its answer holds the socket and the buffered body: bounded.
+    const slowReader = setTimeout(() => res.destroy(), config.http.writeTimeoutMs);
+    slowReader.unref();
+    res.once('close', () => clearTimeout(slowReader));
   }
 
-  return (req: IncomingMessage, res: ServerResponse): void => {
+  const inFlight = new Set<AbortController>();
+  const listener = (req: IncomingMessage, res: ServerResponse): void => {
     handle(req, res).catch(() => {
       if (!res.headersSent) sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'Unexpected error.');
     });
   };
+  return Object.assign(listener, {
+    abortInFlight() {
+      for (const abort of inFlight) abort.abort(new GatewayShutdown('the gateway is shutting down'));
+    },
+  });
 }
 
 function totalCalls(context: GatewayContext): number {
@@ -199,14 +228,21 @@ const BASE_ALLOWED_HEADERS = [
   'authorization',
 ];
 
-// Any origin may call the gateway (Apollo Sandbox, dashboards on other hosts); credentials travel
-// in explicit headers, never cookies, so no Allow-Credentials. CSRF prevention still requires a
-// preflighted request (JSON content type or apollo-require-preflight) for every operation.
-function cors(req: IncomingMessage, res: ServerResponse, allowedHeaders: string): void {
+// The origins of CORS_ORIGINS may call the gateway cross-origin (any outside production: Apollo
+// Sandbox, dashboards on other hosts); credentials travel in explicit headers, never cookies, so no
+// Allow-Credentials. CSRF prevention still requires a preflighted request (JSON content type or
+// apollo-require-preflight) for every operation.
+function cors(
+  req: IncomingMessage,
+  res: ServerResponse,
+  allowedHeaders: string,
+  origins: readonly string[] | '*',
+): void {
   const origin = req.headers.origin;
+  res.setHeader('vary', 'origin');
+  if (origin !== undefined && origins !== '*' && !origins.includes(origin)) return;
   res.setHeader('access-control-allow-origin', origin ?? '*');
   res.setHeader('access-control-expose-headers', 'x-request-id');
-  res.setHeader('vary', 'origin');
   if (req.method === 'OPTIONS') {
     res.setHeader('access-control-allow-methods', 'GET, POST, OPTIONS');
     res.setHeader('access-control-allow-headers', allowedHeaders);

@@ -10,6 +10,11 @@
  */
 import { setMaxListeners } from 'node:events';
 
+/** The abort reason of a request cut at the end of the shutdown grace. */
+export class GatewayShutdown extends Error {
+  override name = 'GatewayShutdown';
+}
+
 /** The time budget shared by every upstream call of one GraphQL request. */
 export class RequestBudget {
   /** Aborts at the deadline or when the client disconnects, whichever comes first. */
@@ -38,6 +43,11 @@ export class RequestBudget {
     // Each upstream call in flight listens on this one signal and removes its listener when done, so
     // a query that fans out to many calls is not a listener leak.
     setMaxListeners(0, this.signal);
+  }
+
+  /** Whether the gateway cut the request at the end of its shutdown grace. */
+  get shutdown(): boolean {
+    return this.signal.aborted && this.signal.reason instanceof GatewayShutdown;
   }
 
   /** Whether the deadline has passed (as opposed to the client leaving, or neither). */

@@ -132,6 +132,16 @@ function isAnswer(error: unknown): error is UpstreamAttemptError {
 
 /** Given a budget that has aborted, returns the error of a call it cut short. */
 export function cutShort(vendor: Vendor, budget: RequestBudget): UpstreamAttemptError {
+  if (budget.shutdown) {
+    return new UpstreamAttemptError(
+      upstreamFailure(
+        vendor,
+        ErrorCode.UPSTREAM_UNAVAILABLE,
+        'call was cut: the gateway is shutting down and its grace period ended. Retry on another replica.',
+      ),
+      'cancelled',
+    );
+  }
   return budget.expired
     ? new UpstreamAttemptError(
         upstreamFailure(
