@@ -64,6 +64,10 @@ export interface LimitsConfig {
   maxUpstreamCalls: number;
   /** The largest response body the gateway sends; a larger one is replaced by an error. */
   maxResponseBytes: number;
+  /** Fragment definitions in one document, checked before validation. */
+  maxFragments: number;
+  /** Field selections once fragments are spread, checked before validation. */
+  maxExpandedSelections: number;
 }
 
 /** Bounds on the gateway's own HTTP server. */
@@ -216,6 +220,8 @@ export function loadConfig(env: Env = process.env): Config {
       maxNodes: int(env, 'MAX_QUERY_NODES', 50_000, 1, 10_000_000),
       maxUpstreamCalls: int(env, 'MAX_UPSTREAM_CALLS', 1_000, 1, 100_000),
       maxResponseBytes: int(env, 'MAX_RESPONSE_BYTES', 16 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+      maxFragments: int(env, 'MAX_FRAGMENTS', 100, 0, 100_000),
+      maxExpandedSelections: int(env, 'MAX_EXPANDED_SELECTIONS', 2_000, 1, 10_000_000),
     },
     auth: { apiKeys: list(env, 'GATEWAY_API_KEYS') },
     cursorKeys: cursorKeys(env, production && !demoAllowed),

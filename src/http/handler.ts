@@ -16,6 +16,7 @@ import type { GatewayContext } from '../graphql/context.js';
 import { requestId } from '../logging.js';
 import { GatewayShutdown } from '../upstream/budget.js';
 import type { Readiness } from '../upstream/http.js';
+import { createPrecheck } from '../graphql/precheck.js';
 import { ClientLimits, clientOf } from './client-limits.js';
 import { finishWithin, responseText } from './response-limits.js';
 
@@ -48,6 +49,8 @@ export function createHttpHandler(options: HttpHandlerOptions): HttpHandler {
   const { config, apollo, logger } = options;
   const allowedHeaders = [...BASE_ALLOWED_HEADERS, ...options.extraAllowedHeaders].join(', ');
   const limits = new ClientLimits(config.clientLimits, logger);
+  const check = createPrecheck(config.limits);
+  const precheck = (query: string | undefined) => (query === undefined ? undefined : check(query));
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://gateway');
@@ -128,6 +131,11 @@ export function createHttpHandler(options: HttpHandlerOptions): HttpHandler {
     } else if (req.method === 'POST' && body.length > 0) {
       parsedBody = body;
     }
+    const refusal = precheck(documentOf(parsedBody, url));
+    if (refusal) {
+      sendLimitError(res, refusal.message, refusal.extensions);
+      return;
+    }
     const abort = new AbortController();
     let context: GatewayContext | undefined;
     inFlight.add(abort);
@@ -206,6 +214,12 @@ export function createHttpHandler(options: HttpHandlerOptions): HttpHandler {
       for (const abort of inFlight) abort.abort(new GatewayShutdown('the gateway is shutting down'));
     },
   });
+}
+
+/** The GraphQL document of a request: `query` of a JSON body, or of the URL for a GET. */
+function documentOf(body: unknown, url: URL): string | undefined {
+  const query = (body as { query?: unknown } | undefined)?.query ?? url.searchParams.get('query');
+  return typeof query === 'string' ? query : undefined;
 }
 
 function totalCalls(context: GatewayContext): number {
