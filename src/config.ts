@@ -135,6 +135,8 @@ export interface Config {
   /** Client authentication of the gateway itself; off when both lists are empty. */
   auth: { apiKeys: string[] };
   clientLimits: ClientLimitsConfig;
+  /** `PERSISTED_DOCUMENTS`: path of the trusted documents manifest; only those run when set. */
+  persistedDocumentsPath: string | undefined;
   /** `DEMO`: whether a vendor without a base URL may be served by its simulator (default: outside production). */
   demo: boolean;
   /** `CORS_ORIGINS`: origins allowed cross-origin; `'*'` for any (the default outside production). */
@@ -226,6 +228,7 @@ export function loadConfig(env: Env = process.env): Config {
     auth: { apiKeys: list(env, 'GATEWAY_API_KEYS') },
     cursorKeys: cursorKeys(env, production && !demoAllowed),
     demo: demoAllowed,
+    persistedDocumentsPath: env.PERSISTED_DOCUMENTS?.trim() || undefined,
     corsOrigins: corsOrigins(env, production),
     clientLimits: clientLimits(env),
     // A load balancer only watches /readyz in production; the demo has nothing to notify.

@@ -26,6 +26,7 @@ import { createNoSuggestionsPlugin } from './graphql/no-suggestions.js';
 import { createSchema } from './graphql/schema.js';
 import { createSelectionPlugin } from './graphql/selection.js';
 import { createHttpHandler } from './http/handler.js';
+import { loadPersistedDocuments } from './http/persisted-documents.js';
 import { configureCursorKeys } from './pagination/connection.js';
 import { startSimulators, type RunningSimulators } from './simulators/index.js';
 import { UpstreamPool, readiness } from './upstream/http.js';
@@ -39,6 +40,10 @@ export interface Gateway {
 
 /** Starts the gateway (and the simulators of demo-mode vendors); resolves once it listens. */
 export async function startGateway(config: Config, logger: Logger = createLogger(config)): Promise<Gateway> {
+  // Read before anything starts: a bad manifest stops the start naming PERSISTED_DOCUMENTS.
+  const persistedDocuments = config.persistedDocumentsPath
+    ? loadPersistedDocuments(config.persistedDocumentsPath)
+    : undefined;
   const demo = [config.fireworks, config.runai, config.gitpod].some((u) => u.demo);
   const simulators = demo ? await startSimulators(config) : undefined;
   if (simulators) {
@@ -118,6 +123,7 @@ export async function startGateway(config: Config, logger: Logger = createLogger
     extraAllowedHeaders: Object.values(CREDENTIAL_HEADERS),
     stopping: () => phase === 'draining',
     notice: () => phase === 'notice',
+    persistedDocuments,
   });
   const server = createServer(httpServerOptions(config.http), handler);
   applyHttpLimits(server, config.http);

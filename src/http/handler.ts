@@ -18,6 +18,7 @@ import { GatewayShutdown } from '../upstream/budget.js';
 import type { Readiness } from '../upstream/http.js';
 import { createPrecheck } from '../graphql/precheck.js';
 import { ClientLimits, clientOf } from './client-limits.js';
+import { resolvePersisted, type PersistedDocuments } from './persisted-documents.js';
 import { finishWithin, responseText } from './response-limits.js';
 
 /** What the handler needs from the gateway's wiring. */
@@ -35,6 +36,8 @@ export interface HttpHandlerOptions {
   stopping(): boolean;
   /** True during the shutdown notice: /readyz answers 503, requests are still served. */
   notice?(): boolean;
+  /** The trusted documents (`PERSISTED_DOCUMENTS`); when set, only they run. */
+  persistedDocuments?: PersistedDocuments | undefined;
 }
 
 /** The Node `request` listener, and a way to cut the requests still running at the end of the grace. */
@@ -131,6 +134,25 @@ export function createHttpHandler(options: HttpHandlerOptions): HttpHandler {
     } else if (req.method === 'POST' && body.length > 0) {
       parsedBody = body;
     }
+    if (options.persistedDocuments) {
+      const params =
+        req.method === 'GET' ? paramsOf(url) : (parsedBody as Record<string, unknown> | undefined);
+      const resolved = resolvePersisted(options.persistedDocuments, params ?? {});
+      if ('refusal' in resolved) {
+        sendError(res, 400, 'PERSISTED_QUERY_NOT_FOUND', resolved.refusal);
+        return;
+      }
+      if (req.method === 'GET') {
+        // Apollo reads a GET's operation from the URL (and still applies its CSRF prevention).
+        const search = new URLSearchParams();
+        for (const [key, value] of Object.entries(resolved.body)) {
+          if (value !== undefined) search.set(key, typeof value === 'string' ? value : JSON.stringify(value));
+        }
+        url.search = search.toString();
+      } else {
+        parsedBody = resolved.body;
+      }
+    }
     const refusal = precheck(documentOf(parsedBody, url));
     if (refusal) {
       sendLimitError(res, refusal.message, refusal.extensions);
@@ -214,6 +236,21 @@ export function createHttpHandler(options: HttpHandlerOptions): HttpHandler {
       for (const abort of inFlight) abort.abort(new GatewayShutdown('the gateway is shutting down'));
     },
   });
+}
+
+/** The GraphQL-over-HTTP parameters of a GET, `variables` and `extensions` decoded. */
+function paramsOf(url: URL): Record<string, unknown> {
+  const params: Record<string, unknown> = Object.fromEntries(url.searchParams);
+  for (const key of ['variables', 'extensions']) {
+    const raw = params[key];
+    if (typeof raw !== 'string') continue;
+    try {
+      params[key] = JSON.parse(raw);
+    } catch {
+      params[key] = undefined;
+    }
+  }
+  return params;
 }
 
 /** The GraphQL document of a request: `query` of a JSON body, or of the URL for a GET. */
