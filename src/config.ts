@@ -235,13 +235,7 @@ export function loadConfig(env: Env = process.env): Config {
     shutdownNoticeMs: int(env, 'SHUTDOWN_NOTICE_MS', production ? 5_000 : 0, 0, 600_000),
     // At least the deadline (and its slack), so a request that is allowed to run is allowed to finish.
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', requestDeadlineMs + 5_000, 0, 1_200_000),
-    http: {
-      headersTimeoutMs: int(env, 'HTTP_HEADERS_TIMEOUT_MS', 10_000, 100, 600_000),
-      requestTimeoutMs: int(env, 'HTTP_REQUEST_TIMEOUT_MS', 30_000, 100, 600_000),
-      keepAliveTimeoutMs: int(env, 'HTTP_KEEP_ALIVE_TIMEOUT_MS', 5_000, 100, 600_000),
-      maxConnections: int(env, 'HTTP_MAX_CONNECTIONS', 1_024, 1, 1_000_000),
-      writeTimeoutMs: int(env, 'HTTP_WRITE_TIMEOUT_MS', 30_000, 100, 600_000),
-    },
+    http: httpLimits(env),
     logLevel: logLevel(env),
     simulator: { seed, scale },
   };
@@ -391,6 +385,23 @@ function corsOrigins(env: Env, production: boolean): Config['corsOrigins'] {
     }
     return value;
   });
+}
+
+function httpLimits(env: Env): HttpLimitsConfig {
+  const limits = {
+    headersTimeoutMs: int(env, 'HTTP_HEADERS_TIMEOUT_MS', 10_000, 100, 600_000),
+    requestTimeoutMs: int(env, 'HTTP_REQUEST_TIMEOUT_MS', 30_000, 100, 600_000),
+    keepAliveTimeoutMs: int(env, 'HTTP_KEEP_ALIVE_TIMEOUT_MS', 5_000, 100, 600_000),
+    maxConnections: int(env, 'HTTP_MAX_CONNECTIONS', 1_024, 1, 1_000_000),
+    writeTimeoutMs: int(env, 'HTTP_WRITE_TIMEOUT_MS', 30_000, 100, 600_000),
+  };
+  // Node refuses a server whose headers timeout is longer than its whole-request timeout.
+  if (limits.headersTimeoutMs > limits.requestTimeoutMs) {
+    throw new ConfigError(
+      `HTTP_HEADERS_TIMEOUT_MS (${limits.headersTimeoutMs}) must not exceed HTTP_REQUEST_TIMEOUT_MS (${limits.requestTimeoutMs})`,
+    );
+  }
+  return limits;
 }
 
 function clientLimits(env: Env): ClientLimitsConfig {

@@ -68,6 +68,25 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DEMO: 'false' })).toThrow(/are required with NODE_ENV=production/);
   });
 
+  it('HTTP limits: defaults, and a headers timeout longer than the request timeout stops the start', () => {
+    expect(loadConfig({}).http).toEqual({
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+      keepAliveTimeoutMs: 5_000,
+      maxConnections: 1_024,
+      writeTimeoutMs: 30_000,
+    });
+    expect(() => loadConfig({ HTTP_HEADERS_TIMEOUT_MS: '60000' })).toThrow(
+      new ConfigError('HTTP_HEADERS_TIMEOUT_MS (60000) must not exceed HTTP_REQUEST_TIMEOUT_MS (30000)'),
+    );
+  });
+
+  it('the shutdown grace is at least the request deadline by default; the notice is on in production', () => {
+    expect([loadConfig({}).shutdownGraceMs, loadConfig({}).shutdownNoticeMs]).toEqual([20_000, 0]);
+    expect(loadConfig({ REQUEST_DEADLINE_MS: '30000' }).shutdownGraceMs).toBe(35_000);
+    expect(loadConfig({ NODE_ENV: 'production', DEMO: 'true' }).shutdownNoticeMs).toBe(5_000);
+  });
+
   it('CORS_ORIGINS: any origin outside production, none cross-origin in production unless listed', () => {
     expect(loadConfig({}).corsOrigins).toBe('*');
     expect(loadConfig({ NODE_ENV: 'production', CURSOR_SECRET: SECRET, ...VENDORS }).corsOrigins).toEqual([]);
