@@ -223,6 +223,9 @@ async function main(): Promise<void> {
   const serverEnv = {
     NODE_ENV: 'production',
     HOST: '127.0.0.1',
+    // Production requires a cursor key; no load balancer watches these processes, so no notice.
+    CURSOR_SECRET: 'bench-cursor-secret-0123456789abcdef',
+    SHUTDOWN_NOTICE_MS: '0',
     FIREWORKS_BASE_URL: upstreams.urls.fireworks,
     FIREWORKS_API_KEY: upstreams.credentials.fireworks,
     RUNAI_BASE_URL: upstreams.urls.runai,
