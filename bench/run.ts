@@ -22,7 +22,8 @@
  * BENCH_LATENCY_MS (5) and BENCH_JITTER_MS (1) for 5 ms ± 1 ms per upstream answer,
  * BENCH_PORT_BASE (4600: gateway +1, baseline +2, simulators +11..+13), BENCH_QUERIES (names,
  * comma-separated), BENCH_CPU_PROF (a directory: the gateway writes a V8 CPU profile there),
- * BENCH_OUT (a file: the results as JSON).
+ * BENCH_OUT (a file: the results as JSON), BENCH_ATTACK_SECONDS (8; quick 3; 0 skips the
+ * validation-attack phase, see attack.ts).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -30,6 +31,7 @@ import { cpus } from 'node:os';
 import autocannon, { type AutocannonRequest } from 'autocannon';
 import { DEMO_ACCOUNT_ID, DEMO_CREDENTIALS } from '../test/helpers/demo.js';
 import { createWorld } from '../src/simulators/world.js';
+import { measureAttack, type AttackReport } from './attack.js';
 import { cpuFloor, replayChain, type CpuFloor, type RecordedCall, type Upstreams } from './floor.js';
 import {
   assertPortsFree,
@@ -65,6 +67,8 @@ interface Settings {
   connections: number[];
   soakSeconds: number;
   soakConnections: number;
+  /** Seconds of each run of the validation-attack phase (0: skipped). */
+  attackSeconds: number;
   scale: number;
   seed: number;
   latencyMs: number;
@@ -103,6 +107,7 @@ function readSettings(env = process.env): Settings {
     connections,
     soakSeconds: num('BENCH_SOAK_SECONDS', quick ? 10 : 120, 0, 3600),
     soakConnections: num('BENCH_SOAK_CONNECTIONS', 8, 1, 256),
+    attackSeconds: num('BENCH_ATTACK_SECONDS', quick ? 3 : 8, 0, 600),
     scale: num('BENCH_SIM_SCALE', 10, 0.01, 1000),
     seed: num('BENCH_SEED', 42, 0, 2 ** 31 - 1),
     latencyMs: num('BENCH_LATENCY_MS', 5, 0, 10_000),
@@ -223,6 +228,9 @@ async function main(): Promise<void> {
   const serverEnv = {
     NODE_ENV: 'production',
     HOST: '127.0.0.1',
+    // Production requires a cursor key; no load balancer watches these processes, so no notice.
+    CURSOR_SECRET: 'bench-cursor-secret-0123456789abcdef',
+    SHUTDOWN_NOTICE_MS: '0',
     FIREWORKS_BASE_URL: upstreams.urls.fireworks,
     FIREWORKS_API_KEY: upstreams.credentials.fireworks,
     RUNAI_BASE_URL: upstreams.urls.runai,
@@ -394,6 +402,20 @@ async function main(): Promise<void> {
     };
   }
 
+  let attack: AttackReport | undefined;
+  if (s.attackSeconds > 0) {
+    log(
+      `attack: the validation attack of issue 9 against ${s.soakConnections} clients, ${s.attackSeconds} s each`,
+    );
+    const gateway = targets[0] as Target;
+    const first = s.queries.find((q) => !q.walk) ?? (s.queries[0] as (typeof s.queries)[number]);
+    const requests = loadRequests(first, first.variables?.(prep) ?? {}, 1);
+    attack = await measureAttack(gateway.url, gateway.child.pid, first.query, async () => {
+      const run = await load(gateway, requests, s.soakConnections, s.attackSeconds);
+      return { rps: run.latencies.length / run.seconds, p99: percentile(run.latencies, 0.99) };
+    });
+  }
+
   const elsewhere = wholeRun.stop();
   const machine = {
     date: started.toISOString(),
@@ -405,6 +427,19 @@ async function main(): Promise<void> {
     othersShare: elsewhere.othersMs / elsewhere.wallMs,
   };
   console.log(render(s, machine, reports, soak, idleRssMb));
+  if (attack) {
+    console.log(
+      [
+        '',
+        '### Validation attack (issue 9, finding 3)',
+        '',
+        '| | CPU ms per request | others req/s | others p99 ms |',
+        '| --- | --- | --- | --- |',
+        `| normal request, alone | ${f(attack.normalCpuMs, 2)} | ${f(attack.alone.rps, 0)} | ${f(attack.alone.p99)} |`,
+        `| attacker (${attack.attacked.attackerRequests} requests during the run) | ${f(attack.attackCpuMs, 2)} (${f(attack.attackCpuMs / attack.normalCpuMs)}×) | ${f(attack.attacked.rps, 0)} (${f((100 * attack.attacked.rps) / attack.alone.rps, 0)} %) | ${f(attack.attacked.p99)} |`,
+      ].join('\n'),
+    );
+  }
   if (s.out) {
     writeFileSync(
       s.out,
@@ -422,6 +457,7 @@ async function main(): Promise<void> {
             ),
           })),
           soak,
+          attack,
         },
         null,
         2,

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The Dockerfile's steps without Docker: build, then assemble the runtime stage in a temporary
 # directory (package files, production dependencies only, dist/ and schema/), start it as the image
-# would (NODE_ENV=production, demo mode) and answer a query. Used by .ci/run.
+# would (NODE_ENV=production, demo mode asked for with DEMO=true) and answer a query. Used by .ci/run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 npm run build
@@ -13,7 +13,7 @@ cp -r dist schema "$runtime/"
 PORT="${SMOKE_PORT:-4100}"
 # A subgraph secret, so production also serves /subgraph (checked below).
 SUBGRAPH_SECRET="smoke-subgraph-secret-$$-$RANDOM"
-export PORT NODE_ENV=production SIM_FIREWORKS_PORT=$((PORT + 11)) SIM_RUNAI_PORT=$((PORT + 12)) SIM_GITPOD_PORT=$((PORT + 13)) SUBGRAPH_SECRET
+export PORT NODE_ENV=production DEMO=true SIM_FIREWORKS_PORT=$((PORT + 11)) SIM_RUNAI_PORT=$((PORT + 12)) SIM_GITPOD_PORT=$((PORT + 13)) SUBGRAPH_SECRET
 (cd "$runtime" && exec node dist/src/main.js) > /tmp/fleetgraph-smoke.log 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true; rm -rf "$runtime"' EXIT

@@ -9,6 +9,7 @@ import { readJoinSettings, type JoinSettings } from './joins/settings.js';
 import { readSharedSettings, type SharedSettings } from './store/settings.js';
 import { VENDORS, type VendorId, type VendorSettings } from './vendors/registry.js';
 import { loadFederationConfig, type FederationConfig } from './federation/config.js';
+import { DEMO_CURSOR_SECRET } from './pagination/connection.js';
 
 /** Demo defaults of the simulated data set, documented in the README. */
 const SIMULATOR_DEFAULTS = { SIM_SEED: 42, SIM_SCALE: 1 } as const;
@@ -21,14 +22,24 @@ export interface ResilienceConfig {
   retryBaseDelayMs: number;
   /** Cap of one backoff delay, and of an honoured Retry-After. */
   retryMaxDelayMs: number;
-  /** Consecutive failures that open the circuit breaker. */
-  breakerThreshold: number;
+  /** Share of failed attempts (0..1, exclusive) over the window that opens an operation's breaker. */
+  breakerFailureRate: number;
+  /** Attempts an operation must have made within the window before its breaker may open. */
+  breakerMinCalls: number;
+  /** The sliding window over which the breaker counts attempts. */
+  breakerWindowMs: number;
   /** How long an open breaker fails fast before letting a trial call through. */
   breakerCooldownMs: number;
+  /** Retries allowed per call made over the last 10 s (the retry budget), ... */
+  retryBudgetRatio: number;
+  /** ... plus this many retries per 10 s whatever the traffic. */
+  retryBudgetMin: number;
   /** Calls in flight at once to this vendor (the socket pool size). */
   maxConcurrent: number;
   /** Calls waiting for a slot beyond maxConcurrent; more are refused with UPSTREAM_UNAVAILABLE. */
   maxQueue: number;
+  /** The largest answer body read from this vendor; a longer one fails its field (UPSTREAM_ERROR). */
+  maxBodyBytes: number;
   /** Connect, response-headers and body-idle timeouts of one attempt. */
   timeouts: { connectMs: number; headersMs: number; bodyMs: number };
 }
@@ -42,8 +53,40 @@ export interface LimitsConfig {
   maxBodyBytes: number;
   /** The most nodes a query may ask for: the product of nested page sizes, summed (GitHub's node limit). */
   maxNodes: number;
-  /** The most upstream calls a query may be estimated to need. */
+  /** The most upstream calls a query may be estimated to need, and may make. */
   maxUpstreamCalls: number;
+  /** The largest response body the gateway sends; a larger one is replaced by an error. */
+  maxResponseBytes: number;
+  /** Fragment definitions in one document, checked before validation. */
+  maxFragments: number;
+  /** Field selections once fragments are spread, checked before validation. */
+  maxExpandedSelections: number;
+}
+
+/** Bounds on the gateway's own HTTP server. */
+export interface HttpLimitsConfig {
+  /** Time a client has to send the request headers (`HTTP_HEADERS_TIMEOUT_MS`). */
+  headersTimeoutMs: number;
+  /** Time a client has to send the whole request, body included (`HTTP_REQUEST_TIMEOUT_MS`). */
+  requestTimeoutMs: number;
+  /** How long an idle keep-alive socket stays open (`HTTP_KEEP_ALIVE_TIMEOUT_MS`). */
+  keepAliveTimeoutMs: number;
+  /** Open connections at once; more are refused (`HTTP_MAX_CONNECTIONS`). */
+  maxConnections: number;
+  /** Time a response may take to be read by the client before its socket is closed (`HTTP_WRITE_TIMEOUT_MS`). */
+  writeTimeoutMs: number;
+}
+
+/** Per-client limits of the gateway (see the README); 0 turns a limit off. */
+export interface ClientLimitsConfig {
+  /** Requests per second per client (`CLIENT_RATE_LIMIT`, 0 = off). */
+  requestsPerSecond: number;
+  /** Requests a client may make beyond the rate, per 10 s (`CLIENT_RATE_BURST`). */
+  burst: number;
+  /** Vendor calls per second per client, averaged over 10 s (`CLIENT_CALL_RATE_LIMIT`, 0 = off). */
+  callsPerSecond: number;
+  /** Failed authentications per address per minute before it is refused (`AUTH_FAILURE_LIMIT`). */
+  authFailuresPerMinute: number;
 }
 
 /** How one vendor is reached. */
@@ -81,8 +124,25 @@ export interface GatewayConfig {
   limits: LimitsConfig;
   /** Client authentication of the gateway itself; off when both lists are empty. */
   auth: { apiKeys: string[] };
-  /** Stop accepting, then give in-flight requests this long before closing (SIGTERM/SIGINT). */
+  clientLimits: ClientLimitsConfig;
+  /** `PERSISTED_DOCUMENTS`: path of the trusted documents manifest; only those run when set. */
+  persistedDocumentsPath: string | undefined;
+  /** `DEMO`: whether a vendor without a base URL may be served by its simulator (default: outside production). */
+  demo: boolean;
+  /** `CORS_ORIGINS`: origins allowed cross-origin; `'*'` for any (the default outside production). */
+  corsOrigins: readonly string[] | '*';
+  /**
+   * Keys of the cursor MACs: `secret` (`CURSOR_SECRET`) signs, `previous` (`CURSOR_SECRET_PREVIOUS`,
+   * comma-separated) are still accepted during a rotation. The documented demo key when unset
+   * outside production.
+   */
+  cursorKeys: { secret: string; previous: string[] };
+  /** On SIGTERM/SIGINT, keep serving this long with /readyz at 503, so load balancers move away. */
+  shutdownNoticeMs: number;
+  /** Then stop accepting, and give in-flight requests this long before cutting them. */
   shutdownGraceMs: number;
+  /** Bounds on the gateway's own HTTP server (see the README). */
+  http: HttpLimitsConfig;
   /** `LOG_LEVEL`: pino level of the JSON logs. */
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Prometheus metrics and OpenTelemetry tracing. */
@@ -124,6 +184,19 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError(`NODE_ENV must be development, production or test (or unset), got "${nodeEnv}"`);
   }
   const production = nodeEnv === 'production';
+  // Production serves real vendors only, unless demo mode is asked for by name.
+  const demoAllowed = bool(env, 'DEMO', !production);
+  const missing = VENDORS.map(
+    (vendor) => [`${vendor.configPrefix}_BASE_URL`, vendor.credentialVariable] as const,
+  ).filter(([base]) => !env[base]?.trim());
+  if (!demoAllowed && missing.length > 0) {
+    throw new ConfigError(
+      `${missing.map(([base, credential]) => `${base} and ${credential}`).join(', ')} ` +
+        `${missing.length === 1 ? 'is' : 'are'} required with NODE_ENV=production (set DEMO=true to serve ` +
+        'the embedded simulators instead)',
+    );
+  }
+  const requestDeadlineMs = int(env, 'REQUEST_DEADLINE_MS', 15_000, 100, 600_000);
   const seed = int(env, 'SIM_SEED', SIMULATOR_DEFAULTS.SIM_SEED, 0, 2 ** 31 - 1);
   const scale = number(env, 'SIM_SCALE', SIMULATOR_DEFAULTS.SIM_SCALE, 0.01, 1000);
   const vendors = Object.fromEntries(
@@ -139,7 +212,7 @@ export function loadConfig(env: Env = process.env): Config {
     ...readJoinSettings(env, fail),
     ...readSharedSettings(env, VENDORS, fail),
     allowCredentialHeaders: bool(env, 'ALLOW_CREDENTIAL_HEADERS', true),
-    requestDeadlineMs: int(env, 'REQUEST_DEADLINE_MS', 15_000, 100, 600_000),
+    requestDeadlineMs,
     limits: {
       maxDepth: int(env, 'MAX_QUERY_DEPTH', 12, 1, 1000),
       maxAliases: int(env, 'MAX_QUERY_ALIASES', 30, 0, 10_000),
@@ -148,9 +221,21 @@ export function loadConfig(env: Env = process.env): Config {
       maxBodyBytes: int(env, 'MAX_BODY_BYTES', 256 * 1024, 1024, 64 * 1024 * 1024),
       maxNodes: int(env, 'MAX_QUERY_NODES', 50_000, 1, 10_000_000),
       maxUpstreamCalls: int(env, 'MAX_UPSTREAM_CALLS', 1_000, 1, 100_000),
+      maxResponseBytes: int(env, 'MAX_RESPONSE_BYTES', 16 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+      maxFragments: int(env, 'MAX_FRAGMENTS', 100, 0, 100_000),
+      maxExpandedSelections: int(env, 'MAX_EXPANDED_SELECTIONS', 2_000, 1, 10_000_000),
     },
     auth: { apiKeys: list(env, 'GATEWAY_API_KEYS') },
-    shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+    cursorKeys: cursorKeys(env, production && !demoAllowed),
+    demo: demoAllowed,
+    persistedDocumentsPath: env.PERSISTED_DOCUMENTS?.trim() || undefined,
+    corsOrigins: corsOrigins(env, production),
+    clientLimits: clientLimits(env),
+    // A load balancer only watches /readyz in production; the demo has nothing to notify.
+    shutdownNoticeMs: int(env, 'SHUTDOWN_NOTICE_MS', production ? 5_000 : 0, 0, 600_000),
+    // At least the deadline (and its slack), so a request that is allowed to run is allowed to finish.
+    shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', requestDeadlineMs + 5_000, 0, 1_200_000),
+    http: httpLimits(env),
     logLevel: logLevel(env),
     observability: observability(env, int(env, 'PORT', 4000, 0, 65535)),
     logFormat: oneOf(env, 'LOG_FORMAT', ['auto', 'json', 'pretty'] as const, 'auto'),
@@ -187,24 +272,30 @@ function vendorKnob(
   fallback: number,
   min: number,
   max: number,
+  parse = int,
 ): number {
   const specific = `${prefix}_${name}`;
   return env[specific]?.trim()
-    ? int(env, specific, fallback, min, max)
-    : int(env, `UPSTREAM_${name}`, fallback, min, max);
+    ? parse(env, specific, fallback, min, max)
+    : parse(env, `UPSTREAM_${name}`, fallback, min, max);
 }
 
 function resilience(env: Env, prefix: string): ResilienceConfig {
-  const knob = (name: string, fallback: number, min: number, max: number): number =>
-    vendorKnob(env, prefix, name, fallback, min, max);
+  const knob = (name: string, fallback: number, min: number, max: number, parse = int): number =>
+    vendorKnob(env, prefix, name, fallback, min, max, parse);
   return {
     maxAttempts: knob('MAX_ATTEMPTS', 3, 1, 10),
     retryBaseDelayMs: knob('RETRY_BASE_DELAY_MS', 100, 0, 60_000),
     retryMaxDelayMs: knob('RETRY_MAX_DELAY_MS', 2_000, 0, 600_000),
-    breakerThreshold: knob('BREAKER_THRESHOLD', 5, 1, 10_000),
-    breakerCooldownMs: knob('BREAKER_COOLDOWN_MS', 10_000, 1, 3_600_000),
+    breakerFailureRate: knob('BREAKER_FAILURE_RATE', 0.8, 0.01, 0.99, number),
+    breakerMinCalls: knob('BREAKER_MIN_CALLS', 20, 1, 1_000_000),
+    breakerWindowMs: knob('BREAKER_WINDOW_MS', 10_000, 1_000, 600_000),
+    breakerCooldownMs: knob('BREAKER_COOLDOWN_MS', 5_000, 1, 3_600_000),
+    retryBudgetRatio: knob('RETRY_BUDGET_RATIO', 0.5, 0, 100, number),
+    retryBudgetMin: knob('RETRY_BUDGET_MIN', 10, 0, 1_000_000),
     maxConcurrent: knob('MAX_CONCURRENT', 32, 1, 1024),
     maxQueue: knob('MAX_QUEUE', 4_096, 0, 100_000),
+    maxBodyBytes: knob('MAX_BODY_BYTES', 8 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     timeouts: {
       connectMs: knob('CONNECT_TIMEOUT_MS', 2_000, 1, 600_000),
       headersMs: knob('HEADERS_TIMEOUT_MS', 10_000, 1, 600_000),
@@ -270,6 +361,72 @@ function upstream(
   };
 }
 
+function corsOrigins(env: Env, production: boolean): Config['corsOrigins'] {
+  const raw = env.CORS_ORIGINS?.trim();
+  if (!raw) return production ? [] : '*';
+  if (raw === '*') return '*';
+  return raw.split(',').map((origin) => {
+    const value = origin.trim();
+    let url: URL | undefined;
+    try {
+      url = new URL(value);
+    } catch {
+      url = undefined;
+    }
+    if (!url || url.origin !== value) {
+      throw new ConfigError(
+        `CORS_ORIGINS must be * or a comma-separated list of origins such as https://dash.example.com, got "${value}"`,
+      );
+    }
+    return value;
+  });
+}
+
+function httpLimits(env: Env): HttpLimitsConfig {
+  const limits = {
+    headersTimeoutMs: int(env, 'HTTP_HEADERS_TIMEOUT_MS', 10_000, 100, 600_000),
+    requestTimeoutMs: int(env, 'HTTP_REQUEST_TIMEOUT_MS', 30_000, 100, 600_000),
+    keepAliveTimeoutMs: int(env, 'HTTP_KEEP_ALIVE_TIMEOUT_MS', 5_000, 100, 600_000),
+    maxConnections: int(env, 'HTTP_MAX_CONNECTIONS', 1_024, 1, 1_000_000),
+    writeTimeoutMs: int(env, 'HTTP_WRITE_TIMEOUT_MS', 30_000, 100, 600_000),
+  };
+  // Node refuses a server whose headers timeout is longer than its whole-request timeout.
+  if (limits.headersTimeoutMs > limits.requestTimeoutMs) {
+    throw new ConfigError(
+      `HTTP_HEADERS_TIMEOUT_MS (${limits.headersTimeoutMs}) must not exceed HTTP_REQUEST_TIMEOUT_MS (${limits.requestTimeoutMs})`,
+    );
+  }
+  return limits;
+}
+
+function clientLimits(env: Env): ClientLimitsConfig {
+  const requestsPerSecond = int(env, 'CLIENT_RATE_LIMIT', 0, 0, 1_000_000);
+  return {
+    requestsPerSecond,
+    burst: int(env, 'CLIENT_RATE_BURST', requestsPerSecond, 0, 10_000_000),
+    callsPerSecond: int(env, 'CLIENT_CALL_RATE_LIMIT', 0, 0, 1_000_000),
+    authFailuresPerMinute: int(env, 'AUTH_FAILURE_LIMIT', 20, 0, 1_000_000),
+  };
+}
+
+function cursorKeys(env: Env, production: boolean): Config['cursorKeys'] {
+  const secret = env.CURSOR_SECRET?.trim();
+  const previous = list(env, 'CURSOR_SECRET_PREVIOUS', 32, 'secrets');
+  if (!secret) {
+    if (production) {
+      throw new ConfigError(
+        'CURSOR_SECRET is required with NODE_ENV=production: a random string of 32+ characters, the same ' +
+          'on every replica (it signs pagination cursors)',
+      );
+    }
+    return { secret: DEMO_CURSOR_SECRET, previous };
+  }
+  if (!/^[\x21-\x7e]{32,4096}$/.test(secret)) {
+    throw new ConfigError('CURSOR_SECRET must be 32+ printable characters without spaces');
+  }
+  return { secret, previous };
+}
+
 function int(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name]?.trim();
   if (!raw) return fallback;
@@ -290,13 +447,15 @@ function number(env: Env, name: string, fallback: number, min: number, max: numb
   return value;
 }
 
-function list(env: Env, name: string): string[] {
+function list(env: Env, name: string, minLength = 16, what = 'keys'): string[] {
   const raw = env[name]?.trim();
   if (!raw) return [];
   const items = raw.split(',').map((item) => item.trim());
   for (const item of items) {
-    if (!/^[\x21-\x7e]{16,4096}$/.test(item) || item.includes(',')) {
-      throw new ConfigError(`${name} must be a comma-separated list of keys of 16+ printable characters`);
+    if (item.length < minLength || item.length > 4096 || !/^[\x21-\x7e]+$/.test(item)) {
+      throw new ConfigError(
+        `${name} must be a comma-separated list of ${what} of ${minLength}+ printable characters`,
+      );
     }
   }
   return items;

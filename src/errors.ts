@@ -55,6 +55,8 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 export interface Upstream {
   readonly id: string;
   readonly label: string;
+  /** Prefix of its variables (`FIREWORKS`), where a message names one. */
+  readonly configPrefix?: string;
   /** Given a non-2xx answer's status and parsed body, returns the code its body names, if any. */
   readonly errorCode?: (status: number, body: unknown) => ErrorCode | undefined;
 }

@@ -27,7 +27,7 @@ try {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down: finishing in-flight requests');
-    const force = setTimeout(() => process.exit(1), loaded.shutdownGraceMs + 5_000);
+    const force = setTimeout(() => process.exit(1), loaded.shutdownNoticeMs + loaded.shutdownGraceMs + 5_000);
     force.unref();
     void gateway.stop().then(() => process.exit(0));
   };

@@ -14,7 +14,7 @@ import {
 import { ApolloServerPluginLandingPageProductionDefault } from '@apollo/server/plugin/landingPage/default';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
-import type { Config } from './config.js';
+import type { Config, HttpLimitsConfig } from './config.js';
 import { formatError } from './errors.js';
 import { createExplorer } from './explorer/index.js';
 import { createLogger, scrub } from './logging.js';
@@ -28,11 +28,14 @@ import type { CostModel } from './graphql/cost.js';
 import { createLimitsPlugin } from './graphql/limits.js';
 import { createCostModel, createSchema } from './graphql/schema.js';
 import { SUBGRAPH_PATH, createSubgraphEndpoint } from './federation/endpoint.js';
+import { createNoSuggestionsPlugin } from './graphql/no-suggestions.js';
 import { createSelectionPlugin } from './graphql/selection.js';
 import { createStalePlugin } from './graphql/stale.js';
 import { createHttpHandler } from './http/handler.js';
 import { Observability, apolloLogger, createObservabilityPlugin } from './observability/index.js';
 import { startMetricsServer } from './observability/metrics-endpoint.js';
+import { loadPersistedDocuments } from './http/persisted-documents.js';
+import { configureCursorKeys } from './pagination/connection.js';
 import { startSimulators, type RunningSimulators } from './simulators/index.js';
 import { createClusterJoin } from './joins/index.js';
 import { LiveService } from './subscriptions/live.js';
@@ -55,6 +58,10 @@ export interface Gateway {
 
 /** Starts the gateway (and the simulators of demo-mode vendors); resolves once it listens. */
 export async function startGateway(config: Config, logger: Logger = createLogger(config)): Promise<Gateway> {
+  // Read before anything starts: a bad manifest stops the start naming PERSISTED_DOCUMENTS.
+  const persistedDocuments = config.persistedDocumentsPath
+    ? loadPersistedDocuments(config.persistedDocumentsPath)
+    : undefined;
   const demo = VENDORS.some((vendor) => config[vendor.id].demo);
   const simulators = demo ? await startSimulators(config) : undefined;
   if (simulators) {
@@ -81,12 +88,16 @@ export async function startGateway(config: Config, logger: Logger = createLogger
     shared.upstreams as SharedUpstreams,
     createClusterJoin(config, simulators?.clusterMap),
   );
+  // Cursors are signed with the configured key: any replica, before or after a restart, resumes them.
+  configureCursorKeys(config.cursorKeys.secret, config.cursorKeys.previous);
   const secrets = [
     ...VENDORS.map((vendor) => config[vendor.id].credential),
     ...config.auth.apiKeys,
     ...(config.federation.secret ? [config.federation.secret] : []),
+    config.cursorKeys.secret,
+    ...config.cursorKeys.previous,
   ];
-  let stopping = false;
+  let phase: 'serving' | 'notice' | 'draining' = 'serving';
   const logUnexpected = (e: unknown) =>
     logger.error(
       { err: scrub(e instanceof Error ? (e.stack ?? e.message) : String(e), secrets) },
@@ -126,6 +137,7 @@ export async function startGateway(config: Config, logger: Logger = createLogger
         createStalePlugin(),
         // After the limits plugin: it reads the cost and the limit errors that plugin adds.
         createObservabilityPlugin(),
+        ...(config.introspection ? [] : [createNoSuggestionsPlugin<GatewayContext>()]),
         config.production
           ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
           : ApolloServerPluginLandingPageDisabled(),
@@ -136,25 +148,27 @@ export async function startGateway(config: Config, logger: Logger = createLogger
   await apollo.start();
   await subgraph?.apollo.start();
 
-  const server = createServer(
-    createHttpHandler({
-      config,
-      apollo,
-      logger,
-      observability,
-      makeContext,
-      readiness: () => {
-        const ready = readiness(pools);
-        return { ...ready, body: { ...ready.body, ...shared.readiness() } };
-      },
-      extraAllowedHeaders: VENDORS.map((vendor) => vendor.credentialHeader),
-      stopping: () => stopping,
-      extraEndpoints: new Map(subgraph ? [[SUBGRAPH_PATH, subgraph]] : []),
-      explorer: config.production ? undefined : createExplorer(),
-      stream: createSseHandler(live),
-    }),
-  );
-  const webSocket = attachWebSocket(server, live, config, logger, () => stopping);
+  const handler = createHttpHandler({
+    config,
+    apollo,
+    logger,
+    observability,
+    makeContext,
+    readiness: () => {
+      const ready = readiness(pools);
+      return { ...ready, body: { ...ready.body, ...shared.readiness() } };
+    },
+    extraAllowedHeaders: VENDORS.map((vendor) => vendor.credentialHeader),
+    stopping: () => phase === 'draining',
+    notice: () => phase === 'notice',
+    persistedDocuments,
+    extraEndpoints: new Map(subgraph ? [[SUBGRAPH_PATH, subgraph]] : []),
+    explorer: config.production ? undefined : createExplorer(),
+    stream: createSseHandler(live),
+  });
+  const server = createServer(httpServerOptions(config.http), handler);
+  applyHttpLimits(server, config.http);
+  const webSocket = attachWebSocket(server, live, config, logger, () => phase === 'draining');
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -179,27 +193,38 @@ export async function startGateway(config: Config, logger: Logger = createLogger
     live,
     webSocket,
     /**
-     * Graceful stop: refuse new requests (503 on open keep-alive sockets, no new connections),
-     * let in-flight ones finish within SHUTDOWN_GRACE_MS, then cut what is left and close the
-     * upstream pools.
+     * Orderly stop: a notice (SHUTDOWN_NOTICE_MS) with /readyz at 503 while requests are still
+     * served, then no new requests (503 on open keep-alive sockets, no new connections) while
+     * in-flight ones finish within SHUTDOWN_GRACE_MS; at its end they are cut and answer what they
+     * have, with a coded error on the fields still waiting; then the upstream pools close.
      */
     async stop() {
-      stopping = true;
+      if (phase !== 'serving') return;
+      phase = 'notice';
+      if (config.shutdownNoticeMs > 0) {
+        logger.info({ noticeMs: config.shutdownNoticeMs }, 'shutdown notice: /readyz answers 503');
+        await new Promise((resolve) => setTimeout(resolve, config.shutdownNoticeMs));
+      }
+      phase = 'draining';
       // Live streams never finish by themselves: end them so the drain is not held by them.
       live.close();
       await webSocket.close();
       const drained = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      const grace = new Promise<'timeout'>((resolve) =>
-        setTimeout(() => resolve('timeout'), config.shutdownGraceMs).unref(),
-      );
-      if ((await Promise.race([drained, grace])) === 'timeout') {
+      const after = (ms: number) =>
+        new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), ms).unref());
+      if ((await Promise.race([drained, after(config.shutdownGraceMs)])) === 'timeout') {
         logger.warn(
           { graceMs: config.shutdownGraceMs },
-          'shutdown grace elapsed: closing remaining connections',
+          'shutdown grace elapsed: cutting the requests still running',
         );
-        server.closeAllConnections();
-        await drained;
+        handler.abortInFlight();
+        // The cut requests answer what they have within moments; a socket still open after that
+        // belongs to a client that is not reading.
+        if ((await Promise.race([drained, after(CUT_ANSWER_MS)])) === 'timeout') {
+          server.closeAllConnections();
+          await drained;
+        }
       }
       await apollo.stop();
       await subgraph?.apollo.stop();
@@ -210,4 +235,21 @@ export async function startGateway(config: Config, logger: Logger = createLogger
       await simulators?.close();
     },
   };
+}
+
+/** How long requests cut at the end of the grace get to send what they have. */
+const CUT_ANSWER_MS = 1_000;
+
+/** Node's server options for the HTTP limits (timeouts are checked every second, not every 30). */
+function httpServerOptions(limits: HttpLimitsConfig) {
+  return {
+    headersTimeout: limits.headersTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    connectionsCheckingInterval: 1_000,
+  };
+}
+
+function applyHttpLimits(server: Server, limits: HttpLimitsConfig): void {
+  server.maxConnections = limits.maxConnections;
 }

@@ -47,8 +47,11 @@ export function createContextFactory(config: Config, upstreams: SharedUpstreams,
     };
     const selection = { current: new Map() as SelectedFields };
     const selected = () => selection.current;
-    // One budget per request: every upstream call and retry wait ends at its deadline or with the client.
-    const budget = new RequestBudget(config.requestDeadlineMs, signal);
+    // One budget per request: every upstream call and retry wait ends at its deadline or with the
+    // client, and the calls of every vendor count against one MAX_UPSTREAM_CALLS.
+    const budget = new RequestBudget(config.requestDeadlineMs, signal, {
+      maxCalls: config.limits.maxUpstreamCalls,
+    });
     const sessions = {} as Record<VendorId, UpstreamSession>;
     const apis = {} as Record<VendorId, unknown>;
     for (const vendor of VENDORS) {

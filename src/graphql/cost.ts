@@ -129,6 +129,11 @@ export interface CostTables {
   /** Other fields that reach a vendor (joins, metrics). */
   fields?: Readonly<Record<string, (call: FieldCall) => number>>;
   /**
+   * Fields that are not connections but answer lists as large as a page (`Pod.metrics`: series of
+   * samples): the nodes they count in the node limit, as a connection counts its page.
+   */
+  listNodes?: Readonly<Record<string, (call: FieldCall) => number>>;
+  /**
    * Root fields that look objects up by argument (`cluster(name:)`, `node`, `nodes`, `_entities`):
    * the Node type and key of each object they will load; a malformed argument that the resolver
    * refuses before any call yields nothing, one that refuses the whole operation throws.
@@ -148,12 +153,13 @@ export function mergeCostTables(tables: readonly CostTables[]): CostModel {
   const model = {
     connections: {},
     fields: {},
+    listNodes: {},
     rootLookups: {},
     lookups: {},
     backwardConnections: [] as string[],
   } as { [K in keyof CostModel]: Record<string, unknown> } & { backwardConnections: string[] };
   for (const table of tables) {
-    for (const key of ['connections', 'fields', 'rootLookups', 'lookups'] as const) {
+    for (const key of ['connections', 'fields', 'listNodes', 'rootLookups', 'lookups'] as const) {
       for (const [coordinate, entry] of Object.entries(table[key] ?? {})) {
         if (coordinate in model[key]) throw new Error(`cost: ${key} entry ${coordinate} is defined twice`);
         model[key][coordinate] = entry;
@@ -178,7 +184,7 @@ function checkNestedConnectionArgs(
     parseConnectionArgs(args as ConnectionArgs, { backward, what: coordinate });
     for (const argument of ['after', 'before'] as const) {
       const cursor = args[argument];
-      if (typeof cursor === 'string') assertCursorShape(cursor, argument);
+      if (typeof cursor === 'string') assertCursorShape(cursor, argument, coordinate);
     }
   } catch (error) {
     if (!(error instanceof GraphQLError)) throw error;
@@ -268,7 +274,7 @@ class CostWalker {
     const returnType = getNamedType(field.type);
     const subSelections = fieldNodes.flatMap((n) => (n.selectionSet ? [n.selectionSet] : []));
     const cost: Cost = {
-      nodes: 0,
+      nodes: this.model.listNodes[coordinate]?.({ args, parents: instances }) ?? 0,
       calls: this.model.fields[coordinate]?.({ args, parents: instances }) ?? 0,
     };
     if (isLeafType(returnType)) return cost;

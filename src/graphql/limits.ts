@@ -51,6 +51,9 @@ export const LIMIT_VARIABLES = {
   maxBodyBytes: 'MAX_BODY_BYTES',
   maxNodes: 'MAX_QUERY_NODES',
   maxUpstreamCalls: 'MAX_UPSTREAM_CALLS',
+  maxResponseBytes: 'MAX_RESPONSE_BYTES',
+  maxFragments: 'MAX_FRAGMENTS',
+  maxExpandedSelections: 'MAX_EXPANDED_SELECTIONS',
 } as const satisfies Record<keyof LimitsConfig, string>;
 
 /** What `extensions.cost` holds. */
@@ -86,8 +89,18 @@ export function countTokens(source: string): number {
   return count;
 }
 
+// Apollo keeps one DocumentNode per validated document text, so a repeated operation is the same
+// object and its shape, which depends on the document alone, is measured once.
+const shapes = new WeakMap<OperationDefinitionNode, OperationShape>();
+
 /** Given a document and one of its operations, returns its depth, aliases and root fields. */
 export function measureOperation(document: DocumentNode, operation: OperationDefinitionNode): OperationShape {
+  let shape = shapes.get(operation);
+  if (!shape) shapes.set(operation, (shape = measureUncached(document, operation)));
+  return shape;
+}
+
+function measureUncached(document: DocumentNode, operation: OperationDefinitionNode): OperationShape {
   const fragments = fragmentsOf(document);
   const depthOf = new Map<string, number>();
   const aliasesOf = new Map<string, number>();
@@ -221,7 +234,10 @@ const CALLS_HINT =
   'Nest fewer per-parent connections (NodePool.batchJobs, NodePool.pods, Cluster.pods, Pod.metrics), ' +
   'ask for smaller pages, or split the query.';
 
-type CheckedLimit = Exclude<keyof LimitsConfig, 'maxBodyBytes'>;
+type CheckedLimit = Exclude<
+  keyof LimitsConfig,
+  'maxBodyBytes' | 'maxResponseBytes' | 'maxFragments' | 'maxExpandedSelections'
+>;
 
 /** Returns the error of an exceeded limit, or undefined when `actual` is within it. */
 function violation(

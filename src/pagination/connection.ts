@@ -6,15 +6,17 @@
  *
  * Contract:
  * - `first`/`last` are 0..MAX_PAGE_SIZE; a connection without either returns DEFAULT_PAGE_SIZE.
- * - Cursors are opaque (base64url JSON) and carry everything needed to resume on any replica:
- *   the upstream position (page token + index inside that page, or an offset) and a binding, a
- *   digest of the connection and its filter/order. A cursor presented to another connection, or
- *   with another filter or order, or malformed, is refused before any upstream call.
+ * - Cursors are opaque (base64url JSON and an HMAC) and carry everything needed to resume on any
+ *   replica: the upstream position (page token + index inside that page, or an offset) and a
+ *   binding, the connection's schema coordinate and a digest of its identity and filter/order.
+ *   They are signed with the key set by `configureCursorKeys` (`CURSOR_SECRET`), so a cursor that
+ *   was edited or forged, presented to another connection, or with another filter or order, is
+ *   refused before any upstream call.
  * - Pages are exact, with one upstream call per page in the usual case: offset pages ask for one
  *   item more than they return; token pages ask for exactly the page and read `hasNextPage` from
  *   the presence of the next-page token, which the vendors omit exactly on the last page.
  */
-import { createHash } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { badUserInput } from '../errors.js';
 
 /** GitHub's bound on `first` and `last`. */
@@ -127,22 +129,64 @@ function optional<K extends string>(key: K, value: string | null | undefined): P
 }
 
 /**
- * Returns the binding of a connection: a short digest of its identity (e.g. `NodePool.batchJobs`
- * and the parent's name) and of the arguments that shape its order (filter, orderBy). Cursors
- * carry it, so a cursor only resumes the connection that issued it.
+ * Returns the binding of a connection: its schema coordinate (`NodePool.batchJobs`, the part of
+ * `connection` before any `:`) and a short digest of its identity (e.g. with the parent's name)
+ * and of the arguments that shape its order (filter, orderBy). Cursors carry it, so a cursor only
+ * resumes the connection that issued it, and a cursor of another field is refused before its
+ * parents load.
  */
 export function connectionBinding(connection: string, shape: unknown): string {
-  return createHash('sha256')
+  const digest = createHash('sha256')
     .update(connection)
     .update('\0')
     .update(stableStringify(shape ?? null))
     .digest('base64url')
     .slice(0, 16);
+  return `${connection.split(':', 1)[0]}:${digest}`;
 }
 
-/** Encodes an upstream position into an opaque cursor bound to `binding`. */
+/**
+ * The demo key of cursor MACs, used when `CURSOR_SECRET` is unset outside production (documented
+ * like the demo credentials: it protects nothing, it keeps demo cursors the same across restarts).
+ */
+export const DEMO_CURSOR_SECRET = 'fleetgraph-demo-cursor-secret-not-for-production';
+
+/** The keys cursors are signed with (the first) and accepted with (any). */
+let cursorKeys: readonly Buffer[] = [Buffer.from(DEMO_CURSOR_SECRET)];
+
+/**
+ * Sets the cursor keys, once at start: new cursors are signed with `secret`; cursors signed with
+ * `previous` are still accepted, so a key can be rotated without breaking the cursors clients hold.
+ */
+export function configureCursorKeys(secret: string, previous: readonly string[] = []): void {
+  cursorKeys = [secret, ...previous].map((key) => Buffer.from(key));
+}
+
+/** The MAC of a cursor's payload under `key`: 128 bits of HMAC-SHA256, base64url. */
+function cursorMac(payload: string, key: Buffer): Buffer {
+  return createHmac('sha256', key).update(payload).digest().subarray(0, 16);
+}
+
+/** Encodes an upstream position into an opaque cursor bound to `binding`, signed. */
 export function encodeCursor(binding: string, position: unknown): string {
-  return Buffer.from(JSON.stringify({ v: 1, b: binding, p: position })).toString('base64url');
+  const payload = Buffer.from(JSON.stringify({ v: 2, b: binding, p: position })).toString('base64url');
+  return `${payload}.${cursorMac(payload, cursorKeys[0] as Buffer).toString('base64url')}`;
+}
+
+/** Given a cursor, returns its payload text when its MAC verifies under one of the keys. */
+function verifiedPayload(cursor: string): string | undefined {
+  if (cursor.length > 4096) return undefined;
+  const match = /^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]{22})$/.exec(cursor);
+  if (!match) return undefined;
+  const [, payload, mac] = match as unknown as [string, string, string];
+  const given = Buffer.from(mac, 'base64url');
+  for (const key of cursorKeys) {
+    const expected = cursorMac(payload, key);
+    if (given.length === expected.length && timingSafeEqual(given, expected)) {
+      return Buffer.from(payload, 'base64url').toString('utf8');
+    }
+  }
+  return undefined;
 }
 
 /**
@@ -156,13 +200,7 @@ export function decodeCursor<P>(
   argument: 'after' | 'before',
 ): P {
   const payload = assertCursorShape(cursor, argument);
-  if (payload.b !== binding) {
-    throw badUserInput(
-      `\`${argument}\` belongs to another connection, or to this one with another filter or orderBy. ` +
-        'Cursors only resume the connection and arguments that issued them: restart from the first page.',
-      { argument },
-    );
-  }
+  if (payload.b !== binding) throw misplaced(argument);
   if (!isPosition(payload.p)) {
     throw badUserInput(`\`${argument}\` is not a valid cursor. Use a cursor from this connection's edges.`, {
       argument,
@@ -172,28 +210,42 @@ export function decodeCursor<P>(
 }
 
 /**
- * Given a cursor, returns its payload when it is one `encodeCursor` could have made (whatever its
- * binding), or throws BAD_USER_INPUT; lets nested connections be checked before their parents load.
+ * Given a cursor, returns its payload when `encodeCursor` made it with one of the cursor keys, or
+ * throws BAD_USER_INPUT; with `coordinate`, also when it belongs to another field. Lets nested
+ * connections be checked before their parents load.
  */
-export function assertCursorShape(cursor: string, argument: 'after' | 'before'): { b: string; p: unknown } {
-  let decoded: unknown;
+export function assertCursorShape(
+  cursor: string,
+  argument: 'after' | 'before',
+  coordinate?: string,
+): { b: string; p: unknown } {
+  const invalid = () =>
+    badUserInput(
+      `\`${argument}\` is not a valid cursor: it was altered or not issued by this gateway. ` +
+        "Use a cursor from this connection's edges or pageInfo.",
+      { argument },
+    );
+  const text = verifiedPayload(cursor);
+  if (text === undefined) throw invalid();
+  let payload: { v?: unknown; b?: unknown; p?: unknown } | null;
   try {
-    if (cursor.length > 4096 || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw new Error('not base64url');
-    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    payload = JSON.parse(text) as typeof payload;
   } catch {
-    throw badUserInput(
-      `\`${argument}\` is not a valid cursor. Use a cursor from this connection's edges or pageInfo.`,
-      { argument },
-    );
+    throw invalid();
   }
-  const payload = decoded as { v?: unknown; b?: unknown; p?: unknown } | null;
-  if (typeof payload !== 'object' || payload === null || payload.v !== 1 || typeof payload.b !== 'string') {
-    throw badUserInput(
-      `\`${argument}\` is not a valid cursor. Use a cursor from this connection's edges or pageInfo.`,
-      { argument },
-    );
+  if (typeof payload !== 'object' || payload === null || payload.v !== 2 || typeof payload.b !== 'string') {
+    throw invalid();
   }
+  if (coordinate !== undefined && !payload.b.startsWith(`${coordinate}:`)) throw misplaced(argument);
   return { b: payload.b, p: payload.p };
+}
+
+function misplaced(argument: 'after' | 'before') {
+  return badUserInput(
+    `\`${argument}\` belongs to another connection, or to this one with another filter or orderBy. ` +
+      'Cursors only resume the connection and arguments that issued them: restart from the first page.',
+    { argument },
+  );
 }
 
 /** Turns an adapter's page into a Relay connection, giving every edge its cursor. */

@@ -54,11 +54,9 @@ export class Coalescer {
       // Callers leave at their own deadlines (with their own errors), and the last to leave cancels
       // the call; the shared clock, a little later, is only a backstop.
       // The shared call's spans and log lines belong to the first caller's request.
-      const shared = new RequestBudget(
-        budget.remainingMs() + BACKSTOP_MS,
-        controller.signal,
-        budget.requestSignal,
-      );
+      const shared = new RequestBudget(budget.remainingMs() + BACKSTOP_MS, controller.signal, {
+        requestSignal: budget.requestSignal,
+      });
       const started: Flight = { promise: Promise.resolve(), waiters: 0, controller };
       started.promise = start(shared).finally(() => {
         if (this.inflight.get(key) === started) this.inflight.delete(key);

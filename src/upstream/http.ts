@@ -11,7 +11,14 @@
  */
 import { Pool, errors as undiciErrors } from 'undici';
 import type { ResilienceConfig } from '../config.js';
-import { ErrorCode, upstreamErrorFromAnswer, upstreamFailure, type Upstream } from '../errors.js';
+import type { GraphQLError } from 'graphql';
+import {
+  ErrorCode,
+  badUserInput,
+  upstreamErrorFromAnswer,
+  upstreamFailure,
+  type Upstream,
+} from '../errors.js';
 import type { AttemptProbe, UpstreamTelemetry } from '../observability/upstream.js';
 import type { RequestBudget } from './budget.js';
 import type { SharedUpstream } from './shared.js';
@@ -78,12 +85,21 @@ export class UpstreamPool {
    */
   json(request: UpstreamRequest, credential: string, budget: RequestBudget): Promise<unknown> {
     let retry = 0;
-    return this.guard.run(() => this.attempt(request, credential, budget, retry++), budget);
+    return this.guard.run(
+      () => this.attempt(request, credential, budget, retry++),
+      budget,
+      request.operation,
+    );
   }
 
-  /** The state of this upstream's circuit breaker (for /readyz). */
+  /** The state of this upstream's circuit breakers, taken together (for /readyz). */
   breakerState(): BreakerState {
     return this.guard.breakerState();
+  }
+
+  /** The operations of this upstream whose breaker is not closed (for /readyz). */
+  operationStates(): Record<string, BreakerState> {
+    return this.guard.operationStates();
   }
 
   async close(): Promise<void> {
@@ -148,8 +164,11 @@ export class UpstreamPool {
       probe?.responded(status);
       retryAfterHeader = response.headers['retry-after'];
       // A body cut off by a reset or a stall rejects here, as a failed connection or a timeout.
-      text = await response.body.text();
+      const read = await readLimited(response.body, this.options.resilience.maxBodyBytes);
+      if (read === undefined) throw this.tooLarge();
+      text = read;
     } catch (error) {
+      if (error instanceof UpstreamAttemptError) throw error;
       throw this.failure(error, budget);
     }
     if (status < 200 || status >= 300) {
@@ -182,6 +201,14 @@ export class UpstreamPool {
       throw this.malformed('answered JSON that is not an object.');
     }
     return parsed;
+  }
+
+  private tooLarge(): UpstreamAttemptError {
+    const max = this.options.resilience.maxBodyBytes;
+    return this.malformed(
+      `answered a body over ${max} bytes (${this.vendor.configPrefix ?? 'UPSTREAM'}_MAX_BODY_BYTES or UPSTREAM_MAX_BODY_BYTES); ` +
+        'ask for smaller pages or fewer samples.',
+    );
   }
 
   private malformed(what: string): UpstreamAttemptError {
@@ -220,6 +247,24 @@ export class UpstreamPool {
       'connection',
     );
   }
+}
+
+/**
+ * Reads a body as UTF-8 text, or returns undefined (and stops reading, dropping the connection)
+ * once it passes `maxBytes`, so one huge answer cannot fill the gateway's memory.
+ */
+async function readLimited(body: AsyncIterable<Buffer> & { destroy(): unknown }, maxBytes: number) {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.length;
+    if (size > maxBytes) {
+      body.destroy();
+      return undefined;
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 function retryAfter(header: string | string[] | undefined): number | undefined {
@@ -268,6 +313,9 @@ export class UpstreamSession {
     const key = JSON.stringify([request.method, request.path, request.query ?? {}, request.body ?? null]);
     let pending = this.memo.get(key);
     if (!pending) {
+      // The request that would pass MAX_UPSTREAM_CALLS is not sent: its field fails alone.
+      if (!this.budget.takeCall())
+        return Promise.reject(callLimitReached(this.upstream.pool.vendor, this.budget));
       this.sent.push(request);
       pending = this.upstream.fetch(request, this.credential, this.budget).then((answer) => {
         this.served[answer.origin] += 1;
@@ -282,6 +330,15 @@ export class UpstreamSession {
   }
 }
 
+/** Returns the error of a field whose upstream request would pass the request's call limit. */
+function callLimitReached(vendor: Upstream, budget: RequestBudget): GraphQLError {
+  return badUserInput(
+    `This request reached its limit of ${budget.maxCalls} upstream calls (MAX_UPSTREAM_CALLS), so this ` +
+      'field was not fetched. Ask for smaller pages, nest fewer connections, or split the query.',
+    { limit: 'MAX_UPSTREAM_CALLS', maximum: budget.maxCalls, upstream: vendor.id },
+  );
+}
+
 /** What /readyz answers: the breaker state of every upstream, and the ones open. */
 export interface Readiness {
   status: 200 | 503;
@@ -291,6 +348,8 @@ export interface Readiness {
     open?: string[];
     /** Whether the shared Redis answers (only with `REDIS_URL`; the gateway serves without it). */
     redis?: 'ok' | 'unavailable';
+    /** The operations whose breaker is not closed, per vendor (present only when there are some). */
+    operations?: Record<string, Record<string, BreakerState>>;
   };
 }
 
@@ -304,10 +363,16 @@ export function readiness(pools: Readonly<Record<string, UpstreamPool>>): Readin
     Object.entries(pools).map(([vendor, pool]) => [vendor, pool.breakerState()]),
   );
   const open = Object.keys(upstreams).filter((vendor) => upstreams[vendor] === 'open');
+  const operations: Record<string, Record<string, BreakerState>> = {};
+  for (const [vendor, pool] of Object.entries(pools)) {
+    const states = pool.operationStates();
+    if (Object.keys(states).length > 0) operations[vendor] = states;
+  }
+  const detail = Object.keys(operations).length > 0 ? { operations } : {};
   // Still ready (200) while a breaker is open: every replica shares the same vendors, so failing
   // readiness would take the whole fleet out of the load balancer for one vendor's outage, while
   // the other vendors' fields still answer. The handler answers 503 only while draining.
   return open.length === 0
-    ? { status: 200, body: { status: 'ok', upstreams } }
-    : { status: 200, body: { status: 'degraded', upstreams, open } };
+    ? { status: 200, body: { status: 'ok', upstreams, ...detail } }
+    : { status: 200, body: { status: 'degraded', upstreams, open, ...detail } };
 }

@@ -1,10 +1,17 @@
 /**
  * How calls to one upstream are bounded, retried and shed, with cockatiel policies composed as
  *
- *   retry (per call) → circuit breaker (per upstream) → bulkhead (per upstream) → one attempt
+ *   retry (per call, within the upstream's retry budget) → circuit breaker (per upstream
+ *   operation) → bulkhead (per upstream) → one attempt
  *
  * - The retry is outermost, so the breaker sees every attempt, and an attempt holds a bulkhead
  *   slot only while it is on the wire, never while it waits to be retried.
+ * - The breaker opens on a failure rate over a sliding window (cockatiel's SamplingBreaker), once
+ *   the operation has made a minimum number of attempts in it, and only for that operation: one
+ *   failing endpoint (a partial outage) leaves the vendor's other operations untouched, and an
+ *   operation failing half the time, which retries mostly absorb, does not open it.
+ * - Retries draw on a retry budget per upstream (`retry-budget.ts`), so an outage that the
+ *   breaker has not yet cut cannot multiply the load by the number of attempts.
  * - The breaker is outside the bulkhead, so an open circuit fails fast instead of queueing.
  * - Everything honours the request's budget: the whole call is raced against its signal, an attempt
  *   never starts once it has aborted, and a retry whose wait would end past the deadline is not made.
@@ -21,8 +28,8 @@
 import {
   BrokenCircuitError,
   CircuitState,
-  ConsecutiveBreaker,
   ExponentialBackoff,
+  SamplingBreaker,
   circuitBreaker,
   bulkhead,
   fullJitterGenerator,
@@ -40,6 +47,7 @@ import type { ResilienceConfig } from '../config.js';
 import { ErrorCode, UpstreamError, upstreamFailure, type Upstream } from '../errors.js';
 import type { UpstreamTelemetry } from '../observability/upstream.js';
 import type { RequestBudget } from './budget.js';
+import { RetryBudget } from './retry-budget.js';
 
 /** Why one attempt failed. */
 export type AttemptFailure =
@@ -125,6 +133,16 @@ function isAnswer(error: unknown): error is UpstreamAttemptError {
 
 /** Given a budget that has aborted, returns the error of a call it cut short. */
 export function cutShort(vendor: Upstream, budget: RequestBudget): UpstreamAttemptError {
+  if (budget.shutdown) {
+    return new UpstreamAttemptError(
+      upstreamFailure(
+        vendor,
+        ErrorCode.UPSTREAM_UNAVAILABLE,
+        'call was cut: the gateway is shutting down and its grace period ended. Retry on another replica.',
+      ),
+      'cancelled',
+    );
+  }
   return budget.expired
     ? new UpstreamAttemptError(
         upstreamFailure(
@@ -152,10 +170,11 @@ export interface GuardLogger {
 
 /** The process-wide resilience policies of one upstream (created once, with its UpstreamPool). */
 export class UpstreamGuard {
-  private readonly breaker: CircuitBreakerPolicy;
+  /** One breaker per operation, made on its first call. */
+  private readonly breakers = new Map<string, OperationBreaker>();
   private readonly bulkhead: BulkheadPolicy;
   private readonly backoff: IBackoffFactory<unknown>;
-  private openedAt = 0;
+  private readonly retryBudget: RetryBudget;
 
   constructor(
     readonly vendor: Upstream,
@@ -163,37 +182,29 @@ export class UpstreamGuard {
     private readonly logger?: GuardLogger,
     private readonly telemetry?: UpstreamTelemetry,
   ) {
-    this.breaker = circuitBreaker(handleWhen(isUpstreamFault), {
-      halfOpenAfter: resilience.breakerCooldownMs,
-      breaker: new ConsecutiveBreaker(resilience.breakerThreshold),
-    });
-    this.breaker.onBreak(() => {
-      this.openedAt = Date.now();
-      telemetry?.breakerOpened(vendor.id);
-      logger?.warn(
-        { upstream: vendor.id, cooldownMs: resilience.breakerCooldownMs },
-        'circuit breaker opened: calls fail fast until a trial call',
-      );
-    });
-    this.breaker.onHalfOpen(() =>
-      logger?.info({ upstream: vendor.id }, 'circuit breaker half-open: trial call'),
-    );
-    this.breaker.onReset(() => logger?.info({ upstream: vendor.id }, 'circuit breaker closed'));
     this.bulkhead = bulkhead(resilience.maxConcurrent, resilience.maxQueue);
     this.backoff = new ExponentialBackoff({
       generator: fullJitterGenerator,
       initialDelay: resilience.retryBaseDelayMs,
       maxDelay: resilience.retryMaxDelayMs,
     });
+    this.retryBudget = new RetryBudget(resilience.retryBudgetRatio, resilience.retryBudgetMin);
   }
 
   /**
    * Runs `attempt` (one upstream request that rejects with an UpstreamAttemptError) under the
-   * policies and within `budget`; see the file contract.
+   * policies of `operation` and within `budget`; see the file contract.
    */
-  async run<T>(attempt: () => Promise<T>, budget: RequestBudget): Promise<T> {
+  async run<T>(attempt: () => Promise<T>, budget: RequestBudget, operation = 'unnamed'): Promise<T> {
     if (budget.signal.aborted) throw cutShort(this.vendor, budget);
-    const schedule = new RetrySchedule(this.backoff, this.resilience.retryMaxDelayMs, budget);
+    const breaker = this.breakerOf(operation);
+    this.retryBudget.recordCall();
+    const schedule = new RetrySchedule(
+      this.backoff,
+      this.resilience.retryMaxDelayMs,
+      budget,
+      this.retryBudget,
+    );
     // cockatiel's maxAttempts counts the retries after the first attempt.
     const policy = retry(
       handleWhen((error) => schedule.shouldRetry(error)),
@@ -202,26 +213,122 @@ export class UpstreamGuard {
     if (this.logger) {
       policy.onRetry(({ delay, attempt: n }) =>
         this.logger?.debug(
-          { upstream: this.vendor.id, attempt: n, delayMs: delay, ...this.telemetry?.logFields(budget) },
+          {
+            upstream: this.vendor.id,
+            operation,
+            attempt: n,
+            delayMs: delay,
+            ...this.telemetry?.logFields(budget),
+          },
           'retrying an upstream read',
         ),
       );
     }
     try {
       return await untilAborted(
-        policy.execute(() => this.once(attempt), budget.signal),
+        policy.execute(() => breaker.once(attempt, this.bulkhead), budget.signal),
         budget.signal,
       );
     } catch (error) {
-      throw this.toUpstreamError(error, budget);
+      throw this.toUpstreamError(error, budget, breaker);
     }
   }
 
   /**
-   * The breaker's state: `open` while it fails fast, `half-open` once its cooldown is over (the next
-   * call is a trial) or while that trial is in flight, `closed` otherwise.
+   * The upstream's breaker state for /readyz: `open` while any operation's breaker fails fast,
+   * else `half-open` while any waits for or runs its trial, else `closed`.
    */
   breakerState(): BreakerState {
+    const states = [...this.breakers.values()].map((b) => b.state());
+    return states.includes('open') ? 'open' : states.includes('half-open') ? 'half-open' : 'closed';
+  }
+
+  /** The operations whose breaker is not closed, with their state (for /readyz). */
+  operationStates(): Record<string, BreakerState> {
+    const out: Record<string, BreakerState> = {};
+    for (const [operation, breaker] of this.breakers) {
+      const state = breaker.state();
+      if (state !== 'closed') out[operation] = state;
+    }
+    return out;
+  }
+
+  /** Calls on the wire and calls waiting for a bulkhead slot (for the metrics). */
+  bulkheadUsage(): { inFlight: number; queued: number } {
+    return {
+      inFlight: this.resilience.maxConcurrent - this.bulkhead.executionSlots,
+      queued: this.resilience.maxQueue - this.bulkhead.queueSlots,
+    };
+  }
+
+  private breakerOf(operation: string): OperationBreaker {
+    let breaker = this.breakers.get(operation);
+    if (!breaker) {
+      breaker = new OperationBreaker(this.vendor, operation, this.resilience, this.logger, this.telemetry);
+      this.breakers.set(operation, breaker);
+    }
+    return breaker;
+  }
+
+  private toUpstreamError(error: unknown, budget: RequestBudget, breaker: OperationBreaker): unknown {
+    if (error instanceof UpstreamError) return error;
+    if (isBrokenCircuitError(error)) {
+      this.telemetry?.refused(this.vendor.id, 'circuit_open');
+      return breaker.circuitOpen();
+    }
+    if (isBulkheadRejectedError(error)) {
+      this.telemetry?.refused(this.vendor.id, 'bulkhead_full');
+      return upstreamFailure(
+        this.vendor,
+        ErrorCode.UPSTREAM_UNAVAILABLE,
+        `call refused: too many concurrent calls to this upstream (${this.resilience.maxConcurrent} in ` +
+          `flight, ${this.resilience.maxQueue} waiting). Retry shortly.`,
+      );
+    }
+    if (budget.signal.aborted) return cutShort(this.vendor, budget);
+    return error;
+  }
+}
+
+/** The circuit breaker of one upstream operation. */
+class OperationBreaker {
+  private readonly breaker: CircuitBreakerPolicy;
+  private openedAt = 0;
+
+  constructor(
+    private readonly vendor: Upstream,
+    private readonly operation: string,
+    private readonly resilience: ResilienceConfig,
+    logger?: GuardLogger,
+    telemetry?: UpstreamTelemetry,
+  ) {
+    this.breaker = circuitBreaker(handleWhen(isUpstreamFault), {
+      halfOpenAfter: resilience.breakerCooldownMs,
+      breaker: new SamplingBreaker({
+        threshold: resilience.breakerFailureRate,
+        duration: resilience.breakerWindowMs,
+        // cockatiel asks for a rate: the minimum number of attempts over the window.
+        minimumRps: resilience.breakerMinCalls / (resilience.breakerWindowMs / 1000),
+      }),
+    });
+    const fields = { upstream: vendor.id, operation };
+    this.breaker.onBreak(() => {
+      this.openedAt = Date.now();
+      telemetry?.breakerOpened(vendor.id);
+      logger?.warn(
+        { ...fields, cooldownMs: resilience.breakerCooldownMs },
+        'circuit breaker opened: calls fail fast until a trial call',
+      );
+    });
+    this.breaker.onHalfOpen(() => logger?.info(fields, 'circuit breaker half-open: trial call'));
+    this.breaker.onReset(() => logger?.info(fields, 'circuit breaker closed'));
+  }
+
+  /**
+   * `open` while it fails fast, `half-open` once its cooldown is over (the next call is a trial)
+   * or while that trial is in flight, `closed` otherwise.
+   */
+  state(): BreakerState {
     switch (this.breaker.state) {
       case CircuitState.Closed:
         return 'closed';
@@ -236,16 +343,8 @@ export class UpstreamGuard {
     }
   }
 
-  /** Calls on the wire and calls waiting for a bulkhead slot (for the metrics). */
-  bulkheadUsage(): { inFlight: number; queued: number } {
-    return {
-      inFlight: this.resilience.maxConcurrent - this.bulkhead.executionSlots,
-      queued: this.resilience.maxQueue - this.bulkhead.queueSlots,
-    };
-  }
-
-  /** One attempt through the breaker and the bulkhead. */
-  private async once<T>(attempt: () => Promise<T>): Promise<T> {
+  /** One attempt through this breaker and the upstream's bulkhead. */
+  async once<T>(attempt: () => Promise<T>, slots: BulkheadPolicy): Promise<T> {
     // cockatiel queues calls behind a half-open trial; fail them fast instead, so a hanging
     // upstream cannot pile calls up behind its trial.
     if (this.breaker.state === CircuitState.HalfOpen) throw new BrokenCircuitError();
@@ -253,7 +352,7 @@ export class UpstreamGuard {
       try {
         // The bulkhead gets no signal on purpose: cockatiel's queue stops draining when it drops a
         // cancelled entry, so a cut entry runs instead, and the attempt returns at once unsent.
-        return { value: await this.bulkhead.execute(attempt) };
+        return { value: await slots.execute(attempt) };
       } catch (error) {
         // An answer (4xx, 429, malformed) shows the upstream is up: a success for the breaker.
         if (isAnswer(error)) return { error };
@@ -264,41 +363,22 @@ export class UpstreamGuard {
     return outcome.value;
   }
 
-  private toUpstreamError(error: unknown, budget: RequestBudget): unknown {
-    if (error instanceof UpstreamError) return error;
-    if (isBrokenCircuitError(error)) {
-      this.telemetry?.refused(this.vendor.id, 'circuit_open');
-      return this.circuitOpen();
-    }
-    if (isBulkheadRejectedError(error)) {
-      this.telemetry?.refused(this.vendor.id, 'bulkhead_full');
-      return upstreamFailure(
-        this.vendor,
-        ErrorCode.UPSTREAM_UNAVAILABLE,
-        `call refused: too many concurrent calls to this upstream (${this.resilience.maxConcurrent} in ` +
-          `flight, ${this.resilience.maxQueue} waiting). Retry shortly.`,
-      );
-    }
-    if (budget.signal.aborted) return cutShort(this.vendor, budget);
-    return error;
-  }
-
-  private circuitOpen(): UpstreamError {
+  /** The error of a call this breaker refused. */
+  circuitOpen(): UpstreamError {
     const leftMs = this.cooldownLeftMs();
+    const who = `(${this.operation}) is failing: its circuit breaker`;
     if (this.breaker.state === CircuitState.HalfOpen || leftMs <= 0) {
       return upstreamFailure(
         this.vendor,
         ErrorCode.UPSTREAM_UNAVAILABLE,
-        'is failing: its circuit breaker is half-open and a trial call is in flight; ' +
-          'calls fail fast until it succeeds.',
+        `${who} is half-open and a trial call is in flight; calls fail fast until it succeeds.`,
       );
     }
     const at = new Date(Date.now() + leftMs).toISOString();
     const failure = upstreamFailure(
       this.vendor,
       ErrorCode.UPSTREAM_UNAVAILABLE,
-      `is failing: its circuit breaker is open, so calls fail fast until a trial call at ${at} ` +
-        `(in ${leftMs} ms).`,
+      `${who} is open, so calls fail fast until a trial call at ${at} (in ${leftMs} ms).`,
     );
     return new UpstreamError({
       vendor: failure.vendor,
@@ -316,7 +396,7 @@ export class UpstreamGuard {
 /**
  * The waits between the attempts of one call: exponential backoff with full jitter (cockatiel's
  * `fullJitterGenerator`: uniform in [0, min(cap, base·2ⁿ))), or the upstream's Retry-After when it
- * sends one. `shouldRetry` decides and plans the wait before cockatiel asks for it, because only
+ * sends one, while the upstream's retry budget allows. `shouldRetry` decides and plans the wait before cockatiel asks for it, because only
  * then can it refuse a wait that would end past the deadline, or a Retry-After above the cap (the
  * caller then gets RATE_LIMITED with `retryAfter` at once).
  */
@@ -328,6 +408,7 @@ class RetrySchedule implements IBackoffFactory<IRetryBackoffContext<unknown>> {
     private readonly backoff: IBackoffFactory<unknown>,
     private readonly capMs: number,
     private readonly budget: RequestBudget,
+    private readonly retryBudget: RetryBudget,
   ) {}
 
   /** Given a failed attempt, returns whether to retry it, having planned the wait if so. */
@@ -343,6 +424,8 @@ class RetrySchedule implements IBackoffFactory<IRetryBackoffContext<unknown>> {
       waitMs = this.exponential.duration;
     }
     if (waitMs >= this.budget.remainingMs()) return false;
+    // Last, so only a retry that will be made spends the upstream's retry budget.
+    if (!this.retryBudget.tryRetry()) return false;
     this.plannedMs = waitMs;
     return true;
   }

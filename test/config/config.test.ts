@@ -5,6 +5,18 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { DEMO_CREDENTIALS } from '../helpers/demo.js';
+import { DEMO_CURSOR_SECRET } from '../../src/pagination/connection.js';
+
+const SECRET = 'config-test-cursor-secret-0123456789';
+/** Every vendor configured: what production needs besides CURSOR_SECRET. */
+const VENDORS = {
+  FIREWORKS_BASE_URL: 'https://api.fireworks.example',
+  FIREWORKS_API_KEY: 'fw-config-test-key',
+  RUNAI_BASE_URL: 'https://tenant.run.example',
+  RUNAI_TOKEN: 'runai-config-test-token',
+  GITPOD_BASE_URL: 'https://gitpod.example/api',
+  GITPOD_API_KEY: 'gitpod-config-test-key',
+};
 
 describe('loadConfig', () => {
   it('gives a demo configuration on an empty environment', () => {
@@ -36,8 +48,90 @@ describe('loadConfig', () => {
   });
 
   it('turns introspection off in production unless asked', () => {
-    expect(loadConfig({ NODE_ENV: 'production' }).introspection).toBe(false);
-    expect(loadConfig({ NODE_ENV: 'production', INTROSPECTION: 'true' }).introspection).toBe(true);
+    const production = { NODE_ENV: 'production', CURSOR_SECRET: SECRET, ...VENDORS };
+    expect(loadConfig(production).introspection).toBe(false);
+    expect(loadConfig({ ...production, INTROSPECTION: 'true' }).introspection).toBe(true);
+  });
+
+  it('stops a production start without vendor URLs, naming the variables, unless DEMO=true', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', CURSOR_SECRET: SECRET })).toThrow(
+      new ConfigError(
+        'FIREWORKS_BASE_URL and FIREWORKS_API_KEY, RUNAI_BASE_URL and RUNAI_TOKEN, GITPOD_BASE_URL and ' +
+          'GITPOD_API_KEY are required with NODE_ENV=production (set DEMO=true to serve the embedded simulators instead)',
+      ),
+    );
+    const { GITPOD_BASE_URL: _base, GITPOD_API_KEY: _key, ...twoVendors } = VENDORS;
+    expect(() => loadConfig({ NODE_ENV: 'production', CURSOR_SECRET: SECRET, ...twoVendors })).toThrow(
+      new ConfigError(
+        'GITPOD_BASE_URL and GITPOD_API_KEY is required with NODE_ENV=production (set DEMO=true to serve the ' +
+          'embedded simulators instead)',
+      ),
+    );
+    const demo = loadConfig({ NODE_ENV: 'production', DEMO: 'true' });
+    expect([demo.demo, demo.fireworks.demo, demo.cursorKeys.secret]).toEqual([
+      true,
+      true,
+      DEMO_CURSOR_SECRET,
+    ]);
+    expect(() => loadConfig({ DEMO: 'false' })).toThrow(/are required with NODE_ENV=production/);
+  });
+
+  it('HTTP limits: defaults, and a headers timeout longer than the request timeout stops the start', () => {
+    expect(loadConfig({}).http).toEqual({
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+      keepAliveTimeoutMs: 5_000,
+      maxConnections: 1_024,
+      writeTimeoutMs: 30_000,
+    });
+    expect(() => loadConfig({ HTTP_HEADERS_TIMEOUT_MS: '60000' })).toThrow(
+      new ConfigError('HTTP_HEADERS_TIMEOUT_MS (60000) must not exceed HTTP_REQUEST_TIMEOUT_MS (30000)'),
+    );
+  });
+
+  it('the shutdown grace is at least the request deadline by default; the notice is on in production', () => {
+    expect([loadConfig({}).shutdownGraceMs, loadConfig({}).shutdownNoticeMs]).toEqual([20_000, 0]);
+    expect(loadConfig({ REQUEST_DEADLINE_MS: '30000' }).shutdownGraceMs).toBe(35_000);
+    expect(loadConfig({ NODE_ENV: 'production', DEMO: 'true' }).shutdownNoticeMs).toBe(5_000);
+  });
+
+  it('CORS_ORIGINS: any origin outside production, none cross-origin in production unless listed', () => {
+    expect(loadConfig({}).corsOrigins).toBe('*');
+    expect(loadConfig({ NODE_ENV: 'production', CURSOR_SECRET: SECRET, ...VENDORS }).corsOrigins).toEqual([]);
+    expect(
+      loadConfig({ CORS_ORIGINS: 'https://dash.example.com, http://localhost:3000' }).corsOrigins,
+    ).toEqual(['https://dash.example.com', 'http://localhost:3000']);
+    expect(() => loadConfig({ CORS_ORIGINS: 'https://dash.example.com/path' })).toThrow(
+      new ConfigError(
+        'CORS_ORIGINS must be * or a comma-separated list of origins such as https://dash.example.com, got "https://dash.example.com/path"',
+      ),
+    );
+  });
+
+  it('signs cursors with the demo key outside production, and requires CURSOR_SECRET in production', () => {
+    expect(loadConfig({}).cursorKeys).toEqual({ secret: DEMO_CURSOR_SECRET, previous: [] });
+    expect(() => loadConfig({ NODE_ENV: 'production', ...VENDORS })).toThrow(
+      new ConfigError(
+        'CURSOR_SECRET is required with NODE_ENV=production: a random string of 32+ characters, the same ' +
+          'on every replica (it signs pagination cursors)',
+      ),
+    );
+    expect(
+      loadConfig({
+        NODE_ENV: 'production',
+        CURSOR_SECRET: SECRET,
+        CURSOR_SECRET_PREVIOUS: `${SECRET}-old`,
+        ...VENDORS,
+      }).cursorKeys,
+    ).toEqual({ secret: SECRET, previous: [`${SECRET}-old`] });
+    expect(() => loadConfig({ CURSOR_SECRET: 'short' })).toThrow(
+      new ConfigError('CURSOR_SECRET must be 32+ printable characters without spaces'),
+    );
+    expect(() => loadConfig({ CURSOR_SECRET: SECRET, CURSOR_SECRET_PREVIOUS: 'short' })).toThrow(
+      new ConfigError(
+        'CURSOR_SECRET_PREVIOUS must be a comma-separated list of secrets of 32+ printable characters',
+      ),
+    );
   });
 
   it.each([

@@ -90,8 +90,8 @@ describe('production', () => {
   let closed: TestGateway;
   let open: TestGateway;
   beforeAll(async () => {
-    closed = await startTestGateway({ NODE_ENV: 'production' });
-    open = await startTestGateway({ NODE_ENV: 'production', SUBGRAPH_SECRET: SECRET });
+    closed = await startTestGateway({ NODE_ENV: 'production', DEMO: 'true' });
+    open = await startTestGateway({ NODE_ENV: 'production', DEMO: 'true', SUBGRAPH_SECRET: SECRET });
   });
   afterAll(async () => {
     await closed.stop();
@@ -176,6 +176,9 @@ describe('SUBGRAPH_SECRET', () => {
       /SUBGRAPH_SECRET/,
     );
     expect(loadConfig({ SUBGRAPH_SECRET: SECRET }).federation).toEqual({ subgraph: true, secret: SECRET });
-    expect(loadConfig({ NODE_ENV: 'production' }).federation).toEqual({ subgraph: false, secret: undefined });
+    expect(loadConfig({ NODE_ENV: 'production', DEMO: 'true' }).federation).toEqual({
+      subgraph: false,
+      secret: undefined,
+    });
   });
 });

@@ -14,8 +14,8 @@ shareGateway({}, (shared) => ({ gw, fleet } = shared));
 
 const FOREIGN =
   '`after` belongs to another connection, or to this one with another filter or orderBy. Cursors only resume the connection and arguments that issued them: restart from the first page.';
-const INVALID = "`after` is not a valid cursor. Use a cursor from this connection's edges or pageInfo.";
-const INVALID_POSITION = "`after` is not a valid cursor. Use a cursor from this connection's edges.";
+const INVALID =
+  "`after` is not a valid cursor: it was altered or not issued by this gateway. Use a cursor from this connection's edges or pageInfo.";
 
 /** Returns the endCursor of the first page of size 2 of a root connection (then resets the stats). */
 async function cursorOf(field: string, args = ''): Promise<string> {
@@ -45,23 +45,17 @@ describe('a cursor from another connection', () => {
     expect(gw.calls()).toEqual(NO_CALLS);
   });
 
-  it('a Query.pods cursor is refused by Cluster.pods (only the cluster is fetched)', async () => {
+  it('a Query.pods cursor is refused by Cluster.pods before any call, the cluster included', async () => {
     const after = await cursorOf('pods');
     const cluster = fleet.clusters[0]!.name;
     const query = `query($after: String) { cluster(name: "${cluster}") { pods(first: 2, after: $after) { nodes { id } } } }`;
     expect(await gql(gw, query, { after })).toEqual({
-      status: 200,
-      data: { cluster: { pods: null } },
+      status: 400,
       errors: [
-        {
-          message: FOREIGN,
-          locations: [loc(query, 'pods')],
-          path: ['cluster', 'pods'],
-          extensions: { code: 'BAD_USER_INPUT', argument: 'after' },
-        },
+        { message: `Cluster.pods: ${FOREIGN}`, extensions: { code: 'BAD_USER_INPUT', argument: 'after' } },
       ],
     });
-    expect(gw.calls()).toEqual({ fireworks: { GetCluster: 1 }, runai: {}, gitpod: {} });
+    expect(gw.calls()).toEqual(NO_CALLS);
   });
 
   it("one node pool's batch job cursor is refused by another node pool's batchJobs", async () => {
@@ -159,7 +153,7 @@ describe('malformed cursors', () => {
     ['not base64url', '!!not a cursor!!', INVALID],
     ['base64url of no JSON', 'bm90IGpzb24', INVALID],
     ['JSON that is no cursor', base64url('{"hello":"world"}'), INVALID],
-    ['a cursor of another version', base64url('{"v":2,"b":"x","p":{"o":1}}'), INVALID],
+    ['an unsigned cursor of the version before', base64url('{"v":1,"b":"x","p":{"o":1}}'), INVALID],
     ['JSON null', base64url('null'), INVALID],
     ['over 4096 characters', 'A'.repeat(5000), INVALID],
     ['an empty string', '', INVALID],
@@ -172,21 +166,53 @@ describe('malformed cursors', () => {
     }
   });
 
-  it('refuses a pods cursor whose position was tampered with (negative offset)', async () => {
-    const real = JSON.parse(Buffer.from(await cursorOf('pods'), 'base64url').toString('utf8')) as object;
-    const after = base64url(JSON.stringify({ ...real, p: { o: -5 } }));
+  /** The cursor with its position replaced and the genuine cursor's MAC kept: what a forger can make. */
+  const forge = (cursor: string, position: unknown) => {
+    const [payload, mac] = cursor.split('.') as [string, string];
+    const real = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as object;
+    return `${base64url(JSON.stringify({ ...real, p: position }))}.${mac}`;
+  };
+
+  it('refuses a pods cursor whose position was edited, its MAC kept (negative offset)', async () => {
+    const after = forge(await cursorOf('pods'), { o: -5 });
     const query = `query($after: String) { pods(first: 2, after: $after) { nodes { id } } }`;
-    expect(await gql(gw, query, { after })).toEqual(refusedAtRoot(query, 'pods', INVALID_POSITION, 'after'));
+    expect(await gql(gw, query, { after })).toEqual(refusedAtRoot(query, 'pods', INVALID, 'after'));
     expect(gw.calls()).toEqual(NO_CALLS);
   });
 
-  it('refuses a batch job cursor whose position was tampered with (an index that is no integer)', async () => {
-    const real = JSON.parse(Buffer.from(await cursorOf('batchJobs'), 'base64url').toString('utf8')) as object;
-    const after = base64url(JSON.stringify({ ...real, p: { t: '', i: 1.5 } }));
+  it('refuses a batch job cursor whose position was edited to skip 450 pages (issue 9, finding 2)', async () => {
+    const after = forge(await cursorOf('batchJobs'), { t: '', i: 450 * 200 });
     const query = `query($after: String) { batchJobs(first: 2, after: $after) { nodes { id } } }`;
-    expect(await gql(gw, query, { after })).toEqual(
-      refusedAtRoot(query, 'batchJobs', INVALID_POSITION, 'after'),
+    expect(await gql(gw, query, { after })).toEqual(refusedAtRoot(query, 'batchJobs', INVALID, 'after'));
+    expect(gw.calls()).toEqual(NO_CALLS);
+  });
+
+  it('refuses a cursor with one byte of its payload flipped, with no upstream call', async () => {
+    const real = await cursorOf('warmPools');
+    const after = (real[3] === 'A' ? `${real.slice(0, 3)}B` : `${real.slice(0, 3)}A`) + real.slice(4);
+    const query = `query($after: String) { warmPools(first: 2, after: $after) { nodes { id } } }`;
+    expect(await gql(gw, query, { after })).toEqual(refusedAtRoot(query, 'warmPools', INVALID, 'after'));
+    expect(gw.calls()).toEqual(NO_CALLS);
+  });
+
+  it('a nested cursor edited the same way is refused with the whole operation, before any call', async () => {
+    const pool = fleet.nodePools[0]!;
+    const first = await gql<{ nodePool: { batchJobs: { pageInfo: { endCursor: string } } } }>(
+      gw,
+      `{ nodePool(name: "${pool.name}") { batchJobs(first: 2) { pageInfo { endCursor } } } }`,
     );
+    gw.reset();
+    const after = forge(first.data!.nodePool.batchJobs.pageInfo.endCursor, { t: '', i: 90_000 });
+    const query = `query($after: String) { nodePool(name: "${pool.name}") { batchJobs(first: 2, after: $after) { nodes { id } } } }`;
+    expect(await gql(gw, query, { after })).toEqual({
+      status: 400,
+      errors: [
+        {
+          message: `NodePool.batchJobs: ${INVALID}`,
+          extensions: { code: 'BAD_USER_INPUT', argument: 'after' },
+        },
+      ],
+    });
     expect(gw.calls()).toEqual(NO_CALLS);
   });
 
@@ -196,7 +222,7 @@ describe('malformed cursors', () => {
       refusedAtRoot(
         query,
         'pods',
-        "`before` is not a valid cursor. Use a cursor from this connection's edges or pageInfo.",
+        "`before` is not a valid cursor: it was altered or not issued by this gateway. Use a cursor from this connection's edges or pageInfo.",
         'before',
       ),
     );

@@ -49,7 +49,7 @@ export const CREDENTIALS = {
  * mapping: each failing call is one attempt, and one test's failures never open the circuit for
  * the next. (Unknown to a configuration without those knobs, which ignores them.)
  */
-export const MAPPING_ONLY = { UPSTREAM_MAX_ATTEMPTS: '1', UPSTREAM_BREAKER_THRESHOLD: '10000' } as const;
+export const MAPPING_ONLY = { UPSTREAM_MAX_ATTEMPTS: '1', UPSTREAM_BREAKER_MIN_CALLS: '1000000' } as const;
 
 /** Credentials the suites pass in request headers; none may ever appear in a response. */
 export const HEADER_CREDENTIALS = {

@@ -2,7 +2,7 @@
  * The cost of an operation as a table: GitHub's node count and the upstream calls the vendor
  * folders make for it, worked out from the document and its variables alone.
  */
-import { encodeCursor } from '../../src/pagination/connection.js';
+import { connectionBinding, encodeCursor } from '../../src/pagination/connection.js';
 import {
   GraphQLError,
   Kind,
@@ -128,7 +128,7 @@ describe('upstream calls, as the vendor folders make them', () => {
     ],
     [
       'Cluster.nodePools after a cursor: one list per cluster',
-      `{ clusters(first: 10) { nodes { nodePools(first: 5, after: "${encodeCursor('any', { t: '', i: 0 })}") { nodes { name } } } } }`,
+      `{ clusters(first: 10) { nodes { nodePools(first: 5, after: "${encodeCursor(connectionBinding('Cluster.nodePools:any', null), { t: '', i: 0 })}") { nodes { name } } } } }`,
       cost(60, 11),
     ],
     [
@@ -163,9 +163,14 @@ describe('upstream calls, as the vendor folders make them', () => {
       cost(10, 3),
     ],
     [
-      'Pod.metrics: one call per pod',
+      'Pod.metrics: one call per pod; each series and each of its samples (20 by default) count as nodes',
       `{ pods(first: 10) { nodes { metrics(types: [GPU_UTILIZATION], ${HOUR}) { type } } } }`,
-      cost(10, 11),
+      cost(10 + 10 * 21, 11),
+    ],
+    [
+      'Pod.metrics: series × samples, a repeated type counted once',
+      `{ pods(first: 10) { nodes { metrics(types: [GPU_UTILIZATION, CPU_USAGE_CORES, GPU_UTILIZATION], ${HOUR}, samples: 1000) { type } } } }`,
+      cost(10 + 10 * 2 * 1001, 11),
     ],
     [
       'Pod.metrics of no types: no call',
@@ -235,7 +240,7 @@ describe('variables and directives', () => {
           ids,
         },
       ),
-    ).toEqual(cost(0, 4));
+    ).toEqual(cost(2 * 21, 4));
   });
 });
 

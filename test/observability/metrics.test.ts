@@ -50,7 +50,9 @@ describe('/metrics on the gateway port', () => {
   beforeAll(async () => {
     gw = await startTestGateway({
       UPSTREAM_RETRY_BASE_DELAY_MS: '1',
-      UPSTREAM_BREAKER_THRESHOLD: '5',
+      // The 429 and five 500s make six calls in the window, five of them failed: the breaker opens.
+      UPSTREAM_BREAKER_MIN_CALLS: '6',
+      UPSTREAM_BREAKER_FAILURE_RATE: '0.5',
       MAX_QUERY_DEPTH: '7',
     });
     metricsUrl = gw.url.replace(/\/graphql$/, '/metrics');
@@ -167,7 +169,7 @@ describe('/metrics on the gateway port', () => {
       gitpod: { ListWarmPools: 1 },
     });
 
-    // 5 consecutive 500s open the gitpod breaker (500 is not retried); the 6th call fails fast.
+    // Five 500s (not retried) open the ListWarmPools breaker; the sixth call fails fast.
     gw.faults('gitpod', { ListWarmPools: { status: 500, rate: 1 } });
     expect(after.sum('fleetgraph_upstream_breaker_state', { vendor: 'gitpod', state: 'closed' })).toBe(1);
     for (let i = 0; i < 6; i++) await gw.query('{ warmPools(first: 1) { nodes { id } } }');

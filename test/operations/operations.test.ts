@@ -225,9 +225,19 @@ describe('CORS for browser apps', () => {
   });
 });
 
+const PRODUCTION_CURSOR_SECRET = 'operations-test-cursor-secret-0123456789';
+
 describe('production mode', () => {
   let gw: { gateway: Gateway; lines: Record<string, unknown>[] };
-  beforeAll(async () => (gw = await start({ NODE_ENV: 'production' })));
+  beforeAll(
+    async () =>
+      (gw = await start({
+        NODE_ENV: 'production',
+        DEMO: 'true',
+        SHUTDOWN_NOTICE_MS: '0',
+        CURSOR_SECRET: PRODUCTION_CURSOR_SECRET,
+      })),
+  );
   afterAll(() => gw.gateway.stop());
 
   it('refuses introspection by default and gives no "Did you mean" suggestions', async () => {

@@ -3,6 +3,7 @@
  * every case compares the whole result (page, connection or error with its extensions), and the
  * adapters run against in-memory upstreams written here whose exact calls are asserted.
  */
+import { createHmac } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import {
@@ -10,6 +11,8 @@ import {
   MAX_PAGE_SIZE,
   connectionBinding,
   decodeCursor,
+  configureCursorKeys,
+  DEMO_CURSOR_SECRET,
   encodeCursor,
   isOffsetPosition,
   isTokenPosition,
@@ -44,14 +47,36 @@ const badUserInput = (message: string, argument: string) => ({
   extensions: { argument, code: 'BAD_USER_INPUT' },
 });
 
-/** The payload of a cursor, read the way a curious client would. */
+/** The payload of a cursor, read the way a curious client would (the part before the MAC). */
 function payloadOf(cursor: string): unknown {
-  return JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  return JSON.parse(Buffer.from(cursor.split('.')[0] ?? '', 'base64url').toString('utf8'));
 }
 
-/** A cursor with an arbitrary payload, for the malformed-cursor cases. */
+/** Signs a base64url payload as the gateway does, with `key` (the demo key by default). */
+function sign(payload: string, key = DEMO_CURSOR_SECRET): string {
+  return `${payload}.${createHmac('sha256', key).update(payload).digest().subarray(0, 16).toString('base64url')}`;
+}
+
+/**
+ * A cursor with an arbitrary payload, signed with the demo key, so the malformed-payload cases
+ * reach the payload checks behind the MAC (as they would for a leaked or rotated-out key).
+ */
 function rawCursor(payload: unknown): string {
-  return Buffer.from(typeof payload === 'string' ? payload : JSON.stringify(payload)).toString('base64url');
+  return sign(
+    Buffer.from(typeof payload === 'string' ? payload : JSON.stringify(payload)).toString('base64url'),
+  );
+}
+
+/** The cursor with its payload's position replaced and its MAC kept: what a forger can make. */
+function forged(cursor: string, position: unknown): string {
+  const payload = payloadOf(cursor) as Record<string, unknown>;
+  const mac = cursor.split('.')[1] ?? '';
+  return `${Buffer.from(JSON.stringify({ ...payload, p: position })).toString('base64url')}.${mac}`;
+}
+
+/** The cursor with the last character of its MAC changed. */
+function flip(cursor: string): string {
+  return cursor.slice(0, -2) + (cursor.at(-2) === 'A' ? 'B' : 'A') + cursor.slice(-1);
 }
 
 const letters = (n: number) => Array.from({ length: n }, (_, k) => `item-${k}`);
@@ -172,8 +197,11 @@ describe('parseConnectionArgs', () => {
 // ---------------------------------------------------------------------------------------------
 
 describe('connectionBinding', () => {
-  it('is a 16-character base64url digest', () => {
-    expect(connectionBinding('Query.pods', null)).toMatch(/^[A-Za-z0-9_-]{16}$/);
+  it('is the schema coordinate and a 16-character base64url digest', () => {
+    expect(connectionBinding('Query.pods', null)).toMatch(/^Query\.pods:[A-Za-z0-9_-]{16}$/);
+    expect(connectionBinding('Cluster.pods:accounts/a/clusters/c1', null)).toMatch(
+      /^Cluster\.pods:[A-Za-z0-9_-]{16}$/,
+    );
   });
 
   it('is stable under the key order of the shape, at every depth', () => {
@@ -234,8 +262,8 @@ describe('encodeCursor / decodeCursor', () => {
       ["last item of a page: index -1 with the next page's token", { t: 'CiQ0Zj+/=', i: -1 }],
     ])('token position, %s', (_, position) => {
       const cursor = encodeCursor(BINDING, position);
-      expect(cursor).toMatch(/^[A-Za-z0-9_-]+$/);
-      expect(payloadOf(cursor)).toEqual({ v: 1, b: BINDING, p: position });
+      expect(cursor).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{22}$/);
+      expect(payloadOf(cursor)).toEqual({ v: 2, b: BINDING, p: position });
       expect(decodeCursor(cursor, BINDING, isTokenPosition, 'after')).toEqual(position);
     });
 
@@ -256,17 +284,30 @@ describe('encodeCursor / decodeCursor', () => {
       ['JSON null', rawCursor(null)],
       ['JSON array', rawCursor([1, BINDING, { t: '', i: 0 }])],
       ['JSON string', rawCursor('"cursor"')],
-      ['wrong version', rawCursor({ v: 2, b: BINDING, p: { t: '', i: 0 } })],
-      ['version as a string', rawCursor({ v: '1', b: BINDING, p: { t: '', i: 0 } })],
+      ['an older version', rawCursor({ v: 1, b: BINDING, p: { t: '', i: 0 } })],
+      ['version as a string', rawCursor({ v: '2', b: BINDING, p: { t: '', i: 0 } })],
       ['missing version', rawCursor({ b: BINDING, p: { t: '', i: 0 } })],
-      ['missing binding', rawCursor({ v: 1, p: { t: '', i: 0 } })],
-      ['binding not a string', rawCursor({ v: 1, b: 7, p: { t: '', i: 0 } })],
+      ['missing binding', rawCursor({ v: 2, p: { t: '', i: 0 } })],
+      ['binding not a string', rawCursor({ v: 2, b: 7, p: { t: '', i: 0 } })],
+      [
+        'unsigned (a version 1 cursor)',
+        Buffer.from(JSON.stringify({ v: 1, b: BINDING, p: { t: '', i: 0 } })).toString('base64url'),
+      ],
+      [
+        'signed with another key',
+        sign(encodeCursor(BINDING, { t: '', i: 0 }).split('.')[0] ?? '', 'x'.repeat(32)),
+      ],
+      [
+        'its position edited, the MAC of the genuine one kept',
+        forged(encodeCursor(BINDING, { t: '', i: 0 }), { t: '', i: 450 }),
+      ],
+      ['one character of the MAC flipped', flip(encodeCursor(BINDING, { t: '', i: 0 }))],
       ['5000 characters', 'A'.repeat(5000)],
       ['over 4096 characters, though well formed', long],
     ])('%s', (_, cursor) => {
       expect(errorOf(() => decodeCursor(cursor, BINDING, isTokenPosition, 'after'))).toEqual(
         badUserInput(
-          "`after` is not a valid cursor. Use a cursor from this connection's edges or pageInfo.",
+          "`after` is not a valid cursor: it was altered or not issued by this gateway. Use a cursor from this connection's edges or pageInfo.",
           'after',
         ),
       );
@@ -274,16 +315,43 @@ describe('encodeCursor / decodeCursor', () => {
 
     it('the over-long case would otherwise decode: it is refused for its length alone', () => {
       expect(long.length).toBeGreaterThan(4096);
-      expect(payloadOf(long)).toEqual({ v: 1, b: BINDING, p: { t: '', i: 0, padding: 'x'.repeat(4000) } });
+      expect(payloadOf(long)).toEqual({ v: 2, b: BINDING, p: { t: '', i: 0, padding: 'x'.repeat(4000) } });
     });
 
     it('names `before` when the cursor came as `before`', () => {
       expect(errorOf(() => decodeCursor('%%%', BINDING, isOffsetPosition, 'before'))).toEqual(
         badUserInput(
-          "`before` is not a valid cursor. Use a cursor from this connection's edges or pageInfo.",
+          "`before` is not a valid cursor: it was altered or not issued by this gateway. Use a cursor from this connection's edges or pageInfo.",
           'before',
         ),
       );
+    });
+  });
+
+  describe('key rotation (CURSOR_SECRET, CURSOR_SECRET_PREVIOUS)', () => {
+    const OLD = 'old-cursor-secret-0123456789abcdef';
+    const NEW = 'new-cursor-secret-0123456789abcdef';
+    const invalid = badUserInput(
+      "`after` is not a valid cursor: it was altered or not issued by this gateway. Use a cursor from this connection's edges or pageInfo.",
+      'after',
+    );
+    it('signs with the current key, accepts the previous ones, and refuses a key no longer listed', () => {
+      try {
+        configureCursorKeys(OLD);
+        const issuedBefore = encodeCursor(BINDING, { o: 7 });
+        configureCursorKeys(NEW, [OLD]);
+        const issuedAfter = encodeCursor(BINDING, { o: 8 });
+        expect(issuedAfter.split('.')[1]).not.toBe(sign(issuedAfter.split('.')[0] ?? '', OLD).split('.')[1]);
+        expect(decodeCursor(issuedBefore, BINDING, isOffsetPosition, 'after')).toEqual({ o: 7 });
+        expect(decodeCursor(issuedAfter, BINDING, isOffsetPosition, 'after')).toEqual({ o: 8 });
+        configureCursorKeys(NEW);
+        expect(errorOf(() => decodeCursor(issuedBefore, BINDING, isOffsetPosition, 'after'))).toEqual(
+          invalid,
+        );
+        expect(decodeCursor(issuedAfter, BINDING, isOffsetPosition, 'after')).toEqual({ o: 8 });
+      } finally {
+        configureCursorKeys(DEMO_CURSOR_SECRET);
+      }
     });
   });
 
@@ -319,7 +387,7 @@ describe('encodeCursor / decodeCursor', () => {
     ])('token position: %s', (_, position) => {
       expect(
         errorOf(() =>
-          decodeCursor(rawCursor({ v: 1, b: BINDING, p: position }), BINDING, isTokenPosition, 'after'),
+          decodeCursor(rawCursor({ v: 2, b: BINDING, p: position }), BINDING, isTokenPosition, 'after'),
         ),
       ).toEqual(badUserInput(message('after'), 'after'));
     });
@@ -333,7 +401,7 @@ describe('encodeCursor / decodeCursor', () => {
     ])('offset position: %s', (_, position) => {
       expect(
         errorOf(() =>
-          decodeCursor(rawCursor({ v: 1, b: BINDING, p: position }), BINDING, isOffsetPosition, 'before'),
+          decodeCursor(rawCursor({ v: 2, b: BINDING, p: position }), BINDING, isOffsetPosition, 'before'),
         ),
       ).toEqual(badUserInput(message('before'), 'before'));
     });

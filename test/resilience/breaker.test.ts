@@ -1,10 +1,12 @@
 /**
- * The circuit breaker of each upstream (process-wide, one per vendor): after 3 consecutive
- * failures (5xx, timeouts, failed connections) calls fail fast with UPSTREAM_UNAVAILABLE and no
- * upstream request, /readyz reports the vendor; after the cooldown one trial call goes through,
- * and closes it on success or opens it again on failure. 429s, other 4xx and malformed bodies are
- * answers: they never open it. Each test starts its own gateway, so breakers start closed; the
- * cooldown is 5 s where a test needs the breaker to stay open, 500 ms where it waits it out.
+ * The circuit breakers (process-wide, one per vendor operation): once an operation has made 3
+ * attempts within the window and more than half of them failed (5xx, timeouts, failed
+ * connections), its calls fail fast with UPSTREAM_UNAVAILABLE and no upstream request, and /readyz
+ * reports the vendor and the operation; the vendor's other operations are untouched. After the
+ * cooldown one trial call goes through, and closes it on success or opens it again on failure.
+ * 429s, other 4xx and malformed bodies are answers: they never open it. Each test starts its own
+ * gateway, so breakers start closed; the cooldown is 5 s where a test needs the breaker to stay
+ * open, 500 ms where it waits it out.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
@@ -20,7 +22,12 @@ import {
   VENDORS,
 } from '../helpers/resilience.js';
 
-const BREAKER = { ...SMALL_BUDGETS, UPSTREAM_BREAKER_THRESHOLD: '3', UPSTREAM_BREAKER_COOLDOWN_MS: '5000' };
+const BREAKER = {
+  ...SMALL_BUDGETS,
+  UPSTREAM_BREAKER_MIN_CALLS: '3',
+  UPSTREAM_BREAKER_FAILURE_RATE: '0.5',
+  UPSTREAM_BREAKER_COOLDOWN_MS: '5000',
+};
 const SHORT_COOLDOWN = { UPSTREAM_BREAKER_COOLDOWN_MS: '500' };
 const SHORT_COOLDOWN_MS = 500;
 
@@ -36,7 +43,7 @@ async function start(env: Record<string, string> = {}): Promise<TestGateway> {
 }
 
 const OPEN_MESSAGE =
-  /^Run:ai is failing: its circuit breaker is open, so calls fail fast until a trial call at \d{4}-\d\d-\d\dT[\d:.]+Z \(in \d+ ms\)\.$/;
+  /^Run:ai \(list_pods\) is failing: its circuit breaker is open, so calls fail fast until a trial call at \d{4}-\d\d-\d\dT[\d:.]+Z \(in \d+ ms\)\.$/;
 const runai = ROOTS.runai;
 /** The error of a call the open breaker refused; `retryAfter` is the cooldown left, rounded up. */
 const openError = (retryAfter: number) => ({
@@ -55,6 +62,7 @@ const runaiOpen = {
     status: 'degraded',
     upstreams: { fireworks: 'closed', runai: 'open', gitpod: 'closed' },
     open: ['runai'],
+    operations: { runai: { list_pods: 'open' } },
   },
 };
 
@@ -67,7 +75,7 @@ async function openRunai(gw: TestGateway): Promise<void> {
 }
 
 describe('opening', () => {
-  it('opens after 3 consecutive failed attempts; the next call fails fast with no upstream request', async () => {
+  it('opens once 3 attempts were made and over half failed; the next call fails fast with no upstream request', async () => {
     const gw = await start();
     const fleet = groundTruth(gw.world);
     expect(await readyz(gw)).toEqual(allClosed);
@@ -80,19 +88,15 @@ describe('opening', () => {
     expect(gw.calls()).toEqual(NO_CALLS);
     expect(ms).toBeLessThan(200);
 
-    // Only Run:ai fails fast: the mixed query still gets Fireworks and Gitpod.
+    // Only list_pods fails fast: the mixed query still gets every vendor, Run:ai's
+    // get_workload_pods included.
     const mixed = mixedQuery(fleet);
-    const mixedRes = await gql(gw, mixed.query, mixed.variables);
-    expect(mixedRes.data).toEqual(mixed.data('runai'));
-    expect(mixedRes.errors).toEqual([
-      {
-        message: expect.stringMatching(OPEN_MESSAGE),
-        locations: [loc(mixed.query, 'nodes(')],
-        path: ['nodes', 1],
-        extensions: { code: 'UPSTREAM_UNAVAILABLE', upstream: 'runai', retryAfter: 5 },
-      },
-    ]);
-    expect(gw.calls()).toEqual({ fireworks: { GetCluster: 1 }, runai: {}, gitpod: { ListWarmPools: 1 } });
+    expect(await gql(gw, mixed.query, mixed.variables)).toEqual({ status: 200, data: mixed.data() });
+    expect(gw.calls()).toEqual({
+      fireworks: { GetCluster: 1 },
+      runai: { get_workload_pods: 1 },
+      gitpod: { ListWarmPools: 1 },
+    });
   });
 
   // Three pod lists at once: three calls without retries, so three failures in one query.
@@ -137,19 +141,47 @@ describe('opening', () => {
     expect(await readyz(gw)).toEqual(allClosed);
   });
 
-  it('counts consecutive failures only: a success in between starts the count again', async () => {
+  it('opens on the failure rate, not on a run of failures: a success in between does not reset it', async () => {
     const gw = await start();
     const fleet = groundTruth(gw.world);
     gw.faults('runai', { list_pods: { status: 500 } });
     await gql(gw, runai.query);
     await gql(gw, runai.query);
+    // 2 attempts, under the minimum of 3: closed.
+    expect(await readyz(gw)).toEqual(allClosed);
     gw.reset();
     expect((await gql(gw, runai.query)).data).toEqual(rootData(fleet, 'runai'));
     gw.faults('runai', { list_pods: { status: 500 } });
     await gql(gw, runai.query);
-    await gql(gw, runai.query);
-    expect(gw.calls().runai).toEqual({ list_pods: 3 });
+    // 3 failures of 4 attempts: over half.
+    expect(await readyz(gw)).toEqual(runaiOpen);
+  });
+
+  it('stays closed at a failure rate of one half (the threshold is exceeded, not reached)', async () => {
+    const gw = await start();
+    for (const failing of [true, false, false, true]) {
+      gw.reset();
+      if (failing) gw.faults('runai', { list_pods: { status: 500 } });
+      await gql(gw, runai.query);
+    }
     expect(await readyz(gw)).toEqual(allClosed);
+  });
+
+  it("keeps one breaker per operation: an open list_pods leaves Run:ai's other operations untouched", async () => {
+    const gw = await start();
+    const fleet = groundTruth(gw.world);
+    await openRunai(gw);
+    const pod = fleet.pods[0]!;
+    const query = `{ pods(first: 1) { totalCount } workloadPods(workloadId: "${pod.workloadId}", first: 1) { nodes { podId } } }`;
+    const res = await gql(gw, query);
+    expect(res.data).toEqual({
+      pods: null,
+      workloadPods: { nodes: [{ podId: fleet.pods.filter((p) => p.workloadId === pod.workloadId)[0]!.id }] },
+    });
+    expect(res.errors?.map((e) => [e.path, e.extensions?.code])).toEqual([
+      [['pods'], 'UPSTREAM_UNAVAILABLE'],
+    ]);
+    expect(gw.calls()).toEqual({ ...NO_CALLS, runai: { get_workload_pods: 1 } });
   });
 
   it('keeps one breaker per vendor', async () => {
@@ -173,7 +205,11 @@ describe('after the cooldown', () => {
     // Past the cooldown the next call is a trial: /readyz reports half-open and counts it ready.
     expect(await readyz(gw)).toEqual({
       status: 200,
-      body: { status: 'ok', upstreams: { fireworks: 'closed', runai: 'half-open', gitpod: 'closed' } },
+      body: {
+        status: 'ok',
+        upstreams: { fireworks: 'closed', runai: 'half-open', gitpod: 'closed' },
+        operations: { runai: { list_pods: 'half-open' } },
+      },
     });
     expect(await gql(gw, runai.query)).toEqual({
       status: 200,
@@ -211,7 +247,7 @@ describe('after the cooldown', () => {
         {
           ...openError(1),
           message:
-            'Run:ai is failing: its circuit breaker is half-open and a trial call is in flight; calls fail fast until it succeeds.',
+            'Run:ai (list_pods) is failing: its circuit breaker is half-open and a trial call is in flight; calls fail fast until it succeeds.',
           extensions: { code: 'UPSTREAM_UNAVAILABLE', upstream: 'runai' },
         },
       ],
@@ -236,6 +272,7 @@ describe('/readyz', () => {
         status: 'degraded',
         upstreams: { fireworks: 'open', runai: 'closed', gitpod: 'open' },
         open: ['fireworks', 'gitpod'],
+        operations: { fireworks: { ListClusters: 'open' }, gitpod: { ListWarmPools: 'open' } },
       },
     });
   });

@@ -70,6 +70,15 @@ export const runai = defineVendor<'runai', RunaiApi, Record<string, never>>({
       'Query.workloadPods': () => 1,
       'Query.revisionPods': () => 1,
     },
+    listNodes: {
+      // Each pod answers one series per distinct type (repeats are asked once, api.ts), and each
+      // series `samples` values: one node for the series and one per sample, as a page counts.
+      'Pod.metrics': ({ args, parents }) => {
+        const types = Array.isArray(args.types) ? new Set(args.types).size : 0;
+        const samples = typeof args.samples === 'number' ? Math.max(0, Math.min(1000, args.samples)) : 20;
+        return parents * types * (1 + samples);
+      },
+    },
     fields: {
       // The deprecated getPods, one call per Run:ai cluster of the pods, at most LEGACY_MAX_CLUSTERS.
       'Pod.namespace': ({ parents }) => Math.min(parents, LEGACY_MAX_CLUSTERS),
