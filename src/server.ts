@@ -31,6 +31,7 @@ import { SUBGRAPH_PATH, createSubgraphEndpoint } from './federation/endpoint.js'
 import { createNoSuggestionsPlugin } from './graphql/no-suggestions.js';
 import { createSelectionPlugin } from './graphql/selection.js';
 import { createStalePlugin } from './graphql/stale.js';
+import { redisLimiters } from './http/client-limits.js';
 import { createHttpHandler } from './http/handler.js';
 import { Observability, apolloLogger, createObservabilityPlugin } from './observability/index.js';
 import { startMetricsServer } from './observability/metrics-endpoint.js';
@@ -162,6 +163,9 @@ export async function startGateway(config: Config, logger: Logger = createLogger
     stopping: () => phase === 'draining',
     notice: () => phase === 'notice',
     persistedDocuments,
+    // With Redis, the per-client limits count across replicas.
+    limiterFactory:
+      shared.redis && config.redis ? redisLimiters(shared.redis, config.redis.keyPrefix) : undefined,
     extraEndpoints: new Map(subgraph ? [[SUBGRAPH_PATH, subgraph]] : []),
     explorer: config.production ? undefined : createExplorer(),
     stream: createSseHandler(live),

@@ -15,10 +15,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   BurstyRateLimiter,
   RateLimiterMemory,
+  RateLimiterRedis,
   RateLimiterRes,
   type IRateLimiterOptions,
   type RateLimiterAbstract,
 } from 'rate-limiter-flexible';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { presentedKey } from '../auth.js';
 import type { ClientLimitsConfig } from '../config.js';
@@ -161,4 +163,21 @@ function sendRateLimited(res: ServerResponse, msBeforeNext: number, message: str
     'retry-after': String(retryAfter),
   });
   res.end(text);
+}
+
+/**
+ * Returns a factory of limiters that count in Redis, shared by every replica: when Redis does not
+ * answer, each limiter falls back to an in-memory one (per replica) rather than refusing or
+ * letting everything through.
+ */
+export function redisLimiters(redis: Redis, keyPrefix: string): LimiterFactory {
+  return (options) =>
+    new RateLimiterRedis({
+      ...options,
+      storeClient: redis,
+      keyPrefix: `${keyPrefix}rl:${options.keyPrefix ?? ''}`,
+      // The client does not queue commands while Redis is down: fail over at once.
+      rejectIfRedisNotReady: true,
+      insuranceLimiter: new RateLimiterMemory(options),
+    });
 }

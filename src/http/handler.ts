@@ -21,7 +21,7 @@ import { serveMetrics } from '../observability/metrics-endpoint.js';
 import { GatewayShutdown } from '../upstream/budget.js';
 import type { Readiness } from '../upstream/http.js';
 import { createPrecheck } from '../graphql/precheck.js';
-import { ClientLimits, clientOf } from './client-limits.js';
+import { ClientLimits, clientOf, type LimiterFactory } from './client-limits.js';
 import { resolvePersisted, type PersistedDocuments } from './persisted-documents.js';
 import { finishWithin, responseText } from './response-limits.js';
 
@@ -50,6 +50,8 @@ export interface HttpHandlerOptions {
   notice?(): boolean;
   /** The trusted documents (`PERSISTED_DOCUMENTS`); when set, only they run. */
   persistedDocuments?: PersistedDocuments | undefined;
+  /** Where the per-client limiters count (Redis, shared by replicas); in memory when unset. */
+  limiterFactory?: LimiterFactory | undefined;
 }
 
 /** The Node `request` listener, and a way to cut the requests still running at the end of the grace. */
@@ -63,7 +65,7 @@ export interface HttpHandler {
 export function createHttpHandler(options: HttpHandlerOptions): HttpHandler {
   const { config, apollo, logger, observability } = options;
   const allowedHeaders = [...BASE_ALLOWED_HEADERS, ...options.extraAllowedHeaders].join(', ');
-  const limits = new ClientLimits(config.clientLimits, logger);
+  const limits = new ClientLimits(config.clientLimits, logger, options.limiterFactory);
   const check = createPrecheck(config.limits);
   const precheck = (query: string | undefined) => (query === undefined ? undefined : check(query));
 

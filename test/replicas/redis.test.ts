@@ -208,6 +208,21 @@ describe('state beyond the cache', () => {
     expect(viaB.data).toEqual(registered.data);
   });
 
+  it('counts a client’s requests across replicas: CLIENT_RATE_LIMIT holds for the fleet, not per replica', async () => {
+    // 2 requests a second plus a burst of 1 (per 10 s): 3 within a second, whichever replica.
+    const [gwA, gwB] = await replicas({ CLIENT_RATE_LIMIT: '2', CLIENT_RATE_BURST: '1' });
+    const statuses: number[] = [];
+    for (const gw of [gwA, gwB, gwA, gwB, gwA, gwB]) {
+      statuses.push((await gw.post({ query: '{ __typename }' })).status);
+    }
+    expect(statuses.filter((s) => s === 200)).toHaveLength(3);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(3);
+    const counters = new Redis(redis.url, { maxRetriesPerRequest: 1 });
+    const keys = await counters.keys('fleetgraph:rl:*');
+    counters.disconnect();
+    expect(keys.length).toBeGreaterThan(0);
+  });
+
   it('treats a Redis slower than REDIS_TIMEOUT_MS as a miss and answers from the vendors', async () => {
     const [gwA] = await replicas({ UPSTREAM_CACHE_TTL_MS: '60000', REDIS_TIMEOUT_MS: '100' });
     const before = await gwA.query(PODS);
