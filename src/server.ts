@@ -84,6 +84,8 @@ export async function startGateway(config: Config, logger: Logger = createLogger
     }),
   ) as UpstreamPools;
   const shared = await createSharedState(config, pools, logger);
+  const redisState = shared.readiness;
+  if (config.redis) observability.metrics?.watchRedis(() => redisState().redis ?? 'unavailable');
   const makeContext = createContextFactory(
     config,
     shared.upstreams as SharedUpstreams,

@@ -169,6 +169,21 @@ export class GatewayMetrics {
     });
   }
 
+  /**
+   * Reports whether the shared Redis answers (`REDIS_URL`): `fleetgraph_redis_up` is 1 while it
+   * does, 0 while the gateway serves without it.
+   */
+  watchRedis(state: () => 'ok' | 'unavailable'): void {
+    new Gauge({
+      name: 'fleetgraph_redis_up',
+      help: 'Whether the shared Redis (REDIS_URL) answers: 1, or 0 while the gateway serves without it.',
+      registers: [this.registry],
+      collect() {
+        this.set(state() === 'ok' ? 1 : 0);
+      },
+    });
+  }
+
   /** Reports `guard`'s breaker state and bulkhead usage as the gauges of `vendor`. */
   watch(vendor: string, guard: GuardGauges): void {
     this.guards.set(vendor, guard);

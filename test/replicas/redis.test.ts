@@ -244,6 +244,7 @@ describe('state beyond the cache', () => {
     const [gwA, gwB] = await replicas({ UPSTREAM_CACHE_TTL_MS: '60000' });
     const before = await gwA.query(PODS);
     expect((await readyz(gwA.url)).redis).toBe('ok');
+    expect(await redisUp(gwA.url)).toBe('fleetgraph_redis_up 1');
     await redis.kill();
     gwA.reset();
     for (const post of [(body: unknown) => gwA.post(body), (body: unknown) => gwB.post(body)]) {
@@ -261,12 +262,19 @@ describe('state beyond the cache', () => {
       redis: 'unavailable',
     });
     expect(gwB.log()).toContain('redis unavailable: serving straight from the vendors');
+    expect(await redisUp(gwA.url)).toBe('fleetgraph_redis_up 0');
     await redis.restart();
     const deadline = Date.now() + 5_000;
     while ((await readyz(gwA.url)).redis !== 'ok' && Date.now() < deadline) await sleep(50);
     expect((await readyz(gwA.url)).redis).toBe('ok');
   });
 });
+
+/** The `fleetgraph_redis_up` sample of a gateway's /metrics. */
+async function redisUp(url: string): Promise<string | undefined> {
+  const text = await (await fetch(new URL('/metrics', url))).text();
+  return text.split('\n').find((line) => line.startsWith('fleetgraph_redis_up '));
+}
 
 async function readyz(url: string): Promise<Record<string, unknown>> {
   return (await (await fetch(new URL('/readyz', url))).json()) as Record<string, unknown>;
