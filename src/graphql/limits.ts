@@ -40,6 +40,7 @@ import {
 import type { LimitsConfig } from '../config.js';
 import { badUserInput } from '../errors.js';
 import type { UpstreamSession } from '../upstream/http.js';
+import { PerDocument, PerSource } from './analysis-cache.js';
 import { estimateCost, type CostEstimate, type CostModel } from './cost.js';
 
 /** The environment variable that sets each limit (config.ts reads them). */
@@ -166,6 +167,9 @@ export function createLimitsPlugin(
   costModel: CostModel,
   limits: LimitsConfig,
 ): ApolloServerPlugin<{ sessions: Readonly<Record<string, UpstreamSession>> }> {
+  // The analysis of a repeated operation is remembered with its document (analysis-cache.ts).
+  const tokenCounts = new PerSource<number>();
+  const costs = new PerDocument<OperationDefinitionNode, CostEstimate>();
   return {
     async requestDidStart() {
       let tokens: GraphQLError | undefined;
@@ -176,7 +180,12 @@ export function createLimitsPlugin(
           // never built into an AST: parsing stops at the limit with a GRAPHQL_PARSE_FAILED error
           // that says neither the variable nor the document's count. willSendResponse puts this
           // error in its place (a plugin that throws here would turn it into a 500).
-          tokens = violation('token count', countTokens(source), 'maxTokens', limits);
+          tokens = violation(
+            'token count',
+            tokenCounts.get(source, () => countTokens(source)),
+            'maxTokens',
+            limits,
+          );
         },
         async didResolveOperation({ document, operation, request }) {
           // Only reached over the limit when Apollo parses without `maxTokens`: refuse it all the same.
@@ -190,7 +199,9 @@ export function createLimitsPlugin(
           const coerced = getVariableValues(schema, definitions, request.variables ?? {}, { maxErrors: 1 });
           // Variables that do not coerce fail execution before any resolver runs: nothing to cost.
           if (coerced.errors) return;
-          cost = estimateCost(schema, costModel, fragmentsOf(document), operation, coerced.coerced);
+          cost = costs.get(operation, coerced.coerced, () =>
+            estimateCost(schema, costModel, fragmentsOf(document), operation, coerced.coerced),
+          );
           throwIfOver('node count', cost.requestedNodes, 'maxNodes', limits, NODES_HINT);
           throwIfOver(
             'upstream call estimate',

@@ -6,6 +6,7 @@
  * identical calls still coincide.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
+import { PerDocument } from './analysis-cache.js';
 import {
   GraphQLIncludeDirective,
   GraphQLSkipDirective,
@@ -104,11 +105,15 @@ function possibleTypeNames(schema: GraphQLSchema, abstractName: string): string[
 export function createSelectionPlugin(
   schema: GraphQLSchema,
 ): ApolloServerPlugin<{ selection: { current: SelectedFields } }> {
+  const selections = new PerDocument<DocumentNode, SelectedFields>();
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ document, contextValue, request }) {
-          contextValue.selection.current = collectSelectedFields(schema, document, request.variables ?? {});
+          const variables = request.variables ?? {};
+          contextValue.selection.current = selections.get(document, variables, () =>
+            collectSelectedFields(schema, document, variables),
+          );
         },
       };
     },
