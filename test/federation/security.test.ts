@@ -148,10 +148,10 @@ describe('query limits count _entities per reference', () => {
   it('refuses references whose lookups exceed MAX_UPSTREAM_CALLS, before any call', async () => {
     gw.reset();
     const fleet = groundTruth(gw.world);
-    // 11 pods of 11 different workloads: one get_workload_pods each.
+    // 6 pods of 6 different workloads: two walks each at most (live, then deleted), 12 > 10.
     const byWorkload = new Map(fleet.pods.map((p) => [p.workloadId, p]));
-    const pods = [...byWorkload.values()].slice(0, 11);
-    expect(pods).toHaveLength(11);
+    const pods = [...byWorkload.values()].slice(0, 6);
+    expect(pods).toHaveLength(6);
     const res = await post(gw, '/subgraph', {
       query: 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Pod { podId } } }',
       variables: {
@@ -163,7 +163,7 @@ describe('query limits count _entities per reference', () => {
       code: 'BAD_USER_INPUT',
       limit: 'MAX_UPSTREAM_CALLS',
       maximum: 10,
-      actual: 11,
+      actual: 12,
     });
     expect(gw.calls()).toEqual(NO_CALLS);
   });

@@ -188,7 +188,7 @@ describe('upstream calls, as the vendor folders make them', () => {
       cost(0, 2),
     ],
     [
-      'nodes(ids:): one lookup per type, a walk per pod workload, one walk for all warm pools; bad IDs cost nothing',
+      'nodes(ids:): one lookup per type, a live and a deleted walk per pod workload, one walk for all warm pools; bad IDs cost nothing',
       `{ nodes(ids: [
           "${globalId('Cluster', 'accounts/a/clusters/c')}",
           "${globalId('BatchJob', 'accounts/a/clusters/c/batchJobs/1')}",
@@ -197,7 +197,7 @@ describe('upstream calls, as the vendor folders make them', () => {
           "${globalId('WarmPool', 'x/y/z')}", "${globalId('WarmPool', 'u/v/w')}",
           "not an id"
         ]) { id } }`,
-      cost(0, 5),
+      cost(0, 7),
     ],
   ])('%s', (_title, query, expected) => {
     expect(costOf(query)).toEqual(expected);
@@ -240,7 +240,7 @@ describe('variables and directives', () => {
           ids,
         },
       ),
-    ).toEqual(cost(2 * 21, 4));
+    ).toEqual(cost(2 * 21, 6));
   });
 });
 

@@ -89,8 +89,9 @@ export const runai = defineVendor<'runai', RunaiApi, Record<string, never>>({
         Array.isArray(args.types) && args.types.length > 0 ? parents : 0,
     },
     lookups: {
-      // Pods are found by walking their workload: at least one call per workload.
-      Pod: { batchKey: (key) => parsePodKey(key).workloadId, calls: (keys) => keys },
+      // Pods are found by walking their workload's live pods and, when the pod is not among them,
+      // its deleted ones: two walks per workload (one call each up to 500 pods).
+      Pod: { batchKey: (key) => parsePodKey(key).workloadId, calls: (keys) => 2 * keys },
     },
     backwardConnections: ['PodConnection'],
   },
