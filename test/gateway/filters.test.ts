@@ -17,6 +17,7 @@ import {
   refusedAtRoot,
   type Fleet,
   type RunaiPod,
+  fireworksListRequest,
 } from '../helpers/ground-truth.js';
 
 let gw: TestGateway;
@@ -24,15 +25,7 @@ let fleet: Fleet;
 shareGateway({}, (shared) => ({ gw, fleet } = shared));
 
 function listRequest(collection: string, query: Record<string, string>) {
-  return {
-    operation: `List${collection[0]!.toUpperCase()}${collection.slice(1)}`,
-    method: 'GET',
-    path: `/v1/accounts/${fleet.accountId}/${collection}`,
-    query,
-    body: null,
-    credential: CREDENTIALS.fireworks.masked,
-    status: 200,
-  };
+  return fireworksListRequest(fleet.accountId, collection, query);
 }
 
 /**

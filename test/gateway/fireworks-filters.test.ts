@@ -10,7 +10,6 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import {
   byCodeUnit,
-  CREDENTIALS,
   gql,
   groundTruth,
   loc,
@@ -18,6 +17,7 @@ import {
   type Fleet,
   type FireworksBatchJobRecord,
   type FireworksNodePoolRecord,
+  fireworksListRequest,
 } from '../helpers/ground-truth.js';
 
 let gw: TestGateway;
@@ -33,15 +33,7 @@ afterAll(() => gw.stop());
 beforeEach(() => gw.reset());
 
 function listRequest(collection: string, query: Record<string, string>) {
-  return {
-    operation: `List${collection[0]!.toUpperCase()}${collection.slice(1)}`,
-    method: 'GET',
-    path: `/v1/accounts/${account}/${collection}`,
-    query,
-    body: null,
-    credential: CREDENTIALS.fireworks.masked,
-    status: 200,
-  };
+  return fireworksListRequest(account, collection, query);
 }
 
 const ms = (t: string | undefined | null) => (t ? Date.parse(t) : undefined);

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { byCodeUnit, CREDENTIALS, gql, groundTruth, type Fleet } from '../helpers/ground-truth.js';
+import { byCodeUnit, fireworksListRequest, gql, groundTruth, type Fleet } from '../helpers/ground-truth.js';
 
 let gw: TestGateway;
 let fleet: Fleet;
@@ -19,15 +19,7 @@ afterAll(() => gw.stop());
 beforeEach(() => gw.reset());
 
 function listRequest(collection: string, query: Record<string, string>) {
-  return {
-    operation: `List${collection[0]!.toUpperCase()}${collection.slice(1)}`,
-    method: 'GET',
-    path: `/v1/accounts/${account}/${collection}`,
-    query,
-    body: null,
-    credential: CREDENTIALS.fireworks.masked,
-    status: 200,
-  };
+  return fireworksListRequest(account, collection, query);
 }
 
 const jobsOf = (cluster: string) => fleet.batchJobs.filter((j) => j.name.startsWith(`${cluster}/batchJobs/`));

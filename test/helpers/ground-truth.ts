@@ -211,3 +211,19 @@ export function groundTruth(world: World): Fleet {
     podsOfWorkload: (workloadId) => pods.filter((p) => p.workloadId === workloadId),
   };
 }
+
+/**
+ * The request a Fireworks list call is recorded as by the simulator (`gw.requests('fireworks')`):
+ * `collection` of `account` with exactly `query`, the demo credential masked, answered 200.
+ */
+export function fireworksListRequest(account: string, collection: string, query: Record<string, string>) {
+  return {
+    operation: `List${collection[0]!.toUpperCase()}${collection.slice(1)}`,
+    method: 'GET',
+    path: `/v1/accounts/${account}/${collection}`,
+    query,
+    body: null,
+    credential: CREDENTIALS.fireworks.masked,
+    status: 200,
+  };
+}
