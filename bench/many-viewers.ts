@@ -21,8 +21,8 @@
  * ("1,10,50"), BENCH_PORT_BASE (4700: replicas +1/+2, simulators +11..+13, Redis +20),
  * BENCH_SIM_SCALE (1). Needs redis-server on the PATH.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
+import { startRedis, type TestRedis } from '../test/helpers/redis.js';
 import { DEMO_ACCOUNT_ID, DEMO_CREDENTIALS } from '../test/helpers/demo.js';
 import { createWorld } from '../src/simulators/world.js';
 import {
@@ -67,7 +67,6 @@ const ports = {
   fireworks: portBase + 11,
   runai: portBase + 12,
   gitpod: portBase + 13,
-  redis: portBase + 20,
 };
 const simUrl = (v: (typeof VENDORS)[number]) => `http://127.0.0.1:${ports[v]}`;
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -86,8 +85,9 @@ interface Row {
 
 async function main(): Promise<void> {
   await assertPortsFree(Object.values(ports));
-  const redis = await startRedis(ports.redis);
-  redisChild = redis;
+  // The tests' own redis-server starter (test/helpers/redis.ts), on a free loopback port.
+  const redis = await startRedis();
+  redisServer = redis;
   const sims = spawnNode('simulators', 'src/simulators/main.ts', {
     SIM_FIREWORKS_PORT: String(ports.fireworks),
     SIM_RUNAI_PORT: String(ports.runai),
@@ -103,6 +103,8 @@ async function main(): Promise<void> {
   const world = createWorld({ seed: 42, scale, accountId: DEMO_ACCOUNT_ID });
   const base = {
     NODE_ENV: 'production',
+    // Replicas share one cursor key, as production requires.
+    CURSOR_SECRET: 'bench-many-viewers-cursor-secret-0123456789',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
     FIREWORKS_BASE_URL: simUrl('fireworks'),
@@ -116,7 +118,7 @@ async function main(): Promise<void> {
     ),
   };
   const flush = async () => {
-    const client = new Redis(`redis://127.0.0.1:${ports.redis}`);
+    const client = new Redis(redis.url);
     await client.flushall();
     client.disconnect();
   };
@@ -127,7 +129,7 @@ async function main(): Promise<void> {
     const replicas = await startReplicas({
       ...base,
       ...mode.env,
-      REDIS_URL: `redis://127.0.0.1:${ports.redis}`,
+      REDIS_URL: redis.url,
     });
     if (perDashboard === 0) {
       await resetSims();
@@ -152,10 +154,7 @@ async function main(): Promise<void> {
   for (const [name, extra] of [
     ['no cache (every call to the vendors)', {}],
     ['in-process cache, all hits', { UPSTREAM_CACHE_TTL_MS: '600000' }],
-    [
-      'Redis cache, all hits',
-      { UPSTREAM_CACHE_TTL_MS: '600000', REDIS_URL: `redis://127.0.0.1:${ports.redis}` },
-    ],
+    ['Redis cache, all hits', { UPSTREAM_CACHE_TTL_MS: '600000', REDIS_URL: redis.url }],
   ] as const) {
     await flush();
     const pair = await startReplicas({ ...base, ...extra });
@@ -168,7 +167,7 @@ async function main(): Promise<void> {
   }
 
   await stopChild(sims);
-  await stopRedis(redis);
+  await redis.stop();
   print(rows, perDashboard, hits);
 }
 
@@ -268,50 +267,6 @@ async function vendorCalls(): Promise<number> {
   return total;
 }
 
-async function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn(
-    'redis-server',
-    [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      '--maxmemory',
-      '64mb',
-      '--maxmemory-policy',
-      'allkeys-lru',
-    ],
-    { stdio: 'ignore' },
-  );
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const client = new Redis(`redis://127.0.0.1:${port}`, { lazyConnect: true, retryStrategy: () => null });
-    client.on('error', () => undefined);
-    try {
-      await client.connect();
-      await client.ping();
-      client.disconnect();
-      break;
-    } catch {
-      client.disconnect();
-      if (Date.now() > deadline) throw new Error('redis-server did not start within 10 s');
-      await sleep(50);
-    }
-  }
-  return child;
-}
-
-function stopRedis(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
-}
-
 function percentile(values: number[], p: number): number {
   if (values.length === 0) return Number.NaN;
   const sorted = [...values].sort((x, y) => x - y);
@@ -361,10 +316,10 @@ function print(rows: Row[], perDashboard: number, hits: { name: string; p50: num
   process.stdout.write(`${out.join('\n')}\n`);
 }
 
-let redisChild: ChildProcess | undefined;
+let redisServer: TestRedis | undefined;
 process.once('exit', () => {
   killAllNow();
-  redisChild?.kill('SIGKILL');
+  void redisServer?.kill();
 });
 main().catch(async (error: unknown) => {
   log(error instanceof Error ? (error.stack ?? error.message) : String(error));

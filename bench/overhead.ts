@@ -106,6 +106,8 @@ async function main(): Promise<void> {
   const world = createWorld({ seed: 42, scale: 1, accountId: DEMO_ACCOUNT_ID });
   const common = {
     NODE_ENV: 'production',
+    // Production requires a cursor key (CURSOR_SECRET).
+    CURSOR_SECRET: 'bench-overhead-cursor-secret-0123456789abcd',
     HOST: '127.0.0.1',
     FIREWORKS_BASE_URL: urls.fireworks,
     FIREWORKS_API_KEY: DEMO_CREDENTIALS.fireworks,
