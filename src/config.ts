@@ -149,8 +149,11 @@ export interface GatewayConfig {
   observability: ObservabilityConfig;
   /** `LOG_FORMAT`: `json`, `pretty`, or `auto` (pretty when the output is a terminal). */
   logFormat: 'auto' | 'json' | 'pretty';
-  /** `SIM_EVOLVE_MS`: the period of one evolution step of the simulated world; 0 = still. */
-  simulator: { seed: number; scale: number; evolveMs: number };
+  /**
+   * The simulated world: `SIM_SEED`, `SIM_SCALE`, `SIM_EVOLVE_MS` (the period of one evolution step;
+   * 0 = still), and `SIM_LATENCY_MS`/`SIM_JITTER_MS` (latency `npm run simulators` adds to answers).
+   */
+  simulator: { seed: number; scale: number; evolveMs: number; latencyMs: number; jitterMs: number };
   /** The federation subgraph endpoint (`/subgraph`, src/federation/). */
   federation: FederationConfig;
   live: LiveConfig;
@@ -239,7 +242,13 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: logLevel(env),
     observability: observability(env, int(env, 'PORT', 4000, 0, 65535)),
     logFormat: oneOf(env, 'LOG_FORMAT', ['auto', 'json', 'pretty'] as const, 'auto'),
-    simulator: { seed, scale, evolveMs: int(env, 'SIM_EVOLVE_MS', 0, 0, 3_600_000) },
+    simulator: {
+      seed,
+      scale,
+      evolveMs: int(env, 'SIM_EVOLVE_MS', 0, 0, 3_600_000),
+      latencyMs: int(env, 'SIM_LATENCY_MS', 0, 0, 60_000),
+      jitterMs: int(env, 'SIM_JITTER_MS', 0, 0, 60_000),
+    },
     federation: loadFederationConfig(env, production),
     live: {
       pollMs: Object.fromEntries(

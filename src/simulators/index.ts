@@ -17,7 +17,7 @@ export interface RunningSimulators {
 }
 
 /** What the simulators need from the configuration. */
-export type SimulatorConfig = Pick<Config, 'simulator'> & {
+export type SimulatorConfig = { simulator: Pick<Config['simulator'], 'seed' | 'scale' | 'evolveMs'> } & {
   fireworks: { accountId: string };
 } & { [Id in VendorId]: { credential: string; simulatorPort: number } } & {
   latency?: { ms: number; jitterMs: number };

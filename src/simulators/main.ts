@@ -8,8 +8,7 @@ import { startSimulators } from './index.js';
 
 try {
   const config = loadConfig();
-  const latencyMs = Number(process.env.SIM_LATENCY_MS ?? 0);
-  const jitterMs = Number(process.env.SIM_JITTER_MS ?? 0);
+  const { latencyMs, jitterMs } = config.simulator;
   const sims = await startSimulators({
     ...config,
     ...(latencyMs > 0 || jitterMs > 0 ? { latency: { ms: latencyMs, jitterMs } } : {}),

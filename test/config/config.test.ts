@@ -157,6 +157,7 @@ describe('loadConfig', () => {
     ],
     [{ RUNAI_CLUSTER_MAP: '{"a": "nope"}' }, 'RUNAI_CLUSTER_MAP["a"] must be a UUID, got "nope"'],
     [{ SIM_SCALE: '0' }, 'SIM_SCALE must be between 0.01 and 1000, got 0'],
+    [{ SIM_LATENCY_MS: 'slow' }, 'SIM_LATENCY_MS must be an integer, got "slow"'],
     [{ INTROSPECTION: 'yes' }, 'INTROSPECTION must be true or false, got "yes"'],
     [
       { LOG_LEVEL: 'loud' },
