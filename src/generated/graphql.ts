@@ -180,13 +180,17 @@ export type BatchJobOrder = {
 
 /** The fields batch jobs can be ordered by. */
 export type BatchJobOrderField =
+  /** By creation time (`create_time`). */
+  | 'CREATED_AT'
   /** By creator. */
   | 'CREATED_BY'
-  /** By creation time. */
+  /** Deprecated alias of `CREATED_AT`, accepted until the next major version. */
   | 'CREATE_TIME'
   /** By display name. */
   | 'DISPLAY_NAME'
-  /** By end time. */
+  /** By end time (`end_time`). */
+  | 'ENDED_AT'
+  /** Deprecated alias of `ENDED_AT`, accepted until the next major version. */
   | 'END_TIME'
   /** By resource name. */
   | 'NAME'
@@ -194,11 +198,15 @@ export type BatchJobOrderField =
   | 'NODE_POOL_ID'
   /** By number of ranks. */
   | 'NUM_RANKS'
-  /** By start time. */
+  /** By start time (`start_time`). */
+  | 'STARTED_AT'
+  /** Deprecated alias of `STARTED_AT`, accepted until the next major version. */
   | 'START_TIME'
   /** By state. */
   | 'STATE'
-  /** By last update time. */
+  /** By last update time (`update_time`). */
+  | 'UPDATED_AT'
+  /** Deprecated alias of `UPDATED_AT`, accepted until the next major version. */
   | 'UPDATE_TIME';
 
 /** The lifecycle state of a batch job. */
@@ -365,7 +373,9 @@ export type ClusterOrder = {
 
 /** The fields clusters can be ordered by. */
 export type ClusterOrderField =
-  /** By creation time. */
+  /** By creation time (`create_time`). */
+  | 'CREATED_AT'
+  /** Deprecated alias of `CREATED_AT`, accepted until the next major version. */
   | 'CREATE_TIME'
   /** By display name. */
   | 'DISPLAY_NAME'
@@ -373,7 +383,9 @@ export type ClusterOrderField =
   | 'NAME'
   /** By state (in the API's enum order). */
   | 'STATE'
-  /** By last update time. */
+  /** By last update time (`update_time`). */
+  | 'UPDATED_AT'
+  /** Deprecated alias of `UPDATED_AT`, accepted until the next major version. */
   | 'UPDATE_TIME';
 
 /** The lifecycle state of a cluster. */
@@ -765,7 +777,9 @@ export type NodePoolOrder = {
 
 /** The fields node pools can be ordered by. */
 export type NodePoolOrderField =
-  /** By creation time. */
+  /** By creation time (`create_time`). */
+  | 'CREATED_AT'
+  /** Deprecated alias of `CREATED_AT`, accepted until the next major version. */
   | 'CREATE_TIME'
   /** By display name. */
   | 'DISPLAY_NAME'
@@ -781,7 +795,9 @@ export type NodePoolOrderField =
   | 'NODE_COUNT'
   /** By state (in the API's enum order). */
   | 'STATE'
-  /** By last update time. */
+  /** By last update time (`update_time`). */
+  | 'UPDATED_AT'
+  /** Deprecated alias of `UPDATED_AT`, accepted until the next major version. */
   | 'UPDATE_TIME';
 
 /** The lifecycle state of a node pool. */
@@ -989,9 +1005,15 @@ export type PodFilter = {
   deleted?: InputMaybe<Scalars['Boolean']['input']>;
   /** The deletion time (Run:ai's `deletedAt` field); only deleted pods have one, so use it with `deleted: true`. */
   deletedAt?: InputMaybe<TimeMatch>;
-  /** Only pods on this node name (exact match). */
+  /**
+   * Deprecated alias of `nodeNameMatch: { equals }` (`nodeName==v`), accepted until the next major version.
+   * @deprecated Use `nodeNameMatch: { equals: ... }`.
+   */
   nodeName?: InputMaybe<Scalars['String']['input']>;
-  /** Only pods whose node name contains this text. */
+  /**
+   * Deprecated alias of `nodeNameMatch: { contains }` (`nodeName=@v`), accepted until the next major version.
+   * @deprecated Use `nodeNameMatch: { contains: ... }`.
+   */
   nodeNameContains?: InputMaybe<Scalars['String']['input']>;
   /** The node name, matched with any operator (Run:ai's `nodeName` field). */
   nodeNameMatch?: InputMaybe<StringMatch>;
