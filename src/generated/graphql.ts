@@ -1437,7 +1437,7 @@ export type TimeMatch = {
   atOrAfter?: InputMaybe<Scalars['DateTime']['input']>;
   /** At or before this instant (`<=`, to the end of its millisecond). */
   atOrBefore?: InputMaybe<Scalars['DateTime']['input']>;
-  /** Within this instant's millisecond (`>= t` and `<= t.999999`); a value with finer digits is compared exactly (`==`, AIP-160 `=`). */
+  /** Within this instant's millisecond (`>= t` and `<=` its last nanosecond); a value with finer digits is compared exactly (Run:ai `==`, AIP-160 `=`). */
   equals?: InputMaybe<Scalars['DateTime']['input']>;
   /** Any other instant (`!=`, exact: an instant elsewhere in the same millisecond is not excluded). */
   notEquals?: InputMaybe<Scalars['DateTime']['input']>;
