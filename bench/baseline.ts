@@ -17,6 +17,7 @@ import { startStandaloneServer } from '@apollo/server/standalone';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import { GraphQLError } from 'graphql';
 import { loadConfig } from '../src/config.js';
+import { DateTime } from '../src/graphql/date-time.js';
 import { loadTypeDefs } from '../src/graphql/schema.js';
 import type {
   FireworksBatchJob,
@@ -247,6 +248,8 @@ function baselineResolvers(options: BaselineOptions) {
   };
 
   return {
+    // The gateway's own scalar, so both servers write instants alike.
+    DateTime,
     Query: {
       clusters: (_: unknown, args: Args) => fireworksList('clusters', args, undefined, 'name'),
       nodePools: (_: unknown, args: Args) => fireworksList('nodePools', args, undefined, 'name'),

@@ -32,7 +32,7 @@ export type BatchJob = Node & {
   annotations: Array<KeyValue>;
   /** The batch job's short id, the last segment of its name. */
   batchJobId: Scalars['String']['output'];
-  /** The cluster the batch job belongs to. */
+  /** The cluster the batch job belongs to (from its name; looked up by name, batched per request). */
   cluster?: Maybe<Cluster>;
   /**
    * When the batch job was created (Fireworks' `create_time`).
@@ -64,7 +64,7 @@ export type BatchJob = Node & {
   imageRef?: Maybe<Scalars['String']['output']>;
   /** The resource name, e.g. `accounts/my-account/clusters/my-cluster/batchJobs/123456789`. */
   name: Scalars['String']['output'];
-  /** The node pool the batch job runs on. */
+  /** The node pool the batch job runs on (`nodePoolId` in the job's cluster; lookups batched per request); null without a `nodePoolId`, null with NOT_FOUND when that pool no longer exists. */
   nodePool?: Maybe<NodePool>;
   /** The short id of the node pool the batch job runs on. */
   nodePoolId?: Maybe<Scalars['String']['output']>;
@@ -105,7 +105,7 @@ export type BatchJobConnection = {
   nodes: Array<BatchJob>;
   /** Pagination information. */
   pageInfo: PageInfo;
-  /** The number of batch jobs matching the filter, over all pages. */
+  /** The number of batch jobs matching the filter, over all pages (Fireworks' `totalSize`: no extra call). */
   totalCount: Scalars['Int']['output'];
 };
 
@@ -121,7 +121,7 @@ export type BatchJobEdge = {
 /** A change to a batch job matching a `batchJobEvents` subscription. */
 export type BatchJobEvent = {
   __typename?: 'BatchJobEvent';
-  /** GraphQL paths of the fields that changed, sorted (e.g. `state`, `updateTime`); empty for ADDED. */
+  /** GraphQL paths of the fields that changed, sorted (e.g. `state`, `updatedAt`); empty for ADDED. */
   changedFields: Array<Scalars['String']['output']>;
   /** How the batch job changed. */
   kind: ChangeKind;
@@ -142,7 +142,7 @@ export type BatchJobFilter = {
   annotationValue?: InputMaybe<Scalars['String']['input']>;
   /** Only batch jobs created at or after this instant (`create_time >= t`). */
   createdAfter?: InputMaybe<Scalars['DateTime']['input']>;
-  /** Only batch jobs created at or before this instant (`create_time <= t`). */
+  /** Only batch jobs created at or before this instant (`create_time <= t`, to the end of t's millisecond). */
   createdBefore?: InputMaybe<Scalars['DateTime']['input']>;
   /** Only batch jobs created by this user (email). */
   createdBy?: InputMaybe<Scalars['String']['input']>;
@@ -180,13 +180,17 @@ export type BatchJobOrder = {
 
 /** The fields batch jobs can be ordered by. */
 export type BatchJobOrderField =
+  /** By creation time (`create_time`). */
+  | 'CREATED_AT'
   /** By creator. */
   | 'CREATED_BY'
-  /** By creation time. */
+  /** Deprecated alias of `CREATED_AT`, accepted until the next major version. */
   | 'CREATE_TIME'
   /** By display name. */
   | 'DISPLAY_NAME'
-  /** By end time. */
+  /** By end time (`end_time`). */
+  | 'ENDED_AT'
+  /** Deprecated alias of `ENDED_AT`, accepted until the next major version. */
   | 'END_TIME'
   /** By resource name. */
   | 'NAME'
@@ -194,11 +198,15 @@ export type BatchJobOrderField =
   | 'NODE_POOL_ID'
   /** By number of ranks. */
   | 'NUM_RANKS'
-  /** By start time. */
+  /** By start time (`start_time`). */
+  | 'STARTED_AT'
+  /** Deprecated alias of `STARTED_AT`, accepted until the next major version. */
   | 'START_TIME'
   /** By state. */
   | 'STATE'
-  /** By last update time. */
+  /** By last update time (`update_time`). */
+  | 'UPDATED_AT'
+  /** Deprecated alias of `UPDATED_AT`, accepted until the next major version. */
   | 'UPDATE_TIME';
 
 /** The lifecycle state of a batch job. */
@@ -266,9 +274,9 @@ export type Cluster = Node & {
   id: Scalars['ID']['output'];
   /** The resource name, e.g. `accounts/my-account/clusters/my-cluster`. */
   name: Scalars['String']['output'];
-  /** The node pools of this cluster. */
+  /** The node pools of this cluster, by name by default: one ListNodePools call per page, scoped by `name = "{cluster}/nodePools/*"`; the first pages of several clusters in one request share account-level calls. */
   nodePools?: Maybe<NodePoolConnection>;
-  /** The Run:ai pods running on this cluster (joined by the configured Run:ai cluster UUID). */
+  /** The Run:ai pods of this cluster (any phase; not deleted, unless `filter.deleted`), joined through RUNAI_CLUSTER_MAP: one list_pods call per page with `clusterId==<uuid>`, plus count_pods when `totalCount` needs it. A cluster without a mapping has no pods (no call). */
   pods?: Maybe<PodConnection>;
   /** The current state of the cluster. */
   state?: Maybe<ClusterState>;
@@ -324,14 +332,14 @@ export type ClusterConnection = {
   nodes: Array<Cluster>;
   /** Pagination information. */
   pageInfo: PageInfo;
-  /** The number of clusters matching the filter, over all pages. */
+  /** The number of clusters matching the filter, over all pages (Fireworks' `totalSize`: no extra call). */
   totalCount: Scalars['Int']['output'];
 };
 
 /** A cluster and its cursor. */
 export type ClusterEdge = {
   __typename?: 'ClusterEdge';
-  /** An opaque cursor for this cluster; pass it as `after` or `before`. */
+  /** An opaque cursor for this cluster; pass it as `after`. */
   cursor: Scalars['String']['output'];
   /** The cluster. */
   node: Cluster;
@@ -343,7 +351,7 @@ export type ClusterFilter = {
   clusterIdMatch?: InputMaybe<NameMatch>;
   /** Only clusters created at or after this instant (`create_time >= t`). */
   createdAfter?: InputMaybe<Scalars['DateTime']['input']>;
-  /** Only clusters created at or before this instant (`create_time <= t`). */
+  /** Only clusters created at or before this instant (`create_time <= t`, to the end of t's millisecond). */
   createdBefore?: InputMaybe<Scalars['DateTime']['input']>;
   /** Only clusters whose display name equals this value exactly. */
   displayName?: InputMaybe<Scalars['String']['input']>;
@@ -365,7 +373,9 @@ export type ClusterOrder = {
 
 /** The fields clusters can be ordered by. */
 export type ClusterOrderField =
-  /** By creation time. */
+  /** By creation time (`create_time`). */
+  | 'CREATED_AT'
+  /** Deprecated alias of `CREATED_AT`, accepted until the next major version. */
   | 'CREATE_TIME'
   /** By display name. */
   | 'DISPLAY_NAME'
@@ -373,7 +383,9 @@ export type ClusterOrderField =
   | 'NAME'
   /** By state (in the API's enum order). */
   | 'STATE'
-  /** By last update time. */
+  /** By last update time (`update_time`). */
+  | 'UPDATED_AT'
+  /** Deprecated alias of `UPDATED_AT`, accepted until the next major version. */
   | 'UPDATE_TIME';
 
 /** The lifecycle state of a cluster. */
@@ -617,9 +629,9 @@ export type NodePool = Node & {
   annotations: Array<KeyValue>;
   /** The infrastructure of the node pool: an EKS node group or a fake node pool. */
   backend?: Maybe<NodePoolBackend>;
-  /** The batch jobs that run on this node pool. */
+  /** The batch jobs naming this node pool (`nodePoolId`) in its cluster, newest first by default: one ListBatchJobs call per page with `node_pool_id = "{id}"` and `name = "{cluster}/batchJobs/*"`. */
   batchJobs?: Maybe<BatchJobConnection>;
-  /** The cluster this node pool belongs to. */
+  /** The cluster this node pool belongs to (looked up by name, batched per request: one GetCluster, or one ListClusters for several). */
   cluster?: Maybe<Cluster>;
   /**
    * When the node pool was created (Fireworks' `create_time`).
@@ -644,7 +656,7 @@ export type NodePool = Node & {
   nodePoolId: Scalars['String']['output'];
   /** The number of nodes the autoscaler overprovisions by. */
   overprovisionNodeCount?: Maybe<Scalars['Int']['output']>;
-  /** The Run:ai pods currently placed on this node pool. */
+  /** The Run:ai pods currently placed on this node pool: one list_pods call per page with `clusterId==<uuid>,currentNodepool==<name>` (the name is `nodePoolId`, or the annotation RUNAI_NODE_POOL_KEY names), plus count_pods when `totalCount` needs it. No pods (no call) when the cluster has no RUNAI_CLUSTER_MAP entry. */
   pods?: Maybe<PodConnection>;
   /** The current state of the node pool. */
   state?: Maybe<NodePoolState>;
@@ -693,7 +705,7 @@ export type NodePoolConnection = {
   nodes: Array<NodePool>;
   /** Pagination information. */
   pageInfo: PageInfo;
-  /** The number of node pools matching the filter, over all pages. */
+  /** The number of node pools matching the filter, over all pages (Fireworks' `totalSize`: no extra call). */
   totalCount: Scalars['Int']['output'];
 };
 
@@ -727,7 +739,7 @@ export type NodePoolFilter = {
   annotationValue?: InputMaybe<Scalars['String']['input']>;
   /** Only node pools created at or after this instant (`create_time >= t`). */
   createdAfter?: InputMaybe<Scalars['DateTime']['input']>;
-  /** Only node pools created at or before this instant (`create_time <= t`). */
+  /** Only node pools created at or before this instant (`create_time <= t`, to the end of t's millisecond). */
   createdBefore?: InputMaybe<Scalars['DateTime']['input']>;
   /** Only node pools whose display name equals this value exactly. */
   displayName?: InputMaybe<Scalars['String']['input']>;
@@ -765,7 +777,9 @@ export type NodePoolOrder = {
 
 /** The fields node pools can be ordered by. */
 export type NodePoolOrderField =
-  /** By creation time. */
+  /** By creation time (`create_time`). */
+  | 'CREATED_AT'
+  /** Deprecated alias of `CREATED_AT`, accepted until the next major version. */
   | 'CREATE_TIME'
   /** By display name. */
   | 'DISPLAY_NAME'
@@ -781,7 +795,9 @@ export type NodePoolOrderField =
   | 'NODE_COUNT'
   /** By state (in the API's enum order). */
   | 'STATE'
-  /** By last update time. */
+  /** By last update time (`update_time`). */
+  | 'UPDATED_AT'
+  /** Deprecated alias of `UPDATED_AT`, accepted until the next major version. */
   | 'UPDATE_TIME';
 
 /** The lifecycle state of a node pool. */
@@ -833,9 +849,9 @@ export type PageInfo = {
   __typename?: 'PageInfo';
   /** The cursor of the last edge of this page, or null when the page is empty. */
   endCursor?: Maybe<Scalars['String']['output']>;
-  /** When paginating forwards, whether more items exist after `endCursor`. */
+  /** Whether more items exist after `endCursor`: exact going forward (the gateway reads one item ahead, or the vendor's next-page token); on a backward page (`last`), true when `before` was given. */
   hasNextPage: Scalars['Boolean']['output'];
-  /** When paginating backwards, whether more items exist before `startCursor`. */
+  /** Whether items exist before `startCursor`: true on a page reached with `after`, and on a pod page starting past the first pod; false on a first page. */
   hasPreviousPage: Scalars['Boolean']['output'];
   /** The cursor of the first edge of this page, or null when the page is empty. */
   startCursor?: Maybe<Scalars['String']['output']>;
@@ -846,7 +862,7 @@ export type Pod = Node & {
   __typename?: 'Pod';
   /** The resources allocated to the pod. */
   allocatedResources?: Maybe<PodAllocatedResources>;
-  /** The Fireworks cluster the pod runs on (joined by the configured cluster UUID map). */
+  /** The Fireworks cluster the pod runs on, joined through RUNAI_CLUSTER_MAP (lookups batched per request); null when its UUID is not mapped. */
   cluster?: Maybe<Cluster>;
   /** The Run:ai cluster UUID the pod runs on. */
   clusterUuid: Scalars['ID']['output'];
@@ -872,7 +888,7 @@ export type Pod = Node & {
   namespace?: Maybe<Scalars['String']['output']>;
   /** The node the pod is scheduled on. */
   nodeName?: Maybe<Scalars['String']['output']>;
-  /** The Fireworks node pool the pod currently runs on. */
+  /** The Fireworks node pool the pod currently runs on (`currentNodePoolId` in the mapped cluster, lookups batched per request); null when the pod has no current node pool or its cluster is not mapped. */
   nodePool?: Maybe<NodePool>;
   /** The Kubernetes phase (Run:ai's `k8sPhase`; a value outside the five phases reads as UNKNOWN). */
   phase: PodPhase;
@@ -943,7 +959,7 @@ export type PodConnection = {
   nodes: Array<Pod>;
   /** Pagination information. */
   pageInfo: PageInfo;
-  /** The number of pods matching the filter over all pages (Run:ai's count endpoint, called only when selected). */
+  /** The number of pods matching the filter over all pages: Run:ai's count_pods, called only when selected and the page does not already reach the end (with `filter.phases`, a scan within its budget). */
   totalCount: Scalars['Int']['output'];
 };
 
@@ -979,19 +995,25 @@ export type PodFilter = {
   completed?: InputMaybe<Scalars['Boolean']['input']>;
   /** The completion time (Run:ai's `completedAt` field); pods that never completed match no condition on it. */
   completedAt?: InputMaybe<TimeMatch>;
-  /** Only pods created at or after this instant. */
+  /** Only pods created at or after this instant (`createdAt>=t`). */
   createdAfter?: InputMaybe<Scalars['DateTime']['input']>;
   /** The creation time (Run:ai's `createdAt` field). */
   createdAt?: InputMaybe<TimeMatch>;
-  /** Only pods created at or before this instant. */
+  /** Only pods created at or before this instant (`createdAt<=t`, to the end of t's millisecond). */
   createdBefore?: InputMaybe<Scalars['DateTime']['input']>;
   /** true: only deleted pods; absent or false: only pods not deleted. */
   deleted?: InputMaybe<Scalars['Boolean']['input']>;
   /** The deletion time (Run:ai's `deletedAt` field); only deleted pods have one, so use it with `deleted: true`. */
   deletedAt?: InputMaybe<TimeMatch>;
-  /** Only pods on this node name (exact match). */
+  /**
+   * Deprecated alias of `nodeNameMatch: { equals }` (`nodeName==v`), accepted until the next major version.
+   * @deprecated Use `nodeNameMatch: { equals: ... }`.
+   */
   nodeName?: InputMaybe<Scalars['String']['input']>;
-  /** Only pods whose node name contains this text. */
+  /**
+   * Deprecated alias of `nodeNameMatch: { contains }` (`nodeName=@v`), accepted until the next major version.
+   * @deprecated Use `nodeNameMatch: { contains: ... }`.
+   */
   nodeNameContains?: InputMaybe<Scalars['String']['input']>;
   /** The node name, matched with any operator (Run:ai's `nodeName` field). */
   nodeNameMatch?: InputMaybe<StringMatch>;
@@ -1052,7 +1074,7 @@ export type PodMetricType =
   /** GPU utilization (one series per GPU). */
   | 'GPU_UTILIZATION_PER_GPU';
 
-/** An order for pods. */
+/** An order for pods, sent as Run:ai `sortBy` and `sortOrder`; Run:ai breaks ties by pod id. */
 export type PodOrder = {
   /** The direction; ASC by default. */
   direction?: InputMaybe<OrderDirection>;
@@ -1145,29 +1167,29 @@ export type Query = {
   __typename?: 'Query';
   /** A batch job by its resource name (`accounts/{a}/clusters/{c}/batchJobs/{id}`) or its natural key `{cluster id}/{id}`, as `cluster(name:)` takes a cluster id; null with a NOT_FOUND error when there is none. */
   batchJob?: Maybe<BatchJob>;
-  /** The batch jobs of the account, newest first by default. */
+  /** The batch jobs of the account, newest first by default: one ListBatchJobs call per page. */
   batchJobs?: Maybe<BatchJobConnection>;
   /** A cluster by its resource name (`accounts/{account}/clusters/{cluster}`) or short id; null with a NOT_FOUND error when there is none. */
   cluster?: Maybe<Cluster>;
-  /** The clusters of the account. */
+  /** The clusters of the account, by name by default: one ListClusters call per page. */
   clusters?: Maybe<ClusterConnection>;
   /** The sum of the GPU figures of every node pool of the account (at most 100 pools; one ListNodePools call). */
   fleetGpus?: Maybe<GpuCapacity>;
-  /** Fetches any object by its global ID; null (with a NOT_FOUND error) when it no longer exists. */
+  /** Fetches any object by its global ID, through its type's lookup (batched per request with every other lookup of that type); null with NOT_FOUND when it no longer exists; an ID the graph did not issue is refused with BAD_USER_INPUT. */
   node?: Maybe<Node>;
   /** A node pool by its resource name (`accounts/{a}/clusters/{c}/nodePools/{id}`) or its natural key `{cluster id}/{id}`, as `cluster(name:)` takes a cluster id; null with a NOT_FOUND error when there is none. */
   nodePool?: Maybe<NodePool>;
-  /** The node pools of every cluster of the account. */
+  /** The node pools of every cluster of the account, by name by default: one ListNodePools call per page. */
   nodePools?: Maybe<NodePoolConnection>;
-  /** Fetches up to 100 objects by their global IDs, in the order given; a missing object is null. */
+  /** Fetches up to 100 objects by their global IDs, in the order given, with one batched lookup per type; a missing object is null with a NOT_FOUND error at its index; more than 100 IDs are refused with BAD_USER_INPUT. */
   nodes?: Maybe<Array<Maybe<Node>>>;
-  /** The Run:ai pods of every cluster. */
+  /** The Run:ai pods of every cluster, oldest first by default: one list_pods call per page, plus count_pods when `totalCount` needs it. */
   pods?: Maybe<PodConnection>;
-  /** The pods of one Run:ai inference revision. */
+  /** The pods of one Run:ai inference revision: one get_revision_pods call (unpaged upstream) per revision and request, paged in memory. */
   revisionPods?: Maybe<PodConnection>;
-  /** The warm pools of the organization, in Gitpod's order. */
+  /** The warm pools of the organization, in Gitpod's order (creation time, then id): one ListWarmPools call per page. */
   warmPools?: Maybe<WarmPoolConnection>;
-  /** The pods of one Run:ai workload. */
+  /** The pods of one Run:ai workload: one walk of get_workload_pods (pages of 500; list_pods `workloadId==` at full verbosity when `workloadName` or `projectName` is selected) per workload and request, paged in memory, so `totalCount` and `last` cost nothing more. */
   workloadPods?: Maybe<PodConnection>;
 };
 
@@ -1403,15 +1425,21 @@ export type SubscriptionWarmPoolEventsArgs = {
   filter?: InputMaybe<WarmPoolFilter>;
 };
 
-/** Conditions on one instant; every given condition must hold (on Run:ai one `filterBy` entry each, on Fireworks one AIP-160 comparison each). */
+/**
+ * Conditions on one instant; every given condition must hold (on Run:ai one `filterBy` entry each, on
+ * Fireworks one AIP-160 comparison each). A value of at most millisecond precision, as the graph
+ * writes times, stands for its whole millisecond: `atOrBefore` reaches its last nanosecond and
+ * `equals` is the millisecond's range (two comparisons), so a time read from a result selects its
+ * object again.
+ */
 export type TimeMatch = {
   /** At or after this instant (`>=`). */
   atOrAfter?: InputMaybe<Scalars['DateTime']['input']>;
-  /** At or before this instant (`<=`). */
+  /** At or before this instant (`<=`, to the end of its millisecond). */
   atOrBefore?: InputMaybe<Scalars['DateTime']['input']>;
-  /** Exactly this instant (Run:ai `==`, AIP-160 `=`). */
+  /** Within this instant's millisecond (`>= t` and `<=` its last nanosecond); a value with finer digits is compared exactly (Run:ai `==`, AIP-160 `=`). */
   equals?: InputMaybe<Scalars['DateTime']['input']>;
-  /** Any other instant (`!=`). */
+  /** Any other instant (`!=`, exact: an instant elsewhere in the same millisecond is not excluded). */
   notEquals?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
@@ -1464,7 +1492,7 @@ export type WarmPoolConnection = {
   nodes: Array<WarmPool>;
   /** Pagination information. */
   pageInfo: PageInfo;
-  /** The number of warm pools matching the filter. Gitpod has no count: when selected, Fleetgraph walks the whole list (100 per call) to count it. */
+  /** The number of warm pools matching the filter. Gitpod has no count: when selected, Fleetgraph walks the filtered list (100 per call, at most 10 calls); a longer list is refused with BAD_USER_INPUT asking to narrow the filter. */
   totalCount: Scalars['Int']['output'];
 };
 

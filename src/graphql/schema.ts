@@ -7,7 +7,7 @@ import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeExecutableSchema } from '@graphql-tools/schema';
-import { GraphQLError, GraphQLScalarType, Kind, type GraphQLSchema, type ValueNode } from 'graphql';
+import type { GraphQLSchema } from 'graphql';
 import { badUserInput } from '../errors.js';
 import type { Resolvers } from '../generated/graphql.js';
 import { joinCost, joinResolvers } from '../joins/index.js';
@@ -15,6 +15,7 @@ import type { NodeType, VendorModule } from '../vendors/contract.js';
 import { VENDOR_MODULES } from '../vendors/registry.js';
 import { subscriptionResolvers } from '../subscriptions/live.js';
 import type { GatewayContext } from './context.js';
+import { DateTime } from './date-time.js';
 import { mergeCostTables, type CostModel, type CostTables, type NodeKey } from './cost.js';
 import { decodeGlobalId, invalidGlobalId, MAX_NODE_IDS } from './global-id.js';
 
@@ -32,46 +33,6 @@ export function loadTypeDefs(): string[] {
     .sort()
     .map((f) => readFileSync(join(schemaDir, f), 'utf8'));
 }
-
-const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
-
-function parseDateTime(value: unknown, node?: ValueNode): string {
-  if (typeof value !== 'string' || !RFC3339.test(value) || Number.isNaN(Date.parse(value))) {
-    throw new GraphQLError(
-      `DateTime must be an RFC 3339 timestamp such as "2026-01-02T03:04:05Z", got ${JSON.stringify(value)}.`,
-      {
-        extensions: { code: 'BAD_USER_INPUT' },
-        ...(node ? { nodes: node } : {}),
-      },
-    );
-  }
-  return new Date(value).toISOString().replace('.000Z', 'Z');
-}
-
-/** DateTime: RFC 3339 strings out (as the vendors send them), validated and normalised to UTC in. */
-const DateTime = new GraphQLScalarType({
-  name: 'DateTime',
-  description:
-    'An instant in time, as an RFC 3339 string. Arguments accept any RFC 3339 timestamp with an offset ' +
-    'and are normalised to UTC (`2026-01-02T05:04:05+02:00` is sent upstream as `2026-01-02T03:04:05Z`); ' +
-    "results are the vendor's own RFC 3339 text in UTC, with fractional seconds where the vendor sends them.",
-  specifiedByURL: 'https://datatracker.ietf.org/doc/html/rfc3339',
-  serialize: (value) => {
-    if (typeof value === 'string') return value;
-    if (value instanceof Date) return value.toISOString();
-    throw new GraphQLError(`DateTime cannot represent ${typeof value}`);
-  },
-  parseValue: parseDateTime,
-  parseLiteral: (ast) => {
-    if (ast.kind !== Kind.STRING) {
-      throw new GraphQLError('DateTime must be a string such as "2026-01-02T03:04:05Z".', {
-        extensions: { code: 'BAD_USER_INPUT' },
-        nodes: ast,
-      });
-    }
-    return parseDateTime(ast.value, ast);
-  },
-});
 
 /** Every Node type by name (each one a federation entity too), with the vendor that serves it. */
 export const NODE_TYPES: ReadonlyMap<string, { vendor: VendorModule; type: NodeType<unknown> }> = new Map(

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTestGateway, type GraphQLResponse, type TestGateway } from '../helpers/gateway.js';
-import { globalId, groundTruth, NO_CALLS, type Fleet } from '../helpers/ground-truth.js';
+import { globalId, graphTime, groundTruth, NO_CALLS, type Fleet } from '../helpers/ground-truth.js';
 
 let gw: TestGateway;
 let fleet: Fleet;
@@ -100,6 +100,18 @@ describe('_entities', () => {
       requestedNodes: 0,
       estimatedUpstreamCalls: 2,
       actualUpstreamCalls: 2,
+    });
+  });
+
+  it('writes instants as the graph does: UTC with milliseconds (the same DateTime scalar)', async () => {
+    const jobs = fleet.batchJobs.slice(0, 3);
+    const res = await subgraph(
+      'query($r: [_Any!]!) { _entities(representations: $r) { ... on BatchJob { name createdAt } } }',
+      { r: jobs.map((j) => ({ __typename: 'BatchJob', name: j.name })) },
+    );
+    expect(withoutExtensions(res)).toEqual({
+      status: 200,
+      data: { _entities: jobs.map((j) => ({ name: j.name, createdAt: graphTime(j.createTime) })) },
     });
   });
 

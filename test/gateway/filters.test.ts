@@ -18,6 +18,7 @@ import {
   type Fleet,
   type RunaiPod,
   fireworksListRequest,
+  endOfMillisecond,
 } from '../helpers/ground-truth.js';
 
 let gw: TestGateway;
@@ -336,7 +337,7 @@ describe('Fireworks: node pool and cluster filters', () => {
       status: 400,
       errors: [
         {
-          message: `Variable "$d" got invalid value ${JSON.stringify(value)}; DateTime must be an RFC 3339 timestamp such as "2026-01-02T03:04:05Z", got ${JSON.stringify(value)}.`,
+          message: `Variable "$d" got invalid value ${JSON.stringify(value)}; DateTime must be an RFC 3339 timestamp such as "2026-01-02T03:04:05.000Z", got ${JSON.stringify(value)}.`,
           locations: [loc(query, '$d')],
           extensions: { code: 'BAD_USER_INPUT' },
         },
@@ -364,7 +365,7 @@ describe('Fireworks: node pool and cluster filters', () => {
     expect(gw.requests('fireworks')).toEqual([
       listRequest('batchJobs', {
         pageSize: '100',
-        filter: `(create_time >= "${iso(from)}") AND (create_time <= "${iso(to)}")`,
+        filter: `(create_time >= "${iso(from)}") AND (create_time <= "${endOfMillisecond(iso(to))}")`,
         orderBy: 'create_time desc, name',
         readMask: 'name',
       }),
@@ -551,7 +552,8 @@ describe('a bad DateTime literal', () => {
       status: 400,
       errors: [
         {
-          message: 'DateTime must be an RFC 3339 timestamp such as "2026-01-02T03:04:05Z", got "yesterday".',
+          message:
+            'DateTime must be an RFC 3339 timestamp such as "2026-01-02T03:04:05.000Z", got "yesterday".',
           locations: [loc(query, '"yesterday"')],
           extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
         },

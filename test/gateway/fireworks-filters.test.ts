@@ -18,6 +18,7 @@ import {
   type FireworksBatchJobRecord,
   type FireworksNodePoolRecord,
   fireworksListRequest,
+  endOfMillisecond,
 } from '../helpers/ground-truth.js';
 
 let gw: TestGateway;
@@ -167,7 +168,7 @@ describe('batch job filters', () => {
           const [a, b] = [times[100]!, times[160]!];
           return [
             { startedAt: { atOrAfter: a, atOrBefore: b } },
-            `(start_time >= "${a}") AND (start_time <= "${b}")`,
+            `(start_time >= "${a}") AND (start_time <= "${endOfMillisecond(b)}")`,
             (j) =>
               !!j.startTime &&
               Date.parse(j.startTime) >= Date.parse(a) &&
@@ -181,7 +182,7 @@ describe('batch job filters', () => {
           const t = [...fleet.batchJobs.map((j) => j.endTime).filter((x): x is string => !!x)].sort()[40]!;
           return [
             { endedAt: { atOrBefore: t } },
-            `end_time <= "${t}"`,
+            `end_time <= "${endOfMillisecond(t)}"`,
             (j) => !!j.endTime && Date.parse(j.endTime) <= Date.parse(t),
           ];
         },
@@ -227,7 +228,7 @@ describe('batch job filters', () => {
           const t = fleet.batchJobs[300]!.createTime as string;
           return [
             { displayNameMatch: { contains: 'dpo' }, createdBefore: t },
-            `(create_time <= "${t}") AND (display_name = "*dpo*")`,
+            `(create_time <= "${endOfMillisecond(t)}") AND (display_name = "*dpo*")`,
             (j) => !!j.displayName?.includes('dpo') && Date.parse(j.createTime as string) <= Date.parse(t),
           ];
         },

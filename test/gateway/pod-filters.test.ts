@@ -17,6 +17,7 @@ import {
   podOrder,
   type Fleet,
   type RunaiPod,
+  endOfMillisecond,
 } from '../helpers/ground-truth.js';
 
 let gw: TestGateway;
@@ -179,11 +180,16 @@ describe('PodFilter: every date field × operator', () => {
       expect(expected.length).toBeGreaterThan(0);
       const f = { [input]: { [condition]: value }, ...(deleted ? { deleted: true } : {}) };
       expect(await gql(gw, QUERY, { f })).toEqual(answer(expected));
+      // An input of whole seconds stands for its whole millisecond: `<=` reaches its last
+      // nanosecond, and `equals` is that millisecond's range (Run:ai ANDs the two entries).
+      const filterBy =
+        condition === 'equals'
+          ? `${field}>=${value},${field}<=${endOfMillisecond(value)}`
+          : condition === 'atOrBefore'
+            ? `${field}<=${endOfMillisecond(value)}`
+            : `${field}${operator}${value}`;
       expect(gw.requests('runai')).toEqual(
-        podRequests(
-          { filterBy: `${field}${operator}${value}`, ...(deleted ? { deleted: 'true' } : {}) },
-          expected.length,
-        ),
+        podRequests({ filterBy, ...(deleted ? { deleted: 'true' } : {}) }, expected.length),
       );
     });
   }

@@ -26,6 +26,33 @@ export type {
   WireWarmPool,
 };
 
+/**
+ * Given a vendor's RFC 3339 text, returns it as the graph writes instants: UTC, exactly three
+ * fraction digits, finer digits truncated (written here from the text, not with the gateway's
+ * scalar). Null stays null, so whole objects can be mapped field by field.
+ */
+export function graphTime<T extends string | null | undefined>(text: T): T extends string ? string : null {
+  if (text == null) return null as never;
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(Z|([+-])(\d{2}):(\d{2}))$/.exec(
+    text,
+  );
+  if (!m) throw new Error(`not an RFC 3339 timestamp: ${text}`);
+  const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const millis = Number((m[7] ?? '').padEnd(3, '0').slice(0, 3));
+  const offsetMinutes = m[9] ? (m[9] === '-' ? -1 : 1) * (Number(m[10]) * 60 + Number(m[11])) : 0;
+  return new Date(Date.UTC(y, mo - 1, d, h, mi, s, millis) - offsetMinutes * 60_000).toISOString() as never;
+}
+
+/**
+ * The inclusive upper bound the gateway sends for an input of at most millisecond precision: the
+ * last nanosecond of that millisecond (`…05Z` → `…05.000999999Z`).
+ */
+export function endOfMillisecond(utc: string): string {
+  const m = /^(.*:\d{2})(?:\.(\d{1,3}))?Z$/.exec(utc);
+  if (!m) throw new Error(`not a UTC DateTime of millisecond precision: ${utc}`);
+  return `${m[1]}.${(m[2] ?? '').padEnd(3, '0')}999999Z`;
+}
+
 /** Code-unit string order (what `name` and `id` orders mean upstream). */
 export function byCodeUnit(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

@@ -12,6 +12,7 @@ import { generateGitpodData } from '../../src/vendors/gitpod/simulator/index.js'
 import { generateRunaiData } from '../../src/vendors/runai/simulator/index.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { collect, mutate, readSse, subscribed, waitFor, wsClient, type Collected } from '../helpers/live.js';
+import { graphTime } from '../helpers/ground-truth.js';
 
 const POLL = {
   FIREWORKS_POLL_MS: '150',
@@ -125,7 +126,7 @@ describe('events of scripted changes over WebSocket', () => {
             node: {
               podId: pod.id,
               phase: 'FAILED',
-              completedAt: changes[0],
+              completedAt: graphTime(changes[0]!),
               nodePool: { nodePoolId: pod.currentNodePool },
             },
           },

@@ -8,16 +8,20 @@
  * turning an exact match into a pattern.
  */
 import { badUserInput } from '../../errors.js';
+import { timeComparisons } from '../../graphql/date-time.js';
 import { hasControlCharacters, isAnnotationKey, MAX_FILTER_VALUE_LENGTH } from '../../values.js';
 import type {
   BatchJobFilter,
   BatchJobOrder,
+  BatchJobOrderField,
   ClusterFilter,
   ClusterOrder,
+  ClusterOrderField,
   IntMatch,
   NameMatch,
   NodePoolFilter,
   NodePoolOrder,
+  NodePoolOrderField,
   TimeMatch,
 } from '../../generated/graphql.js';
 
@@ -65,25 +69,26 @@ function states(values: readonly string[] | null | undefined): string | undefine
   return or([...new Set(values)].map((s) => `state = ${s}`));
 }
 
-/** A time bound on a field; the value is a DateTime the scalar already validated. */
-function time(field: string, op: '>=' | '<=', value: string | null | undefined): string | undefined {
-  return value ? `${field} ${op} "${value}"` : undefined;
-}
-
 /** createdAfter / createdBefore: both bounds inclusive, as on every filter of the graph. */
 function created(filter: { createdAfter?: string | null; createdBefore?: string | null }) {
-  return [time('create_time', '>=', filter.createdAfter), time('create_time', '<=', filter.createdBefore)];
+  return timeMatch('create_time', { atOrAfter: filter.createdAfter, atOrBefore: filter.createdBefore });
 }
 
 const COMPARATORS = { equals: '=', notEquals: '!=', atLeast: '>=', atMost: '<=' } as const;
 const TIME_COMPARATORS = { equals: '=', notEquals: '!=', atOrAfter: '>=', atOrBefore: '<=' } as const;
 
-/** A TimeMatch on a timestamp field, one quoted comparison per condition. */
+/**
+ * A TimeMatch on a timestamp field, as quoted comparisons (the values are DateTimes the scalar
+ * already validated; a millisecond is read whole, see `timeComparisons`).
+ */
 function timeMatch(field: string, match: TimeMatch | null | undefined): string[] {
   if (!match) return [];
-  return Object.entries(TIME_COMPARATORS).flatMap(([condition, op]) => {
+  return Object.keys(TIME_COMPARATORS).flatMap((condition) => {
     const value = match[condition as keyof typeof TIME_COMPARATORS];
-    return value == null ? [] : [`${field} ${op} "${value}"`];
+    if (value == null) return [];
+    return timeComparisons(condition as keyof typeof TIME_COMPARATORS, value).map(
+      ({ op, value: bound }) => `${field} ${TIME_COMPARATORS[op]} "${bound}"`,
+    );
   });
 }
 
@@ -237,21 +242,26 @@ function annotationKey(key: string): string {
   return quoteAip160(key, 'annotationKey');
 }
 
-const ORDER_FIELDS: Record<string, string> = {
+const ORDER_FIELDS: Record<ClusterOrderField | NodePoolOrderField | BatchJobOrderField, string> = {
   NAME: 'name',
   DISPLAY_NAME: 'display_name',
-  CREATE_TIME: 'create_time',
-  UPDATE_TIME: 'update_time',
+  CREATED_AT: 'create_time',
+  UPDATED_AT: 'update_time',
   STATE: 'state',
   MIN_NODE_COUNT: 'min_node_count',
   MAX_NODE_COUNT: 'max_node_count',
   NODE_COUNT: 'node_pool_stats.node_count',
   INSTANCE_TYPE: 'eks_node_pool.instance_type',
-  START_TIME: 'start_time',
-  END_TIME: 'end_time',
+  STARTED_AT: 'start_time',
+  ENDED_AT: 'end_time',
   NUM_RANKS: 'num_ranks',
   NODE_POOL_ID: 'node_pool_id',
   CREATED_BY: 'created_by',
+  // The deprecated aliases (README, Vocabulary), sent as the names above.
+  CREATE_TIME: 'create_time',
+  UPDATE_TIME: 'update_time',
+  START_TIME: 'start_time',
+  END_TIME: 'end_time',
 };
 
 /** The most order keys one orderBy takes (the tie-break `name` comes on top). */
@@ -280,6 +290,6 @@ export function compileOrderBy(
 }
 
 function orderKey(order: ClusterOrder | NodePoolOrder | BatchJobOrder): string {
-  const field = ORDER_FIELDS[order.field] as string;
+  const field = ORDER_FIELDS[order.field];
   return `${field}${order.direction === 'DESC' ? ' desc' : ''}`;
 }

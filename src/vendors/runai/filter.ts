@@ -8,6 +8,7 @@
  * second condition.
  */
 import { badUserInput } from '../../errors.js';
+import { timeComparisons } from '../../graphql/date-time.js';
 import type { PodFilter, PodOrder, PodPhase, StringMatch, TimeMatch } from '../../generated/graphql.js';
 import { hasControlCharacters, isUuid, MAX_FILTER_VALUE_LENGTH } from '../../values.js';
 import type { RunaiSortField } from './client.js';
@@ -68,8 +69,8 @@ export function compilePodFilter(filter: PodFilter | null | undefined): Compiled
   }
   if (filter.workloadId != null) filterBy.push(`workloadId==${uuid(filter.workloadId, 'workloadId')}`);
   if (filter.revisionId != null) filterBy.push(`revisionId==${uuid(filter.revisionId, 'revisionId')}`);
-  if (filter.createdAfter != null) filterBy.push(`createdAt>=${filter.createdAfter}`);
-  if (filter.createdBefore != null) filterBy.push(`createdAt<=${filter.createdBefore}`);
+  filterBy.push(...timeMatch('createdAt', { atOrAfter: filter.createdAfter }));
+  filterBy.push(...timeMatch('createdAt', { atOrBefore: filter.createdBefore }));
   filterBy.push(
     ...stringMatch('clusterId', filter.clusterUuid, 'clusterUuid'),
     ...stringMatch('currentNodepool', filter.nodePool, 'nodePool'),
@@ -123,11 +124,15 @@ export function stringMatch(
   });
 }
 
+/** A TimeMatch on a Run:ai date field; a millisecond is read whole (see `timeComparisons`). */
 function timeMatch(field: string, match: TimeMatch | null | undefined): string[] {
   if (!match) return [];
-  return Object.entries(TIME_OPERATORS).flatMap(([condition, operator]) => {
+  return Object.keys(TIME_OPERATORS).flatMap((condition) => {
     const value = match[condition as keyof typeof TIME_OPERATORS];
-    return value == null ? [] : [`${field}${operator}${value}`];
+    if (value == null) return [];
+    return timeComparisons(condition as keyof typeof TIME_OPERATORS, value).map(
+      ({ op, value: bound }) => `${field}${TIME_OPERATORS[op]}${bound}`,
+    );
   });
 }
 

@@ -42,7 +42,7 @@ const NodePoolDetail = graphql(`
           id
           displayName
           state
-          createTime
+          createdAt
         }
       }
     }
