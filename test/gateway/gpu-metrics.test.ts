@@ -303,6 +303,40 @@ describe('GpuCapacity.utilization', () => {
     });
   });
 
+  it("shares each pod's call with Pod.gpuUtilization on the same window: one metrics call per pod", async () => {
+    const { pool, pods } = poolsByGpuPods()[0]!;
+    const query = `query($name: String!, $start: DateTime!, $end: DateTime!) { nodePool(name: $name) {
+      gpus { utilization(start: $start, end: $end, samples: 10) }
+      pods(first: 3, filter: { phases: [RUNNING] }) { nodes { podId gpuUtilization(start: $start, end: $end, samples: 10) } }
+    } }`;
+    const res = await gql(gw, query, { name: pool.name, ...WINDOW });
+    expect(res.errors).toBeUndefined();
+    const shown = (res.data as { nodePool: { pods: { nodes: { podId: string }[] } } }).nodePool.pods.nodes;
+    expect(shown.map((n) => n.podId)).toEqual(
+      fleet
+        .podsOfNodePool(pool.name)
+        .filter((p) => p.k8sPhase === 'Running')
+        .slice(0, 3)
+        .map((p) => p.id),
+    );
+    expect(shown.every((n) => pods.some((p) => p.id === n.podId))).toBe(true);
+    expect(gw.calls().runai.get_workload_pod_metrics).toBe(pods.length);
+  });
+
+  it('refuses a window that ends before it starts with BAD_USER_INPUT, without a metrics call', async () => {
+    const query = `{ fleetGpus { utilization(start: "2026-01-02T00:00:00Z", end: "2026-01-01T00:00:00Z") } }`;
+    const res = await gql(gw, query);
+    expect(res.data).toEqual({ fleetGpus: { utilization: null } });
+    expect(res.errors?.map((e) => [e.path, e.message, e.extensions])).toEqual([
+      [
+        ['fleetGpus', 'utilization'],
+        '`start` must not be after `end`.',
+        { code: 'BAD_USER_INPUT', argument: 'start' },
+      ],
+    ]);
+    expect(gw.calls().runai.get_workload_pod_metrics).toBeUndefined();
+  });
+
   it('past 100 pods per request the field fails with SCAN_BUDGET_EXCEEDED before any metrics call', async () => {
     const query = `{ fleetGpus { utilization(start: "${WINDOW.start}", end: "${WINDOW.end}") } }`;
     const gpuPods = poolsByGpuPods().flatMap((p) => p.pods);

@@ -21,7 +21,7 @@ import {
 } from '../../pagination/connection.js';
 import { isUuid } from '../../values.js';
 import type { VendorApiDeps } from '../contract.js';
-import { RUNAI_MAX_LIMIT, RunaiClient, type RunaiMetricType } from './client.js';
+import { RUNAI_MAX_LIMIT, RunaiClient, type RunaiMetricsAnswer, type RunaiMetricType } from './client.js';
 import type { CompiledPodFilter, CompiledPodOrder } from './filter.js';
 import { isAdvancedGpuMetric, toMetricSeries, toPod, type PodModel } from './model.js';
 import { POD_SCAN_CALLS, scanBudgetExceeded, scanCount, scanPage } from './scan.js';
@@ -237,28 +237,20 @@ export function createRunaiApi({ session, selected }: VendorApiDeps<unknown>) {
   // the types Pod.metrics, Pod.gpuUtilization and GpuCapacity.utilization ask of one pod in the
   // same tick go out together, and a type asked again is answered from the loader's cache.
   const seriesByType = new DataLoader<string, MetricSeries[]>(async (keys) => {
-    const groups = new Map<string, { call: MetricsCallKey; types: RunaiMetricType[] }>();
-    for (const key of keys) {
+    const asked = keys.map((key) => {
       const { type, ...call } = JSON.parse(key) as MetricsCallKey & { type: RunaiMetricType };
-      const group = JSON.stringify(call);
-      const entry = groups.get(group) ?? { call, types: [] };
-      entry.types.push(type);
-      groups.set(group, entry);
+      return { type, call, group: JSON.stringify(call) };
+    });
+    const answers = new Map<string, Promise<RunaiMetricsAnswer | Error>>();
+    for (const { call, group } of asked) {
+      if (answers.has(group)) continue;
+      const types = asked.filter((a) => a.group === group).map((a) => a.type);
+      answers.set(group, client.podMetrics({ ...call, types }).catch(asError));
     }
-    const answers = new Map(
-      [...groups].map(([group, { call, types }]) => [
-        group,
-        client.podMetrics({ ...call, types }).then(
-          (answer) => answer,
-          (error: unknown) => asError(error),
-        ),
-      ]),
-    );
     return Promise.all(
-      keys.map(async (key) => {
-        const { type, ...call } = JSON.parse(key) as MetricsCallKey & { type: RunaiMetricType };
-        const answer = await answers.get(JSON.stringify(call));
-        if (answer === undefined || answer instanceof Error) return answer ?? new Error('no metrics call');
+      asked.map(async ({ type, group }) => {
+        const answer = await (answers.get(group) as Promise<RunaiMetricsAnswer | Error>);
+        if (answer instanceof Error) return answer;
         const series = answer.measurements.filter((m) => m.type === type).map(toMetricSeries);
         return series.length === 0 && answer.partial ? metricUnavailable(type) : series;
       }),
@@ -415,7 +407,7 @@ export function createRunaiApi({ session, selected }: VendorApiDeps<unknown>) {
  * Given pods, a GPU figure and a direction (1 ascending, -1 descending), returns them sorted by
  * the figure (none counts 0), ties by id ascending whatever the direction, as Run:ai breaks ties.
  */
-export function sortByGpus(pods: readonly PodModel[], gpus: 'requested' | 'allocated', direction: 1 | -1) {
+function sortByGpus(pods: readonly PodModel[], gpus: 'requested' | 'allocated', direction: 1 | -1) {
   const figure = (pod: PodModel) =>
     (gpus === 'requested' ? pod.requestedResources?.gpu?.request : pod.allocatedResources?.gpu) ?? 0;
   return [...pods].sort(

@@ -42,6 +42,12 @@ export interface ListPodsParams extends PodQuery {
   verbosity?: 'brief' | 'full' | undefined;
 }
 
+/** A get_workload_pod_metrics answer; `partial` when it was a 207 (some asked types left out). */
+export interface RunaiMetricsAnswer {
+  partial: boolean;
+  measurements: RunaiMeasurement[];
+}
+
 export class RunaiClient {
   constructor(private readonly session: UpstreamSession) {}
 
@@ -130,7 +136,7 @@ export class RunaiClient {
     start: string;
     end: string;
     samples: number;
-  }): Promise<{ partial: boolean; measurements: RunaiMeasurement[] }> {
+  }): Promise<RunaiMetricsAnswer> {
     const answer = await this.session.json<{ status: number; body: { measurements?: unknown } }>({
       operation: 'get_workload_pod_metrics',
       method: 'GET',
