@@ -517,7 +517,8 @@ export type GpuCapacity = {
    * get_workload_pod_metrics call per running pod with allocated GPUs, at most 100 calls per request
    * over every `utilization` field (the pods of NodePool, Cluster and fleet figures alike; a pod
    * asked again on the same range is not asked twice); past that budget the field fails with
-   * SCAN_BUDGET_EXCEEDED: ask it of fewer or smaller node pools.
+   * SCAN_BUDGET_EXCEEDED: ask it of fewer or smaller node pools. METRIC_UNAVAILABLE when Run:ai's 207
+   * answer leaves a pod's GPU_UTILIZATION out.
    */
   utilization?: Maybe<Scalars['Float']['output']>;
 };

@@ -323,6 +323,28 @@ describe('GpuCapacity.utilization', () => {
     expect(gw.calls().runai.get_workload_pod_metrics).toBe(pods.length);
   });
 
+  it("fails with METRIC_UNAVAILABLE when Run:ai's 207 leaves a pod's GPU_UTILIZATION out", async () => {
+    const { pool, pods } = poolsByGpuPods()[0]!;
+    gw.sims.runai.applySettings({ unavailableMetrics: ['GPU_UTILIZATION'] });
+    const res = await gql(gw, QUERY, { name: pool.name, ...WINDOW });
+    expect(res.data).toEqual({
+      nodePool: {
+        gpus: {
+          allocated: expect.any(Number) as number,
+          runningPods: expect.any(Number) as number,
+          utilization: null,
+        },
+      },
+    });
+    expect(res.errors?.map((e) => [e.path, e.extensions])).toEqual([
+      [
+        ['nodePool', 'gpus', 'utilization'],
+        { code: 'METRIC_UNAVAILABLE', upstream: 'runai', upstreamStatus: 207, metricType: 'GPU_UTILIZATION' },
+      ],
+    ]);
+    expect(gw.calls().runai.get_workload_pod_metrics).toBe(pods.length);
+  });
+
   it('refuses a window that ends before it starts with BAD_USER_INPUT, without a metrics call', async () => {
     const query = `{ fleetGpus { utilization(start: "2026-01-02T00:00:00Z", end: "2026-01-01T00:00:00Z") } }`;
     const res = await gql(gw, query);
