@@ -123,6 +123,22 @@ describe('pods ordered by GPUs', () => {
     expect(before.data!.pods.nodes).toEqual(expected.slice(-12, -7).map((p) => ({ podId: p.id })));
   });
 
+  it('with the phase filter too, pages backwards (the sorted list is held whole)', async () => {
+    const expected = sortedBy(
+      fleet.pods.filter((p) => p.k8sPhase === 'Failed'),
+      allocated,
+      -1,
+    );
+    const res = await gql<PodPage>(gw, PAGE, {
+      last: 4,
+      order: { field: 'ALLOCATED_GPUS', direction: 'DESC' },
+      filter: { phases: ['FAILED'] },
+    });
+    expect(res.data!.pods.nodes).toEqual(expected.slice(-4).map((p) => ({ podId: p.id })));
+    expect(res.data!.pods.totalCount).toBe(expected.length);
+    expect(gw.requests('runai')).toEqual(scanCalls(fleet.pods.length));
+  });
+
   it('NodePool.pods by GPUs: one scan per node pool, estimated at the scan budget per pool', async () => {
     const cluster = fleet.clusters[0]!;
     const pools = fleet.nodePoolsOf(cluster.name).slice(0, 2);
