@@ -31,6 +31,8 @@ export const ErrorCode = {
   UPSTREAM_ERROR: 'UPSTREAM_ERROR',
   /** A filter the gateway applies itself would read more than its stated scan budget; narrow it. */
   SCAN_BUDGET_EXCEEDED: 'SCAN_BUDGET_EXCEEDED',
+  /** The upstream answered a partial success without this metric series; the other series came back. */
+  METRIC_UNAVAILABLE: 'METRIC_UNAVAILABLE',
   /** A bug in the gateway; details are logged, never sent. */
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
   /** Apollo Server: the query is not valid GraphQL syntax. */

@@ -522,6 +522,30 @@ export type GpuCapacity = {
   runningPods: Scalars['Int']['output'];
   /** Instance or machine types with no GPUs-per-node entry: their pools count no capacity. Set them in GPU_INSTANCE_TYPES. */
   unknownInstanceTypes: Array<Scalars['String']['output']>;
+  /**
+   * The GPU utilization of the running pods over a time range, in percent: each pod's mean
+   * GPU_UTILIZATION over the range (as `Pod.gpuUtilization`) weighted by its allocated GPUs, so
+   * pods without allocated GPUs do not count; null when no such pod has a sample. One Run:ai
+   * get_workload_pod_metrics call per running pod with allocated GPUs, at most 100 calls per request
+   * over every `utilization` field (the pods of NodePool, Cluster and fleet figures alike; a pod
+   * asked again on the same range is not asked twice); past that budget the field fails with
+   * SCAN_BUDGET_EXCEEDED: ask it of fewer or smaller node pools. METRIC_UNAVAILABLE when Run:ai's 207
+   * answer leaves a pod's GPU_UTILIZATION out.
+   */
+  utilization?: Maybe<Scalars['Float']['output']>;
+};
+
+
+/**
+ * GPU figures of a node pool, a cluster or the fleet. Capacity comes from Fireworks (nodes × GPUs
+ * per node of the pool's instance or machine type, from the gateway's table or `GPU_INSTANCE_TYPES`);
+ * requested and allocated GPUs from the Run:ai pods in phase Running on the pool, read in one walk
+ * of the fleet's not-completed pods per request (at most 5000 pods, 10 list_pods calls).
+ */
+export type GpuCapacityUtilizationArgs = {
+  end: Scalars['DateTime']['input'];
+  samples?: InputMaybe<Scalars['Int']['input']>;
+  start: Scalars['DateTime']['input'];
 };
 
 /** How GPU requests are expressed. */
@@ -876,12 +900,27 @@ export type Pod = Node & {
   currentNodePoolId?: Maybe<Scalars['String']['output']>;
   /** When the pod was deleted. */
   deletedAt?: Maybe<Scalars['DateTime']['output']>;
+  /**
+   * The pod's mean GPU utilization over a time range, in percent (0..100): the mean of the
+   * `samples` values of its GPU_UTILIZATION series (Run:ai reports 0 while the pod is not running);
+   * null when no sample has a value. One get_workload_pod_metrics call per pod, the same one as
+   * `metrics` on the same window and samples. METRIC_UNAVAILABLE when Run:ai's 207 answer leaves
+   * GPU_UTILIZATION out.
+   */
+  gpuUtilization?: Maybe<Scalars['Float']['output']>;
   /** The pod's global ID. */
   id: Scalars['ID']['output'];
   /** The pod's IP address. */
   ip?: Maybe<Scalars['String']['output']>;
-  /** Measurements of the pod over a time range, one series per metric type (and per GPU for per-GPU types). */
-  metrics?: Maybe<Array<MetricSeries>>;
+  /**
+   * Measurements of the pod over a time range: the series of each type asked, in the order asked
+   * (one per GPU for per-GPU types), from one Run:ai get_workload_pod_metrics call per pod, window
+   * and sample count (shared with `gpuUtilization`). When Run:ai answers 207 (partial success)
+   * without a type — an advanced GPU metric while its 'Advanced GPU Metrics' feature flag is off,
+   * or a type it has no data for — that type is one null entry in its place with a
+   * METRIC_UNAVAILABLE error at that index (`extensions.metricType`), and the other series stay.
+   */
+  metrics?: Maybe<Array<Maybe<MetricSeries>>>;
   /** The pod's Kubernetes name. */
   name: Scalars['String']['output'];
   /** The pod's Kubernetes namespace. From Run:ai's deprecated getPods endpoint (one call per Run:ai cluster per request, joined by pod id); null when getPods does not list the pod. */
@@ -922,6 +961,14 @@ export type Pod = Node & {
   workloadId: Scalars['ID']['output'];
   /** The workload's name (fetched with Run:ai's full verbosity only when selected). */
   workloadName?: Maybe<Scalars['String']['output']>;
+};
+
+
+/** A workload pod, as NVIDIA Run:ai reports it. */
+export type PodGpuUtilizationArgs = {
+  end: Scalars['DateTime']['input'];
+  samples?: InputMaybe<Scalars['Int']['input']>;
+  start: Scalars['DateTime']['input'];
 };
 
 
@@ -1084,6 +1131,8 @@ export type PodOrder = {
 
 /** The fields pods can be ordered by. */
 export type PodOrderField =
+  /** By GPUs allocated (`allocatedResources.gpu`; none counts 0), ties by pod id; sorted by the gateway as REQUESTED_GPUS. */
+  | 'ALLOCATED_GPUS'
   /** By cluster. */
   | 'CLUSTER_ID'
   /** By completion time. */
@@ -1096,6 +1145,13 @@ export type PodOrderField =
   | 'NODE_NAME'
   /** By the node pool the pod currently runs on (Run:ai's `currentNodepool`). */
   | 'NODE_POOL'
+  /**
+   * By GPUs requested (`requestedResources.gpu.request`, portions as fractions; none counts 0), ties
+   * by pod id. Run:ai cannot sort on resources, so the gateway reads every pod the filter selects
+   * (list_pods pages of 500, at most 2000 pods per field) and sorts them; past that budget the field
+   * fails with SCAN_BUDGET_EXCEEDED.
+   */
+  | 'REQUESTED_GPUS'
   /** By inference revision. */
   | 'REVISION_ID'
   /** By workload. */
@@ -2042,6 +2098,7 @@ export type GpuCapacityResolvers<ContextType = GatewayContext, ParentType extend
   requested?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   runningPods?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   unknownInstanceTypes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  utilization?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType, RequireFields<GpuCapacityUtilizationArgs, 'end' | 'samples' | 'start'>>;
 };
 
 export type KeyValueResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['KeyValue'] = ResolversParentTypes['KeyValue']> = {
@@ -2143,9 +2200,10 @@ export type PodResolvers<ContextType = GatewayContext, ParentType extends Resolv
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   currentNodePoolId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   deletedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  gpuUtilization?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType, RequireFields<PodGpuUtilizationArgs, 'end' | 'samples' | 'start'>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   ip?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  metrics?: Resolver<Maybe<Array<ResolversTypes['MetricSeries']>>, ParentType, ContextType, RequireFields<PodMetricsArgs, 'end' | 'samples' | 'start' | 'types'>>;
+  metrics?: Resolver<Maybe<Array<Maybe<ResolversTypes['MetricSeries']>>>, ParentType, ContextType, RequireFields<PodMetricsArgs, 'end' | 'samples' | 'start' | 'types'>>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   namespace?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   nodeName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;

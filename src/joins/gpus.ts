@@ -7,7 +7,8 @@
  * The plan, and its cost: one walk of the fleet's not-completed Run:ai pods per request (list_pods
  * `completed=false`, pages of 500, at most GPU_SCAN_CALLS calls), shared by every gpus field of
  * the request and grouped here by cluster UUID and node pool name; Cluster.gpus and Query.fleetGpus
- * add one ListNodePools call.
+ * add one ListNodePools call. GpuCapacity.utilization adds one get_workload_pod_metrics call per
+ * running pod with allocated GPUs, at most GPU_UTILIZATION_MAX_PODS per request.
  */
 import { GraphQLError } from 'graphql';
 import { ErrorCode } from '../errors.js';
@@ -46,6 +47,12 @@ export const GPU_SCAN_BUDGET = 5000;
 export const GPU_SCAN_CALLS = Math.ceil(GPU_SCAN_BUDGET / 500);
 /** The most node pools Cluster.gpus and Query.fleetGpus sum (one ListNodePools page). */
 export const GPU_MAX_NODE_POOLS = 100;
+
+/**
+ * The most running pods whose metrics GpuCapacity.utilization fields read per request, all fields
+ * together: one get_workload_pod_metrics call each.
+ */
+export const GPU_UTILIZATION_MAX_PODS = 100;
 
 /** A pool's (or a sum's) GPU figures, as the GpuCapacity type shows them. */
 export interface GpuCapacityModel {
@@ -121,6 +128,28 @@ export function capacityBudgetExceeded(what: string): GraphQLError {
     `${what}: GPU figures read at most ${GPU_SCAN_BUDGET} not-completed Run:ai pods (${GPU_SCAN_CALLS} list_pods calls) ` +
       `and ${GPU_MAX_NODE_POOLS} node pools per request, and this fleet has more. Ask NodePool.gpus on fewer pools or leave the field out.`,
     { extensions: { code: ErrorCode.SCAN_BUDGET_EXCEEDED, scanBudget: GPU_SCAN_BUDGET } },
+  );
+}
+
+/**
+ * Given each pod's allocated GPUs and mean utilization (null: no sample), returns the mean
+ * weighted by allocation, or null when no pod with GPUs has a sample.
+ */
+export function weightedUtilization(pods: readonly { allocated: number; utilization: number | null }[]) {
+  const counted = pods.filter((p) => p.allocated > 0 && p.utilization !== null);
+  const weight = counted.reduce((s, p) => s + p.allocated, 0);
+  if (weight === 0) return null;
+  return round(counted.reduce((s, p) => s + p.allocated * (p.utilization as number), 0) / weight);
+}
+
+/** The error of utilization fields that would read the metrics of more pods than the budget. */
+export function utilizationBudgetExceeded(needed: number, taken: number): GraphQLError {
+  return new GraphQLError(
+    `GpuCapacity.utilization: the gateway asks Run:ai for the metrics of each running pod with allocated GPUs, ` +
+      `one call per pod, at most ${GPU_UTILIZATION_MAX_PODS} pods per request over every utilization field; ` +
+      `this one needs ${needed} more and ${taken} are taken. Ask it of fewer or smaller node pools ` +
+      '(NodePool.gpus on a filtered nodePools page rather than Cluster.gpus or fleetGpus), or ask Pod.gpuUtilization on a page of pods.',
+    { extensions: { code: ErrorCode.SCAN_BUDGET_EXCEEDED, scanBudget: GPU_UTILIZATION_MAX_PODS } },
   );
 }
 

@@ -30,8 +30,11 @@ import {
   capacityBudgetExceeded,
   GPU_MAX_NODE_POOLS,
   GPU_SCAN_CALLS,
+  GPU_UTILIZATION_MAX_PODS,
   poolCapacity,
   totalCapacity,
+  utilizationBudgetExceeded,
+  weightedUtilization,
   type GpuCapacityModel,
 } from './gpus.js';
 import { clusterScope } from './pod-filter.js';
@@ -142,6 +145,9 @@ function runningPodsByPool(ctx: GatewayContext, what: string): Promise<Map<strin
   return found;
 }
 
+/** The running pods each GPU figure counts, for its utilization. */
+const podsOfCapacity = new WeakMap<GpuCapacityModel, readonly PodModel[]>();
+
 /** A node pool's GPU figures, its running pods found by cluster UUID and Run:ai pool name. */
 async function nodePoolGpus(
   ctx: GatewayContext,
@@ -154,7 +160,9 @@ async function nodePoolGpus(
     uuid && runaiName
       ? ((await runningPodsByPool(ctx, what)).get(`${uuid.toLowerCase()}|${runaiName}`) ?? [])
       : [];
-  return poolCapacity(pool, pods, ctx.join.gpuOverrides);
+  const capacity = poolCapacity(pool, pods, ctx.join.gpuOverrides);
+  podsOfCapacity.set(capacity, pods);
+  return capacity;
 }
 
 /** The summed GPU figures of one page of node pools (refused when there are more). */
@@ -164,13 +172,38 @@ async function summedGpus(
   what: string,
 ): Promise<GpuCapacityModel> {
   if (pools.pageInfo.hasNextPage) throw capacityBudgetExceeded(what);
-  return totalCapacity(await Promise.all(pools.nodes.map((p) => nodePoolGpus(ctx, p, what))));
+  const figures = await Promise.all(pools.nodes.map((p) => nodePoolGpus(ctx, p, what)));
+  const total = totalCapacity(figures);
+  podsOfCapacity.set(
+    total,
+    figures.flatMap((f) => podsOfCapacity.get(f) ?? []),
+  );
+  return total;
+}
+
+/** The metrics calls (pod and window) the request's utilization fields have claimed. */
+const utilizationCalls = new WeakMap<GatewayContext, Set<string>>();
+
+/**
+ * Claims the metrics calls of `pods` over a window against the request's budget, all or none;
+ * throws SCAN_BUDGET_EXCEEDED, before any call, when they would pass it.
+ */
+function claimUtilizationCalls(ctx: GatewayContext, pods: readonly PodModel[], window: object): void {
+  const claimed = utilizationCalls.get(ctx) ?? new Set<string>();
+  utilizationCalls.set(ctx, claimed);
+  const keys = [...new Set(pods.map((p) => JSON.stringify([p.workloadId, p.podId, window])))];
+  const fresh = keys.filter((k) => !claimed.has(k));
+  if (claimed.size + fresh.length > GPU_UTILIZATION_MAX_PODS) {
+    throw utilizationBudgetExceeded(fresh.length, claimed.size);
+  }
+  for (const key of fresh) claimed.add(key);
 }
 
 const ALL_POOLS = { args: { first: GPU_MAX_NODE_POOLS }, filter: undefined, orderBy: 'name' };
 
 type JoinResolvers = {
   Query: Pick<NonNullable<Resolvers['Query']>, 'fleetGpus'>;
+  GpuCapacity: Pick<NonNullable<Resolvers['GpuCapacity']>, 'utilization'>;
   Cluster: Pick<NonNullable<Resolvers['Cluster']>, 'pods' | 'gpus'>;
   NodePool: Pick<NonNullable<Resolvers['NodePool']>, 'cluster' | 'pods' | 'gpus'>;
   BatchJob: Pick<NonNullable<Resolvers['BatchJob']>, 'cluster' | 'nodePool'>;
@@ -182,6 +215,21 @@ export const joinResolvers: JoinResolvers = {
   Query: {
     fleetGpus: async (_root, _args, ctx) =>
       summedGpus(ctx, await ctx.fireworks.nodePools(ALL_POOLS), 'fleetGpus'),
+  },
+  GpuCapacity: {
+    utilization: async (capacity, args, ctx) => {
+      const window = { start: args.start, end: args.end, samples: args.samples ?? 20 };
+      ctx.runai.checkMetricsWindow(window);
+      // Pods without allocated GPUs weigh nothing: their metrics are not asked.
+      const pods = (podsOfCapacity.get(capacity as GpuCapacityModel) ?? []).filter(
+        (p) => (p.allocatedResources?.gpu ?? 0) > 0,
+      );
+      claimUtilizationCalls(ctx, pods, window);
+      const means = await Promise.all(pods.map((p) => ctx.runai.gpuUtilization(p, window)));
+      return weightedUtilization(
+        pods.map((p, i) => ({ allocated: p.allocatedResources?.gpu ?? 0, utilization: means[i] ?? null })),
+      );
+    },
   },
   Cluster: {
     gpus: async (c, _args, ctx) =>
@@ -251,6 +299,8 @@ export const joinCost: CostTables = {
     // Plus the clusters' node pools: first pages of every parent come from one account-level list.
     'Cluster.gpus': ({ parents }) => (parents > 0 ? GPU_SCAN_CALLS + 1 : 0),
     'Query.fleetGpus': () => GPU_SCAN_CALLS + 1,
+    // One metrics call per running pod with GPUs, at most the per-request budget over all fields.
+    'GpuCapacity.utilization': ({ parents }) => (parents > 0 ? GPU_UTILIZATION_MAX_PODS : 0),
     'NodePool.cluster': ({ parents }) => Math.min(parents, 1),
     'BatchJob.cluster': ({ parents }) => Math.min(parents, 1),
     'BatchJob.nodePool': ({ parents }) => Math.min(parents, 1),

@@ -8,6 +8,9 @@
  * - `GET /_sim/stats` → `{ operations: { [operation]: count }, requests: RecordedRequest[] }`
  * - `POST /_sim/reset` → clears statistics and faults
  * - `POST /_sim/faults` with `{ [operation]: Fault }` → merges into the faults of each operation
+ * - `POST /_sim/settings` with a vendor's settings object → merges into that simulator's settings
+ *   (vendor behaviour a real tenant configures, such as Run:ai's feature flags) and answers the
+ *   settings in force; a simulator without settings answers 404; `/_sim/reset` restores the defaults
  * - `POST /_sim/mutate` with `{"<kind>": "<id>", "set": {...}}` → applies one change to the shared
  *   world and answers it; `POST /_sim/evolve` with `{"steps": n}` → takes n evolution steps and
  *   answers `{ changes }` (see motion.ts; any of the three simulators serves both)
@@ -108,6 +111,16 @@ export interface HarnessOptions {
   maxRecordedRequests?: number;
   /** The world's motion, which `/_sim/mutate` and `/_sim/evolve` drive. */
   motion?: WorldMotion;
+  /** The vendor's switchable behaviour, which `/_sim/settings` changes. */
+  settings?: SimulatorSettings;
+}
+
+/** Vendor behaviour a tenant configures (a feature flag), switched by tests through `/_sim/settings`. */
+export interface SimulatorSettings {
+  /** Merges a change and returns the settings in force; throws an Error naming a bad field. */
+  apply(change: unknown): unknown;
+  /** Restores the defaults. */
+  reset(): void;
 }
 
 const FAULT_KEYS = new Set([
@@ -192,11 +205,18 @@ export class SimulatorServer {
     };
   }
 
-  /** Clears statistics and faults, as `/_sim/reset` does. */
+  /** Clears statistics and faults and restores the default settings, as `/_sim/reset` does. */
   reset(): void {
     this.operations.clear();
     this.requests = [];
     this.faults.clear();
+    this.options.settings?.reset();
+  }
+
+  /** Merges a change into the vendor's settings, as `/_sim/settings` does; throws when it has none. */
+  applySettings(change: unknown): unknown {
+    if (!this.options.settings) throw new Error(`the ${this.protocol.vendor} simulator has no settings`);
+    return this.options.settings.apply(change);
   }
 
   /** Merges faults per operation, as `/_sim/faults` does; throws on an unknown operation or field. */
@@ -344,6 +364,12 @@ export class SimulatorServer {
       } catch (error) {
         this.sendJson(res, 400, { error: error instanceof Error ? error.message : String(error) });
       }
+    } else if (req.method === 'POST' && path === '/_sim/settings' && this.options.settings) {
+      try {
+        this.sendJson(res, 200, { settings: this.applySettings(JSON.parse(rawBody || '{}') as unknown) });
+      } catch (error) {
+        this.sendJson(res, 400, { error: error instanceof Error ? error.message : String(error) });
+      }
     } else if (
       req.method === 'POST' &&
       (path === '/_sim/mutate' || path === '/_sim/evolve') &&
@@ -464,11 +490,15 @@ export interface VendorSimulatorOptions {
   latency?: { ms: number; jitterMs: number };
 }
 
-/** The harness options of a vendor simulator: its credential, latency and the world's motion. */
-export function harnessOptions(options: VendorSimulatorOptions): HarnessOptions {
+/** The harness options of a vendor simulator: its credential, latency, the world's motion, its settings. */
+export function harnessOptions(
+  options: VendorSimulatorOptions,
+  settings?: SimulatorSettings,
+): HarnessOptions {
   return {
     credential: options.credential,
     motion: options.world.motion,
     ...(options.latency ? { latency: options.latency } : {}),
+    ...(settings ? { settings } : {}),
   };
 }

@@ -42,6 +42,11 @@ export interface UpstreamRequest {
   headers?: Record<string, string>;
   /** The operation answers a JSON array (Run:ai's deprecated getPods) instead of an object. */
   answersArray?: boolean;
+  /**
+   * The 2xx status matters (Run:ai's 207 partial success): the answer is `{ status, body }`
+   * instead of the body alone.
+   */
+  withStatus?: boolean;
 }
 
 export interface UpstreamPoolOptions {
@@ -200,7 +205,7 @@ export class UpstreamPool {
     } else if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
       throw this.malformed('answered JSON that is not an object.');
     }
-    return parsed;
+    return request.withStatus ? { status, body: parsed } : parsed;
   }
 
   private tooLarge(): UpstreamAttemptError {

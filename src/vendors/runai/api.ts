@@ -5,12 +5,14 @@
  * object (model.ts). Created per request.
  */
 import DataLoader from 'dataloader';
-import { badUserInput } from '../../errors.js';
+import { GraphQLError } from 'graphql';
+import { badUserInput, ErrorCode } from '../../errors.js';
 import type { MetricSeries } from '../../generated/graphql.js';
 import {
   connectionBinding,
   decodeOffsetRequest,
   offsetConnection,
+  PageLimitError,
   parseConnectionArgs,
   toConnection,
   walkPages,
@@ -19,10 +21,10 @@ import {
 } from '../../pagination/connection.js';
 import { isUuid } from '../../values.js';
 import type { VendorApiDeps } from '../contract.js';
-import { RUNAI_MAX_LIMIT, RunaiClient, type RunaiMetricType, type RunaiSortField } from './client.js';
-import type { CompiledPodFilter } from './filter.js';
-import { toMetricSeries, toPod, type PodModel } from './model.js';
-import { scanBudgetExceeded, scanCount, scanPage } from './scan.js';
+import { RUNAI_MAX_LIMIT, RunaiClient, type RunaiMetricsAnswer, type RunaiMetricType } from './client.js';
+import type { CompiledPodFilter, CompiledPodOrder } from './filter.js';
+import { isAdvancedGpuMetric, toMetricSeries, toPod, type PodModel } from './model.js';
+import { POD_SCAN_CALLS, scanBudgetExceeded, scanCount, scanPage } from './scan.js';
 
 /** Run:ai's epoch: `completedAt >= EPOCH` holds exactly for pods that completed. */
 const EPOCH = '1970-01-01T00:00:00Z';
@@ -31,7 +33,7 @@ const EPOCH = '1970-01-01T00:00:00Z';
 export interface PodListRequest {
   args: ConnectionArgs;
   filter: CompiledPodFilter;
-  order: { sortBy?: RunaiSortField; sortOrder?: 'asc' | 'desc' };
+  order: CompiledPodOrder;
 }
 
 /**
@@ -100,7 +102,7 @@ export function createRunaiApi({ session, selected }: VendorApiDeps<unknown>) {
       return { items: upstream.pods.map(toPod), end: upstream.next === undefined };
     };
     const matches = (pod: PodModel) => phases.has(pod.phase);
-    const budgetError = () => scanBudgetExceeded(what, 'phases');
+    const budgetError = () => scanBudgetExceeded(what, 'filter.phases');
     const result = await scanPage({
       fetch,
       matches,
@@ -111,10 +113,50 @@ export function createRunaiApi({ session, selected }: VendorApiDeps<unknown>) {
     return { ...toConnection(result, binding), totalCount: () => scanCount({ fetch, matches, budgetError }) };
   }
 
+  /**
+   * A pod connection sorted by a GPU figure, which Run:ai cannot sort on: every pod the filter
+   * selects (and the phase filter keeps), read in Run:ai's default order within the scan budget,
+   * sorted here with ties by id as Run:ai breaks them, and paged by offset in that list, both
+   * directions; totalCount is the list's length.
+   */
+  function gpuSortedConnection(
+    { identity, what }: PodConnectionName,
+    request: PodListRequest,
+    gpus: 'requested' | 'allocated',
+  ): Promise<ConnectionResult<PodModel>> {
+    const { filter, order } = request;
+    const phases = filter.phases ? new Set<string>(filter.phases) : undefined;
+    let sorted: Promise<PodModel[]> | undefined;
+    const all = () =>
+      (sorted ??= walkPages(async (offset: number | undefined) => {
+        const upstream = await listPage(filter, {}, offset ?? 0, RUNAI_MAX_LIMIT);
+        return { items: upstream.pods, next: upstream.pods.length === 0 ? undefined : upstream.next };
+      }, POD_SCAN_CALLS).then(
+        (pods) =>
+          sortByGpus(
+            pods.map(toPod).filter((pod) => !phases || phases.has(pod.phase)),
+            gpus,
+            order.sortOrder === 'desc' ? -1 : 1,
+          ),
+        (error: unknown) => {
+          throw error instanceof PageLimitError ? scanBudgetExceeded(what, 'orderBy.field') : error;
+        },
+      ));
+    return offsetConnection({
+      args: request.args,
+      what,
+      identity,
+      shape: { filter, order },
+      fetchSlice: async (offset, limit) => ({ items: (await all()).slice(offset, offset + limit) }),
+      count: async () => (await all()).length,
+    });
+  }
+
   function podConnection(
     name: PodConnectionName,
     request: PodListRequest,
   ): Promise<ConnectionResult<PodModel>> {
+    if (request.order.gpus) return gpuSortedConnection(name, request, request.order.gpus);
     if (request.filter.phases) return scannedConnection(name, request, new Set(request.filter.phases));
     const { filter, order } = request;
     return offsetConnection({
@@ -190,6 +232,43 @@ export function createRunaiApi({ session, selected }: VendorApiDeps<unknown>) {
   }
 
   let notCompleted: Promise<PodModel[]> | undefined;
+
+  // get_workload_pod_metrics, one call per pod, window and sample count however many fields ask:
+  // the types Pod.metrics, Pod.gpuUtilization and GpuCapacity.utilization ask of one pod in the
+  // same tick go out together, and a type asked again is answered from the loader's cache.
+  const seriesByType = new DataLoader<string, MetricSeries[]>(async (keys) => {
+    const asked = keys.map((key) => {
+      const { type, ...call } = JSON.parse(key) as MetricsCallKey & { type: RunaiMetricType };
+      return { type, call, group: JSON.stringify(call) };
+    });
+    const answers = new Map<string, Promise<RunaiMetricsAnswer | Error>>();
+    for (const { call, group } of asked) {
+      if (answers.has(group)) continue;
+      const types = asked.filter((a) => a.group === group).map((a) => a.type);
+      answers.set(group, client.podMetrics({ ...call, types }).catch(asError));
+    }
+    return Promise.all(
+      asked.map(async ({ type, group }) => {
+        const answer = await (answers.get(group) as Promise<RunaiMetricsAnswer | Error>);
+        if (answer instanceof Error) return answer;
+        const series = answer.measurements.filter((m) => m.type === type).map(toMetricSeries);
+        return series.length === 0 && answer.partial ? metricUnavailable(type) : series;
+      }),
+    );
+  });
+
+  /** The series of one type of a pod over a window, through the shared metrics calls. */
+  function seriesOf(pod: PodModel, window: MetricsWindow, type: RunaiMetricType): Promise<MetricSeries[]> {
+    const key: MetricsCallKey & { type: RunaiMetricType } = {
+      workloadId: pod.workloadId,
+      podId: pod.podId,
+      start: window.start,
+      end: window.end,
+      samples: window.samples,
+      type,
+    };
+    return seriesByType.load(JSON.stringify(key));
+  }
 
   // The deprecated getPods, once per Run:ai cluster per request, indexed by pod id.
   const legacyByCluster = new DataLoader<string, Map<string, LegacyPodFields>>((uuids) => {
@@ -286,29 +365,102 @@ export function createRunaiApi({ session, selected }: VendorApiDeps<unknown>) {
       });
       return pods.map(toPod);
     },
-    /** Pod.metrics. */
-    metrics: async (
-      pod: PodModel,
-      args: { types: RunaiMetricType[]; start: string; end: string; samples: number },
-    ): Promise<MetricSeries[]> => {
-      if (!Number.isInteger(args.samples) || args.samples < 0 || args.samples > 1000) {
-        throw badUserInput(`\`samples\` must be between 0 and 1000, got ${args.samples}.`, {
-          argument: 'samples',
-        });
-      }
-      if (Date.parse(args.start) > Date.parse(args.end)) {
-        throw badUserInput('`start` must not be after `end`.', { argument: 'start' });
-      }
-      if (args.types.length === 0) return [];
-      const series = await client.podMetrics({
-        workloadId: pod.workloadId,
-        podId: pod.podId,
-        ...args,
-        types: [...new Set(args.types)],
-      });
-      return series.map(toMetricSeries);
+    /**
+     * Pod.metrics: the series of each asked type in the order asked (one per GPU for per-GPU
+     * types); a type Run:ai's 207 answer left out is a METRIC_UNAVAILABLE error in its place.
+     */
+    async metrics(pod: PodModel, args: MetricsWindow & { types: RunaiMetricType[] }) {
+      checkWindow(args);
+      const types = [...new Set(args.types)];
+      const perType = await Promise.all(
+        // A series Run:ai left out is an entry of its own; a failed call fails the whole field.
+        types.map((type) =>
+          seriesOf(pod, args, type).catch((error: unknown) => {
+            if (error instanceof GraphQLError && error.extensions.code === ErrorCode.METRIC_UNAVAILABLE) {
+              return [error];
+            }
+            throw error;
+          }),
+        ),
+      );
+      return perType.flat();
+    },
+    /** Refuses a metrics window Run:ai would refuse (samples out of 0..1000, start after end). */
+    checkMetricsWindow: checkWindow,
+    /**
+     * Pod.gpuUtilization: the mean of the pod's GPU_UTILIZATION samples over the window (percent),
+     * null when no sample has a value; the call is shared with Pod.metrics on the same window.
+     */
+    async gpuUtilization(pod: PodModel, window: MetricsWindow): Promise<number | null> {
+      checkWindow(window);
+      const values = (await seriesOf(pod, window, 'GPU_UTILIZATION'))
+        .flatMap((series) => series.samples.map((sample) => sample.value))
+        .filter((value): value is number => value !== null);
+      // Rounded to 6 decimals, as the GPU sums are, so the figure is free of binary noise.
+      if (values.length === 0) return null;
+      return Math.round((values.reduce((a, b) => a + b, 0) / values.length) * 1e6) / 1e6;
     },
   };
+}
+
+/**
+ * Given pods, a GPU figure and a direction (1 ascending, -1 descending), returns them sorted by
+ * the figure (none counts 0), ties by id ascending whatever the direction, as Run:ai breaks ties.
+ */
+function sortByGpus(pods: readonly PodModel[], gpus: 'requested' | 'allocated', direction: 1 | -1) {
+  const figure = (pod: PodModel) =>
+    (gpus === 'requested' ? pod.requestedResources?.gpu?.request : pod.allocatedResources?.gpu) ?? 0;
+  return [...pods].sort(
+    (a, b) => direction * (figure(a) - figure(b)) || (a.podId < b.podId ? -1 : a.podId > b.podId ? 1 : 0),
+  );
+}
+
+/** The time range and sample count of a metrics question. */
+export interface MetricsWindow {
+  start: string;
+  end: string;
+  samples: number;
+}
+
+/** One get_workload_pod_metrics call, less its types. */
+interface MetricsCallKey extends MetricsWindow {
+  workloadId: string;
+  podId: string;
+}
+
+/** Refuses a sample count outside Run:ai's 0..1000 and a window that ends before it starts. */
+function checkWindow({ start, end, samples }: MetricsWindow): void {
+  if (!Number.isInteger(samples) || samples < 0 || samples > 1000) {
+    throw badUserInput(`\`samples\` must be between 0 and 1000, got ${samples}.`, { argument: 'samples' });
+  }
+  if (Date.parse(start) > Date.parse(end)) {
+    throw badUserInput('`start` must not be after `end`.', { argument: 'start' });
+  }
+}
+
+/**
+ * The error in place of a series Run:ai's 207 (partial success) left out, naming the type and the
+ * likely reason: the seed's feature flag for an advanced GPU metric, missing data otherwise.
+ */
+function metricUnavailable(type: RunaiMetricType): GraphQLError {
+  const reason = isAdvancedGpuMetric(type)
+    ? "it is an advanced GPU metric, which Run:ai serves only with the 'Advanced GPU Metrics' feature flag enabled in its settings"
+    : 'Run:ai had no data for it over this window; ask again later or for another window';
+  return new GraphQLError(
+    `Run:ai answered 207 (partial success) without ${type} for this pod: ${reason}. The other series asked came back.`,
+    {
+      extensions: {
+        code: ErrorCode.METRIC_UNAVAILABLE,
+        upstream: 'runai',
+        upstreamStatus: 207,
+        metricType: type,
+      },
+    },
+  );
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }
 
 /** The most Run:ai clusters one request reads getPods for (one unpaged call each). */

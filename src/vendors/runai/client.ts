@@ -42,6 +42,12 @@ export interface ListPodsParams extends PodQuery {
   verbosity?: 'brief' | 'full' | undefined;
 }
 
+/** A get_workload_pod_metrics answer; `partial` when it was a 207 (some asked types left out). */
+export interface RunaiMetricsAnswer {
+  partial: boolean;
+  measurements: RunaiMeasurement[];
+}
+
 export class RunaiClient {
   constructor(private readonly session: UpstreamSession) {}
 
@@ -119,7 +125,10 @@ export class RunaiClient {
     return podsPage(body).pods;
   }
 
-  /** get_workload_pod_metrics. */
+  /**
+   * get_workload_pod_metrics; `partial` when Run:ai answered 207 (partial success: some requested
+   * types are left out of `measurements`).
+   */
   async podMetrics(params: {
     workloadId: string;
     podId: string;
@@ -127,8 +136,8 @@ export class RunaiClient {
     start: string;
     end: string;
     samples: number;
-  }): Promise<RunaiMeasurement[]> {
-    const body = await this.session.json<{ measurements?: unknown }>({
+  }): Promise<RunaiMetricsAnswer> {
+    const answer = await this.session.json<{ status: number; body: { measurements?: unknown } }>({
       operation: 'get_workload_pod_metrics',
       method: 'GET',
       path: `/api/v1/workloads/${encodeURIComponent(params.workloadId)}/pods/${encodeURIComponent(params.podId)}/metrics`,
@@ -138,11 +147,12 @@ export class RunaiClient {
         end: params.end,
         numberOfSamples: params.samples,
       },
+      withStatus: true,
     });
-    if (!Array.isArray(body?.measurements)) {
+    if (!Array.isArray(answer.body.measurements)) {
       throw upstreamFailure(RUNAI, ErrorCode.UPSTREAM_ERROR, 'answered metrics in an unexpected shape.');
     }
-    return body.measurements as RunaiMeasurement[];
+    return { partial: answer.status === 207, measurements: answer.body.measurements as RunaiMeasurement[] };
   }
 }
 

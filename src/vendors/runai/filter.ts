@@ -148,7 +148,7 @@ export function podSearch(search: string | null | undefined, argument = 'search'
   return search;
 }
 
-const SORT_FIELDS: Record<PodOrder['field'], RunaiSortField> = {
+const SORT_FIELDS: Record<Exclude<PodOrder['field'], GpuOrderField>, RunaiSortField> = {
   CREATED_AT: 'createdAt',
   COMPLETED_AT: 'completedAt',
   DELETED_AT: 'deletedAt',
@@ -159,11 +159,33 @@ const SORT_FIELDS: Record<PodOrder['field'], RunaiSortField> = {
   NODE_POOL: 'currentNodepool',
 };
 
-/** Given a PodOrder, returns sortBy and sortOrder (none: Run:ai's default order). */
-export function compilePodOrder(order: PodOrder | null | undefined): {
+type GpuOrderField = 'REQUESTED_GPUS' | 'ALLOCATED_GPUS';
+
+/** Pod orders by a GPU figure, which Run:ai's sortBy lacks: the gateway sorts (api.ts). */
+const GPU_FIELDS: Record<GpuOrderField, 'requested' | 'allocated'> = {
+  REQUESTED_GPUS: 'requested',
+  ALLOCATED_GPUS: 'allocated',
+};
+
+/** A compiled pod order: Run:ai's sortBy and sortOrder, or a GPU figure the gateway sorts by. */
+export interface CompiledPodOrder {
   sortBy?: RunaiSortField;
   sortOrder?: 'asc' | 'desc';
-} {
+  gpus?: 'requested' | 'allocated';
+}
+
+/** Given a PodOrder, returns sortBy and sortOrder, or the GPU figure (none: Run:ai's default order). */
+export function compilePodOrder(order: PodOrder | null | undefined): CompiledPodOrder {
   if (!order) return {};
-  return { sortBy: SORT_FIELDS[order.field], sortOrder: order.direction === 'DESC' ? 'desc' : 'asc' };
+  const sortOrder = order.direction === 'DESC' ? 'desc' : 'asc';
+  if (order.field === 'REQUESTED_GPUS' || order.field === 'ALLOCATED_GPUS') {
+    return { gpus: GPU_FIELDS[order.field], sortOrder };
+  }
+  return { sortBy: SORT_FIELDS[order.field], sortOrder };
+}
+
+/** Whether an orderBy argument (as the cost model sees it) asks for a gateway-side GPU sort. */
+export function isGpuOrder(orderBy: unknown): boolean {
+  const field = (orderBy as { field?: unknown } | null | undefined)?.field;
+  return field === 'REQUESTED_GPUS' || field === 'ALLOCATED_GPUS';
 }

@@ -13,6 +13,7 @@ import { parsePodKey } from './model.js';
 import { runaiResolvers } from './resolvers.js';
 import { POD_SCAN_CALLS } from './scan.js';
 import { createRunaiSimulator } from './simulator/index.js';
+import { isGpuOrder } from './filter.js';
 
 export type { RunaiApi, PodListRequest } from './api.js';
 export type { PodModel } from './model.js';
@@ -28,9 +29,12 @@ function podCounts({ args, totalCount }: ConnectionCall): number {
 
 /**
  * One list_pods per pod connection (and parent), plus its counts; with a phase filter, the scan
- * budget's list_pods calls for the page and as many again for a selected totalCount.
+ * budget's list_pods calls for the page and as many again for a selected totalCount; with a GPU
+ * order, the scan budget's calls once.
  */
 export function podConnectionCalls(call: ConnectionCall): number {
+  // A GPU order reads the whole filtered list once: the page and totalCount come from it.
+  if (isGpuOrder(call.args.orderBy)) return call.parents * POD_SCAN_CALLS;
   const filter = call.args.filter as { phases?: unknown } | null | undefined;
   if (Array.isArray(filter?.phases)) return call.parents * POD_SCAN_CALLS * (call.totalCount ? 2 : 1);
   return call.parents * (1 + podCounts(call));
@@ -87,6 +91,8 @@ export const runai = defineVendor<'runai', RunaiApi, Record<string, never>>({
       // One get_workload_pod_metrics per pod, all asked types in one call; none for an empty `types`.
       'Pod.metrics': ({ args, parents }) =>
         Array.isArray(args.types) && args.types.length > 0 ? parents : 0,
+      // The same call as Pod.metrics on the same window (then both count it: an upper bound).
+      'Pod.gpuUtilization': ({ parents }) => parents,
     },
     lookups: {
       // Pods are found by walking their workload's live pods and, when the pod is not among them,

@@ -107,6 +107,26 @@ export function toPod(p: RunaiPod): PodModel {
   };
 }
 
+/**
+ * The advanced GPU metric types: those after the first six of the seed's PodMetricType enum (the
+ * DCGM profiling fields and swap memory), which Run:ai serves only with its 'Advanced GPU Metrics'
+ * feature flag. Decision, the seed naming no such set: the basic six are utilization, GPU memory
+ * and CPU, the figures Run:ai shows without the flag.
+ */
+const BASIC_METRIC_TYPES: ReadonlySet<string> = new Set([
+  'GPU_UTILIZATION_PER_GPU',
+  'GPU_UTILIZATION',
+  'GPU_MEMORY_USAGE_BYTES_PER_GPU',
+  'GPU_MEMORY_USAGE_BYTES',
+  'CPU_USAGE_CORES',
+  'CPU_MEMORY_USAGE_BYTES',
+]);
+
+/** Given a metric type, returns whether Run:ai serves it only with 'Advanced GPU Metrics' enabled. */
+export function isAdvancedGpuMetric(type: string): boolean {
+  return !BASIC_METRIC_TYPES.has(type);
+}
+
 /** Given one series of get_workload_pod_metrics, returns the domain object. */
 export function toMetricSeries(m: RunaiMeasurement): MetricSeries {
   return {

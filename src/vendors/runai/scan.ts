@@ -1,5 +1,5 @@
 /**
- * Filters Run:ai cannot apply (a pod's phase), applied by the gateway while it reads list_pods
+ * Filters Run:ai cannot apply (a pod's phase) and orders it cannot sort by (GPUs), applied by the gateway while it reads list_pods
  * pages of 500 in the upstream order, within a scan budget of POD_SCAN_BUDGET pods per connection
  * field. Pages stay exact (one more match is looked for to know `hasNextPage`) and cursors
  * stateless: a cursor holds the upstream offset of its pod, so the next page resumes the scan
@@ -17,18 +17,25 @@ export const POD_SCAN_BUDGET = 2000;
 /** The list_pods calls a scan may make: the budget in pages of RUNAI_MAX_LIMIT. */
 export const POD_SCAN_CALLS = Math.ceil(POD_SCAN_BUDGET / RUNAI_MAX_LIMIT);
 
-/** The error of a scan that would read more than the budget. */
-export function scanBudgetExceeded(what: string, filter: string): GraphQLError {
+/**
+ * The error of a scan that would read more than the budget; `argument` is what made the gateway
+ * scan (`filter.phases`, `orderBy.field`).
+ */
+export function scanBudgetExceeded(what: string, argument: string): GraphQLError {
+  const why =
+    argument === 'orderBy.field'
+      ? 'Run:ai cannot sort pods by GPUs, so the gateway reads every pod the filter selects and sorts them; it'
+      : `${argument} is applied by the gateway, which`;
   return new GraphQLError(
-    `${what}: filter.${filter} is applied by the gateway, which reads at most ${POD_SCAN_BUDGET} pods ` +
+    `${what}: ${why} reads at most ${POD_SCAN_BUDGET} pods ` +
       `(${POD_SCAN_CALLS} list_pods calls of ${RUNAI_MAX_LIMIT}) per field, and more match the other conditions. ` +
-      'Narrow the query with filters Run:ai applies itself (cluster, nodePool, workload, createdAt, completed, …) ' +
-      'or page on from an earlier cursor.',
+      'Narrow the query with filters Run:ai applies itself (cluster, nodePool, workload, createdAt, completed, …)' +
+      (argument === 'orderBy.field' ? '.' : ' or page on from an earlier cursor.'),
     {
       extensions: {
         code: ErrorCode.SCAN_BUDGET_EXCEEDED,
         scanBudget: POD_SCAN_BUDGET,
-        argument: `filter.${filter}`,
+        argument,
       },
     },
   );

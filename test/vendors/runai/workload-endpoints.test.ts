@@ -2,7 +2,7 @@
  * get_workload_pods, get_revision_pods, get_workload_pod_metrics and the deprecated getPods,
  * checked against expectations computed here from `generateRunaiData(world)`.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RunaiPod, RunaiWorkload } from '../../../src/vendors/runai/simulator/index.js';
 import {
   brief,
@@ -343,6 +343,75 @@ describe('get_workload_pod_metrics', () => {
       400,
       'podId must be a UUID, got "pod-0"',
     );
+  });
+
+  describe("the tenant's settings: 207 partial answers", () => {
+    afterEach(() => h.sim.reset());
+    type Measurement = { type: string; labels: Record<string, string> | null; values: unknown[] };
+    const typesOf = (body: unknown) =>
+      (body as { measurements: Measurement[] }).measurements.map((m) => [m.type, m.labels]);
+    const ask = (pod: RunaiPod, metricType: string) =>
+      h.get(pathOf(pod), { metricType, ...window(pod), numberOfSamples: '4' });
+
+    it("with 'Advanced GPU Metrics' off, answers 207 with the basic types only, the same series as with it on", async () => {
+      const pod = runningMultiGpu();
+      const devices = Math.ceil(pod.allocatedResources?.gpu as number);
+      const types = 'GPU_SM_ACTIVITY_PER_GPU,GPU_UTILIZATION,GPU_TENSOR_ACTIVITY_PER_GPU,CPU_USAGE_CORES';
+      const full = await ask(pod, types);
+      expect(full.status).toBe(200);
+      expect(h.sim.applySettings({ advancedGpuMetrics: false })).toEqual({
+        advancedGpuMetrics: false,
+        unavailableMetrics: [],
+      });
+      const partial = await ask(pod, types);
+      expect(partial.status).toBe(207);
+      expectValidResponse('get_workload_pod_metrics', 207, partial.body);
+      const basic = (full.body as { measurements: Measurement[] }).measurements.filter(
+        (m) => m.type === 'GPU_UTILIZATION' || m.type === 'CPU_USAGE_CORES',
+      );
+      expect(partial.body).toEqual({ measurements: basic });
+      expect(typesOf(full.body)).toHaveLength(2 * devices + 2);
+    });
+
+    it('answers 207 with no measurements when no asked type is available, and 200 when none is left out', async () => {
+      const pod = runningMultiGpu();
+      h.sim.applySettings({ advancedGpuMetrics: false });
+      const none = await ask(pod, 'GPU_FP16_ENGINE_ACTIVITY_PER_GPU,GPU_SWAP_MEMORY_BYTES_PER_GPU');
+      expect([none.status, none.body]).toEqual([207, { measurements: [] }]);
+      const basic = await ask(pod, 'GPU_UTILIZATION_PER_GPU,GPU_MEMORY_USAGE_BYTES');
+      expect(basic.status).toBe(200);
+      expect(typesOf(basic.body).map(([type]) => type)).toContain('GPU_MEMORY_USAGE_BYTES');
+    });
+
+    it('leaves out the types made unavailable, basic or advanced', async () => {
+      const pod = runningMultiGpu();
+      h.sim.applySettings({ unavailableMetrics: ['GPU_UTILIZATION'] });
+      const res = await ask(pod, 'GPU_UTILIZATION,CPU_MEMORY_USAGE_BYTES');
+      expect(res.status).toBe(207);
+      expect(typesOf(res.body)).toEqual([['CPU_MEMORY_USAGE_BYTES', null]]);
+    });
+
+    it('refuses a bad setting over /_sim/settings with 400, and /_sim/reset restores the defaults', async () => {
+      const post = async (path: string, body: unknown) => {
+        const res = await fetch(`${h.url}${path}`, { method: 'POST', body: JSON.stringify(body) });
+        return { status: res.status, body: (await res.json()) as unknown };
+      };
+      expect(await post('/_sim/settings', { advancedGpuMetrics: 'no' })).toEqual({
+        status: 400,
+        body: {
+          error:
+            'unknown or bad setting "advancedGpuMetrics": expected advancedGpuMetrics (boolean) or unavailableMetrics (PodMetricType[])',
+        },
+      });
+      expect((await post('/_sim/settings', { unavailableMetrics: ['GPU_TEMPERATURE'] })).status).toBe(400);
+      expect(await post('/_sim/settings', { unavailableMetrics: ['CPU_USAGE_CORES'] })).toEqual({
+        status: 200,
+        body: { settings: { advancedGpuMetrics: true, unavailableMetrics: ['CPU_USAGE_CORES'] } },
+      });
+      expect((await ask(runningMultiGpu(), 'CPU_USAGE_CORES')).status).toBe(207);
+      await post('/_sim/reset', {});
+      expect((await ask(runningMultiGpu(), 'CPU_USAGE_CORES')).status).toBe(200);
+    });
   });
 });
 

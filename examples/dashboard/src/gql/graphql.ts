@@ -160,7 +160,7 @@ export type PodGpuQuery = { node:
     | { __typename: 'BatchJob', id: string }
     | { __typename: 'Cluster', id: string }
     | { __typename: 'NodePool', id: string }
-    | { __typename: 'Pod', id: string, metrics: Array<{ type: PodMetricType, samples: Array<{ timestamp: string | null, value: number | null }> }> | null }
+    | { __typename: 'Pod', id: string, metrics: Array<{ type: PodMetricType, samples: Array<{ timestamp: string | null, value: number | null }> } | null> | null }
     | { __typename: 'WarmPool', id: string }
    | null };
 

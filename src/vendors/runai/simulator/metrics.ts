@@ -16,7 +16,9 @@
  *   bandwidth in bytes per second. They are a pure function of pod, type, device and timestamp,
  *   so overlapping windows agree, and they are "0" outside the pod's running window (from its
  *   container start to its completion, or for an Unknown pod to its last phase change).
- * - The simulator never answers 207 (partial success) nor text/csv.
+ * - Types the tenant cannot answer now (settings.ts: the 'Advanced GPU Metrics' flag off, or a
+ *   type made unavailable) are left out and the answer is 207 (partial success); otherwise 200.
+ *   The simulator never answers text/csv.
  */
 import { RunaiRequestError } from './errors.js';
 import { parseTimestamp } from './query.js';
@@ -99,12 +101,20 @@ export function parseMetricsQuery(query: URLSearchParams): MetricsQuery {
   return { types, start, end, numberOfSamples };
 }
 
-/** Given a pod and a parsed query, returns the MetricsResponse body. */
-export function podMetrics(pod: RunaiPod, query: MetricsQuery): Schemas['MetricsResponse'] {
+/**
+ * Given a pod, a parsed query and which types are available now, returns the MetricsResponse
+ * body and its status: 207 when a requested type was left out.
+ */
+export function podMetrics(
+  pod: RunaiPod,
+  query: MetricsQuery,
+  available: (type: PodMetricType) => boolean = () => true,
+): { status: 200 | 207; body: Schemas['MetricsResponse'] } {
   const profile = profileOf(pod);
   const timestamps = sampleTimes(query.start, query.end, query.numberOfSamples);
   const measurements: Schemas['MeasurementResponse'][] = [];
-  for (const type of query.types) {
+  const served = query.types.filter(available);
+  for (const type of served) {
     if (type.endsWith('_PER_GPU')) {
       for (let gpu = 0; gpu < profile.devices; gpu++) {
         measurements.push({
@@ -127,7 +137,7 @@ export function podMetrics(pod: RunaiPod, query: MetricsQuery): Schemas['Metrics
       });
     }
   }
-  return { measurements };
+  return { status: served.length < query.types.length ? 207 : 200, body: { measurements } };
 }
 
 /** Returns `n` evenly spaced instants from start to end inclusive (one sample: start). */

@@ -18,6 +18,7 @@ import type { RunaiData, RunaiPod, RunaiRevision, RunaiWorkload } from './data.j
 import { RunaiRequestError, legacyNotFound, runaiError } from './errors.js';
 import { toLegacyPod } from './legacy.js';
 import { parseMetricsQuery, podMetrics } from './metrics.js';
+import { metricAvailable, type RunaiSettings } from './settings.js';
 import {
   matchesPodsFilter,
   matchesSearch,
@@ -53,8 +54,11 @@ interface Selection {
   completed: 'true' | 'false' | 'all';
 }
 
-/** Given a data set, returns the harness routes of the six operations. */
-export function createRunaiRoutes(data: RunaiData): SimRoute[] {
+/**
+ * Given a data set and the tenant settings in force (read at each request), returns the harness
+ * routes of the six operations.
+ */
+export function createRunaiRoutes(data: RunaiData, settings: () => Readonly<RunaiSettings>): SimRoute[] {
   const ordered = sortPods(data.pods, undefined, 'asc');
   const podsById = new Map(data.pods.map((p) => [p.id, p]));
   const workloadsById = new Map(data.workloads.map((w) => [w.id, w]));
@@ -138,7 +142,8 @@ export function createRunaiRoutes(data: RunaiData): SimRoute[] {
         if (pod.workloadId !== workloadId) {
           throw new RunaiRequestError(404, `pod ${podId} not found in workload ${workloadId}`);
         }
-        return { status: 200, body: podMetrics(pod, query) };
+        const tenant = settings();
+        return podMetrics(pod, query, (type) => metricAvailable(tenant, type));
       }),
     },
     {
