@@ -96,8 +96,11 @@ export function createFireworksApi({
     BatchJob: async (p) => mapPage(await client.listBatchJobs(p), toBatchJob),
   };
 
-  /** Walks a filtered list to its end at the largest page size; every item is primed. */
-  function walkList<K extends FireworksKind>(kind: K, filter: string, maxPages = Infinity) {
+  /**
+   * Walks a filtered list to its end at the largest page size, at most `maxPages` calls (the
+   * estimate counts them); every item is primed.
+   */
+  function walkList<K extends FireworksKind>(kind: K, filter: string, maxPages: number) {
     return walkPages<Models[K], string>(async (pageToken) => {
       const page = await lists[kind]({
         pageSize: FIREWORKS_MAX_PAGE_SIZE,

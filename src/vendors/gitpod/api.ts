@@ -60,11 +60,8 @@ export type GitpodApi = ReturnType<typeof createGitpodApi>;
 export function createGitpodApi({ session }: VendorApiDeps<unknown>) {
   const client = new GitpodClient(session);
 
-  /** Every warm pool the filter matches, one call per 100. */
-  async function walk(
-    filter: GitpodWarmPoolFilter | undefined,
-    maxPages = Infinity,
-  ): Promise<WarmPoolModel[]> {
+  /** Every warm pool the filter matches, one call per 100, at most `maxPages` calls. */
+  async function walk(filter: GitpodWarmPoolFilter | undefined, maxPages: number): Promise<WarmPoolModel[]> {
     try {
       const pools = await walkPages(async (token: string | undefined) => {
         const page = await client.listWarmPools({ token, pageSize: GITPOD_MAX_PAGE_SIZE, filter });
