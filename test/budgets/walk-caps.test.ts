@@ -4,7 +4,12 @@
  * the walks take many pages: warm pools by ID read the pages their projects and classes can fill,
  * and getPods stops at 8 Run:ai clusters per request whichever batches they arrive in.
  */
+import { GraphQLError } from 'graphql';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { UpstreamRequest, UpstreamSession } from '../../src/upstream/http.js';
+import { createFireworksApi } from '../../src/vendors/fireworks/api.js';
+import { createGitpodApi } from '../../src/vendors/gitpod/api.js';
+import { createRunaiApi } from '../../src/vendors/runai/api.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { CREDENTIALS, globalId, groundTruth, NO_CALLS, type Fleet } from '../helpers/ground-truth.js';
 
@@ -102,5 +107,97 @@ describe('getPods: at most 8 Run:ai clusters per request', () => {
     });
     expect(res.errors).toBeUndefined();
     expect(gw.calls()).toEqual({ ...NO_CALLS, runai: { list_pods: 1, getPods: 1 } });
+  });
+});
+
+/**
+ * An upstream whose lists never end (a next token or offset on every page, as a misbehaving or
+ * changing vendor could answer): each walk stops at its cap, which the estimate counts, with a
+ * coded error or its documented fallback. The vendors' APIs run over a session that answers
+ * from a function and records the calls.
+ */
+describe('against an upstream whose lists never end', () => {
+  function endless(answer: (request: UpstreamRequest, call: number) => unknown) {
+    const calls: UpstreamRequest[] = [];
+    const session = {
+      json: (request: UpstreamRequest) => Promise.resolve(answer(request, calls.push(request) - 1)),
+    } as unknown as UpstreamSession;
+    return { session, calls };
+  }
+  const deps = { settings: { accountId: 'a' }, selected: () => new Map(), alwaysSelected: {} };
+  const uuid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+
+  it('a pod by ID: its workload walk stops at 1000 pods (2 calls) with SCAN_BUDGET_EXCEEDED', async () => {
+    const { session, calls } = endless((_request, call) => ({
+      pods: Array.from({ length: 500 }, (_, i) => ({ id: uuid(call * 500 + i + 100), workloadId: uuid(1) })),
+      next: (call + 1) * 500,
+    }));
+    const api = createRunaiApi({ ...deps, session });
+    const error = await api.pod(uuid(1), uuid(2)).catch((e: unknown) => e as GraphQLError);
+    expect(error).toBeInstanceOf(GraphQLError);
+    expect({
+      message: (error as GraphQLError).message,
+      extensions: (error as GraphQLError).extensions,
+    }).toEqual({
+      message:
+        `Workload ${uuid(1)} has more than 1000 pods, the most Fleetgraph reads for one workload (2 calls of 500) ` +
+        'to find a pod by ID or page workloadPods. Use pods(filter: { workloadId: … }) instead, which pages upstream.',
+      extensions: { code: 'SCAN_BUDGET_EXCEEDED', scanBudget: 1000, upstream: 'runai' },
+    });
+    expect(calls.map((c) => [c.operation, c.query?.offset])).toEqual([
+      ['get_workload_pods', 0],
+      ['get_workload_pods', 500],
+    ]);
+  });
+
+  it('Fireworks names: one page per 50 names, then UPSTREAM_ERROR', async () => {
+    const { session, calls } = endless(() => ({ nodePools: [], nextPageToken: 'more' }));
+    const api = createFireworksApi({ ...deps, session });
+    const names = ['accounts/a/clusters/c/nodePools/p1', 'accounts/a/clusters/c/nodePools/p2'];
+    const results = await api.nodePoolByName.loadMany(names);
+    expect(results.map((r) => [(r as GraphQLError).message, (r as GraphQLError).extensions])).toEqual(
+      names.map(() => [
+        'Fireworks answered more than one page of 200 for 2 names, which one page holds; Fleetgraph reads one page ' +
+          'per lookup. Ask for fewer objects at once.',
+        { code: 'UPSTREAM_ERROR', upstream: 'fireworks' },
+      ]),
+    );
+    expect(calls).toHaveLength(1);
+  });
+
+  it('first pages of Cluster.nodePools: a combined walk of one page per cluster, then one list per cluster', async () => {
+    const { session, calls } = endless((request) => ({
+      nodePools: [{ name: `accounts/a/clusters/c1/nodePools/p-${String(request.query?.pageToken ?? 0)}` }],
+      nextPageToken: `${Number(request.query?.pageToken ?? 0) + 1}`,
+      totalSize: 1000,
+    }));
+    const api = createFireworksApi({ ...deps, session });
+    const request = { args: { first: 2 }, filter: undefined, orderBy: 'name' };
+    const parents = ['accounts/a/clusters/c1', 'accounts/a/clusters/c2', 'accounts/a/clusters/c3'];
+    const pages = await Promise.all(parents.map((parent) => api.clusterNodePools(parent, request)));
+    expect(pages.map((page) => page.pageInfo.hasNextPage)).toEqual([true, true, true]);
+    // 3 pages of the combined list (min(parents, 10)), then one list per cluster: the estimate.
+    expect(calls.map((c) => c.query?.pageToken ?? null)).toEqual([null, '1', '2', null, null, null]);
+    expect(calls.slice(3).map((c) => c.query?.filter)).toEqual(
+      parents.map((p) => `name = "${p}/nodePools/*"`),
+    );
+  });
+
+  it('warm pools by ID: the planned pages only, then UPSTREAM_ERROR', async () => {
+    const { session, calls } = endless(() => ({ warmPools: [], pagination: { nextToken: 'more' } }));
+    const api = createGitpodApi({ ...deps, session });
+    const error = await api
+      .warmPool({ id: uuid(1), projectId: uuid(2), environmentClassId: uuid(3) })
+      .catch((e: unknown) => e as GraphQLError);
+    expect({
+      message: (error as GraphQLError).message,
+      extensions: (error as GraphQLError).extensions,
+    }).toEqual({
+      message:
+        'Gitpod listed more than 100 warm pools for 1 projects and 1 environment classes, more than its one warm pool ' +
+        'per project and class allows.',
+      extensions: { code: 'UPSTREAM_ERROR', upstream: 'gitpod' },
+    });
+    expect(calls).toHaveLength(1);
   });
 });
