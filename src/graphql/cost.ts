@@ -82,11 +82,21 @@ export function estimateCost(
   const root = schema.getRootType(operation.operation);
   if (!root) return { requestedNodes: 0, estimatedUpstreamCalls: 0 };
   const walker = new CostWalker(schema, model, fragments, variableValues, maxFields);
-  const cost = walker.visit(root, [operation.selectionSet], 1, undefined);
+  const cost = walker.visit(root, [operation.selectionSet], 1, undefined, 1);
   return {
     requestedNodes: cost.nodes,
     estimatedUpstreamCalls: cost.calls + walker.rootLookupCalls(),
   };
+}
+
+/**
+ * The calls of a field whose loads a DataLoader batches, `perCall` keys a call: one batch per
+ * arrival of the parents at most, each of ceil(keys / perCall) calls, every key loaded once.
+ */
+export function batchedLookupCalls({ parents, arrivals }: FieldCall, perCall: number): number {
+  if (parents <= 0) return 0;
+  const batches = Math.max(1, Math.min(arrivals, parents));
+  return batches + Math.floor((parents - batches) / perCall);
 }
 
 /** What a connection field's resolver needs to know to say how many calls it makes. */
@@ -94,6 +104,8 @@ export interface ConnectionCall {
   args: Record<string, unknown>;
   /** How many instances of the parent object the operation may resolve. */
   parents: number;
+  /** The most separate times those parents may arrive (each can start its own loader batch). */
+  arrivals: number;
   pageSize: number;
   /** Whether the operation selects `totalCount` on this connection. */
   totalCount: boolean;
@@ -103,6 +115,8 @@ export interface ConnectionCall {
 export interface FieldCall {
   args: Record<string, unknown>;
   parents: number;
+  /** The most separate times the parents may arrive (each can start its own loader batch). */
+  arrivals: number;
 }
 
 /** An object a lookup loads: its Node type and the key of its global ID. */
@@ -115,8 +129,8 @@ export interface NodeKey {
 export interface LookupCost {
   /** Given the key inside a global ID, returns the key its loader batches by (default: itself). */
   batchKey?(key: string): string;
-  /** Given the number of distinct batch keys an operation looks up, returns the calls. */
-  calls(keys: number): number;
+  /** Given the number of distinct batch keys an operation looks up (and the keys), returns the calls. */
+  calls(keys: number, batchKeys: readonly string[]): number;
 }
 
 /**
@@ -226,12 +240,15 @@ class CostWalker {
   /**
    * Returns the cost of `selectionSets` on `type` for `instances` objects of it. `pageSize` is
    * set when `type` is a connection: its `edges` and `nodes` then stand for that many objects each.
+   * `arrivals` bounds the separate times those objects arrive: loads made by their fields batch
+   * per arrival, so a batched lookup costs at least one call per arrival.
    */
   visit(
     type: GraphQLObjectType,
     selectionSets: readonly SelectionSetNode[],
     instances: number,
     pageSize: number | undefined,
+    arrivals: number,
   ): Cost {
     const total: Cost = { nodes: 0, calls: 0 };
     if (instances === 0) return total;
@@ -248,7 +265,14 @@ class CostWalker {
       if (name.startsWith('__')) continue;
       const field = type.getFields()[name];
       if (!field) continue;
-      const cost = this.visitField(type, field, fieldNodes, instances, pageSize);
+      const cost = this.visitField(
+        type,
+        field,
+        fieldNodes,
+        instances,
+        pageSize,
+        Math.min(arrivals, instances),
+      );
       total.nodes += cost.nodes;
       total.calls += cost.calls;
     }
@@ -258,7 +282,8 @@ class CostWalker {
   /** Returns the upstream calls of the root lookups, batched per type as the loaders do. */
   rootLookupCalls(): number {
     let calls = 0;
-    for (const [type, keys] of this.lookups) calls += this.model.lookups[type]?.calls(keys.size) ?? 0;
+    for (const [type, keys] of this.lookups)
+      calls += this.model.lookups[type]?.calls(keys.size, [...keys]) ?? 0;
     return calls;
   }
 
@@ -268,14 +293,15 @@ class CostWalker {
     fieldNodes: readonly FieldNode[],
     instances: number,
     parentPageSize: number | undefined,
+    arrivals: number,
   ): Cost {
     const coordinate = `${parent.name}.${field.name}`;
     const args = this.argumentsOf(field, fieldNodes[0] as FieldNode);
     const returnType = getNamedType(field.type);
     const subSelections = fieldNodes.flatMap((n) => (n.selectionSet ? [n.selectionSet] : []));
     const cost: Cost = {
-      nodes: this.model.listNodes[coordinate]?.({ args, parents: instances }) ?? 0,
-      calls: this.model.fields[coordinate]?.({ args, parents: instances }) ?? 0,
+      nodes: this.model.listNodes[coordinate]?.({ args, parents: instances, arrivals }) ?? 0,
+      calls: this.model.fields[coordinate]?.({ args, parents: instances, arrivals }) ?? 0,
     };
     if (isLeafType(returnType)) return cost;
 
@@ -288,8 +314,10 @@ class CostWalker {
       const totalCount = [...selected.values()].some((nodes) => nodes[0]?.name.value === 'totalCount');
       cost.nodes += instances * pageSize;
       cost.calls +=
-        this.model.connections[coordinate]?.({ args, parents: instances, pageSize, totalCount }) ?? 0;
-      add(cost, this.visit(returnType, subSelections, instances, pageSize));
+        this.model.connections[coordinate]?.({ args, parents: instances, arrivals, pageSize, totalCount }) ??
+        0;
+      // Each parent's page arrives on its own.
+      add(cost, this.visit(returnType, subSelections, instances, pageSize, instances));
       return cost;
     }
 
@@ -304,19 +332,28 @@ class CostWalker {
       if (byType) {
         for (const [typeName, count] of byType) {
           const type = this.schema.getType(typeName);
-          if (isObjectType(type)) add(cost, this.visit(type, subSelections, instances * count, undefined));
+          // One loader batch per type, a second for pods found among their workload's deleted ones.
+          if (isObjectType(type)) add(cost, this.visit(type, subSelections, instances * count, undefined, 2));
         }
         return cost;
       }
     }
 
+    // An object reached through a loader arrives with its batch or, already cached, at once: at
+    // most two arrivals per arrival of its parents.
+    const childArrivals =
+      parentPageSize !== undefined && (field.name === 'edges' || field.name === 'nodes')
+        ? arrivals
+        : this.model.fields[coordinate]
+          ? 2 * arrivals
+          : arrivals;
     if (isObjectType(returnType)) {
-      add(cost, this.visit(returnType, subSelections, childInstances, undefined));
+      add(cost, this.visit(returnType, subSelections, childInstances, undefined, childArrivals));
     } else if (isAbstractType(returnType)) {
       // One object of any of the possible types: the dearest one bounds it.
       let dearest: Cost = { nodes: 0, calls: 0 };
       for (const type of this.schema.getPossibleTypes(returnType)) {
-        const branch = this.visit(type, subSelections, childInstances, undefined);
+        const branch = this.visit(type, subSelections, childInstances, undefined, childArrivals);
         dearest = {
           nodes: Math.max(dearest.nodes, branch.nodes),
           calls: Math.max(dearest.calls, branch.calls),

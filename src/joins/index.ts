@@ -8,13 +8,15 @@
  * cluster UUID per Fireworks cluster id) and how a node pool is named on Run:ai (its short id, or
  * one of its annotations).
  */
-import type { CostTables } from '../graphql/cost.js';
+import { batchedLookupCalls, type CostTables } from '../graphql/cost.js';
 import type { Resolvers, StringMatch } from '../generated/graphql.js';
 import type { GatewayContext } from '../graphql/context.js';
 import { emptyConnection } from '../graphql/shared.js';
 import {
   clusterName,
+  firstPagesOfParentsCalls,
   isResourceId,
+  NAMES_PER_LOOKUP,
   parentClusterName,
   shortId,
   type NodePoolModel,
@@ -296,15 +298,17 @@ export const joinCost: CostTables = {
   fields: {
     // One walk of the fleet's not-completed pods per request, whatever asks for it (gpus.ts).
     'NodePool.gpus': ({ parents }) => (parents > 0 ? GPU_SCAN_CALLS : 0),
-    // Plus the clusters' node pools: first pages of every parent come from one account-level list.
-    'Cluster.gpus': ({ parents }) => (parents > 0 ? GPU_SCAN_CALLS + 1 : 0),
+    // Plus the clusters' node pools, fetched as the first pages of Cluster.nodePools are.
+    'Cluster.gpus': (call) => (call.parents > 0 ? GPU_SCAN_CALLS + firstPagesOfParentsCalls(call) : 0),
     'Query.fleetGpus': () => GPU_SCAN_CALLS + 1,
     // One metrics call per running pod with GPUs, at most the per-request budget over all fields.
     'GpuCapacity.utilization': ({ parents }) => (parents > 0 ? GPU_UTILIZATION_MAX_PODS : 0),
-    'NodePool.cluster': ({ parents }) => Math.min(parents, 1),
-    'BatchJob.cluster': ({ parents }) => Math.min(parents, 1),
-    'BatchJob.nodePool': ({ parents }) => Math.min(parents, 1),
-    'Pod.cluster': ({ parents }) => Math.min(parents, 1),
-    'Pod.nodePool': ({ parents }) => Math.min(parents, 1),
+    // Lookups by name, batched per arrival of the parents, 50 names a list (an unbatched name is a
+    // GetCluster); the node pool a pod names is one list per 50 too, by name or by annotation.
+    'NodePool.cluster': (call) => batchedLookupCalls(call, NAMES_PER_LOOKUP),
+    'BatchJob.cluster': (call) => batchedLookupCalls(call, NAMES_PER_LOOKUP),
+    'BatchJob.nodePool': (call) => batchedLookupCalls(call, NAMES_PER_LOOKUP),
+    'Pod.cluster': (call) => batchedLookupCalls(call, NAMES_PER_LOOKUP),
+    'Pod.nodePool': (call) => batchedLookupCalls(call, NAMES_PER_LOOKUP),
   },
 };

@@ -17,7 +17,8 @@
  *   the presence of the next-page token, which the vendors omit exactly on the last page.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { badUserInput } from '../errors.js';
+import { GraphQLError } from 'graphql';
+import { badUserInput, ErrorCode } from '../errors.js';
 
 /** GitHub's bound on `first` and `last`. */
 export const MAX_PAGE_SIZE = 100;
@@ -312,7 +313,8 @@ export async function paginateByToken<T>(
   let token = options.after?.t;
   let skip = options.after ? options.after.i + 1 : 0;
   let hasNextPage = false;
-  for (;;) {
+  const maxCalls = tokenPageCalls(options.after !== undefined, options.count, options.maxPageSize);
+  for (let calls = 1; ; calls++) {
     const pageSize = Math.max(1, Math.min(options.maxPageSize, skip + options.count - collected.length));
     const page = await fetchPage(token === '' ? undefined : token, pageSize);
     let j = skip;
@@ -320,7 +322,15 @@ export async function paginateByToken<T>(
       collected.push({ node: page.items[j] as T, position: { t: token ?? '', i: j } });
     }
     const next = page.nextToken !== undefined && page.nextToken !== token ? page.nextToken : undefined;
-    if (collected.length >= options.count) {
+    // The call cap (which the cost estimate counts): past it the page ends short, as Relay allows.
+    const capped = collected.length < options.count && calls >= maxCalls && next !== undefined;
+    if (capped && collected.length === 0) {
+      throw new GraphQLError(
+        `The vendor answered ${calls} pages too short to reach the cursor's position; try again.`,
+        { extensions: { code: ErrorCode.UPSTREAM_ERROR } },
+      );
+    }
+    if (collected.length >= options.count || capped) {
       hasNextPage = j < page.items.length || next !== undefined;
       const last = collected[collected.length - 1];
       if (last && next !== undefined && j >= page.items.length && last.position.t === (token ?? '')) {
@@ -335,6 +345,16 @@ export async function paginateByToken<T>(
     skip = Math.max(0, skip - page.items.length);
   }
   return { items: collected, hasNextPage, hasPreviousPage: options.after !== undefined };
+}
+
+/**
+ * The most upstream calls one token page of `count` items makes (the cost estimate counts them):
+ * the pages of `maxPageSize` it needs, and one more from a cursor, whose upstream page may hold
+ * only the first items wanted. Past the cap the page comes back short, with `hasNextPage`, which
+ * only an upstream serving pages shorter than asked (AIP-158 allows it) can cause.
+ */
+export function tokenPageCalls(fromCursor: boolean, count: number, maxPageSize: number): number {
+  return Math.max(1, Math.ceil(count / maxPageSize)) + (fromCursor ? 1 : 0);
 }
 
 /**

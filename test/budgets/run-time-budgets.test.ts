@@ -4,8 +4,12 @@
  * not only estimated), the size of one vendor answer (`<VENDOR>_MAX_BODY_BYTES`), the size of the
  * response (`MAX_RESPONSE_BYTES`) and the deadline, which covers building the response too.
  */
+import { GraphQLError } from 'graphql';
 import { afterEach, describe, expect, it } from 'vitest';
 import { finishWithin, DEADLINE_SLACK_MS } from '../../src/http/response-limits.js';
+import { RequestBudget } from '../../src/upstream/budget.js';
+import { UpstreamSession, type UpstreamRequest } from '../../src/upstream/http.js';
+import type { SharedUpstream } from '../../src/upstream/shared.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { globalId, groundTruth, loc, NO_CALLS } from '../helpers/ground-truth.js';
 
@@ -17,28 +21,69 @@ afterEach(async () => {
 
 const WARM_POOLS = `query($ids: [ID!]!) { nodes(ids: $ids) { ... on WarmPool { warmPoolId } } }`;
 
+const ESTIMATE_REFUSED = (estimate: number) =>
+  `Query upstream call estimate ${estimate} exceeds the limit of 5 (MAX_UPSTREAM_CALLS). Nest fewer per-parent ` +
+  'connections (NodePool.batchJobs, NodePool.pods, Cluster.pods, Pod.metrics), ask for smaller pages, or split the query.';
+
+const LIMITS = (maxUpstreamCalls: number) => ({ maxNodes: 50_000, maxUpstreamCalls });
+
 describe('MAX_UPSTREAM_CALLS at run time', () => {
-  it('sends exactly the limit, then fails the field that needed one more call, naming the limit', async () => {
-    // Scale 10: 1400 warm pools, so the walk for 100 of them takes 12 pages of 100.
+  it('refuses before any call an operation whose estimate passes the limit (the estimate bounds the calls)', async () => {
+    // Scale 10: 1400 warm pools; 100 of them by ID span enough projects × classes for 13 pages.
     gw = await startTestGateway({ MAX_UPSTREAM_CALLS: '5', SIM_SCALE: '10' });
     const fleet = groundTruth(gw.world);
-    // 100 warm pools by ID: one filtered walk of every project × class asked for.
     const ids = fleet.warmPools
       .slice(0, 100)
       .map((w) => globalId('WarmPool', `${w.id}/${w.metadata.projectId}/${w.metadata.environmentClassId}`));
     const res = await gw.post({ query: WARM_POOLS, variables: { ids } });
-    const error = {
+    expect(res).toEqual({
+      status: 400,
+      errors: [
+        {
+          message: ESTIMATE_REFUSED(13),
+          extensions: { code: 'BAD_USER_INPUT', limit: 'MAX_UPSTREAM_CALLS', maximum: 5, actual: 13 },
+        },
+      ],
+      extensions: {
+        cost: { requestedNodes: 0, estimatedUpstreamCalls: 13, actualUpstreamCalls: 0, limits: LIMITS(5) },
+      },
+    });
+    expect(gw.calls()).toEqual(NO_CALLS);
+  });
+
+  it('the session sends the calls up to the limit and refuses the next, naming the limit; repeats are free', async () => {
+    // Defence in depth behind the estimate (which no operation can pass from outside, see
+    // test/limits/estimate-bound.test.ts): the per-request count, on a session of its own.
+    const sent: string[] = [];
+    const upstream = {
+      pool: { vendor: { id: 'gitpod', label: 'Gitpod' } },
+      fetch: (request: UpstreamRequest) => {
+        sent.push(request.path);
+        return Promise.resolve({ origin: 'vendor', body: { path: request.path } });
+      },
+    } as unknown as SharedUpstream;
+    const session = new UpstreamSession(
+      upstream,
+      'credential',
+      new RequestBudget(5_000, undefined, { maxCalls: 2 }),
+    );
+    const get = (path: string) => session.json({ method: 'GET', path, operation: 'ListWarmPools' });
+    expect(await get('/a')).toEqual({ path: '/a' });
+    expect(await get('/b')).toEqual({ path: '/b' });
+    expect(await get('/a')).toEqual({ path: '/a' });
+    const refused = await get('/c').catch((error: unknown) => error as GraphQLError);
+    expect(refused).toBeInstanceOf(GraphQLError);
+    expect({
+      message: (refused as GraphQLError).message,
+      extensions: (refused as GraphQLError).extensions,
+    }).toEqual({
       message:
-        'This request reached its limit of 5 upstream calls (MAX_UPSTREAM_CALLS), so this field was not ' +
+        'This request reached its limit of 2 upstream calls (MAX_UPSTREAM_CALLS), so this field was not ' +
         'fetched. Ask for smaller pages, nest fewer connections, or split the query.',
-      locations: [loc(WARM_POOLS, 'nodes')],
-      extensions: { code: 'BAD_USER_INPUT', limit: 'MAX_UPSTREAM_CALLS', maximum: 5, upstream: 'gitpod' },
-    };
-    expect(res.status).toBe(200);
-    expect(res.data).toEqual({ nodes: ids.map(() => null) });
-    expect(res.errors).toEqual(ids.map((_, i) => ({ ...error, path: ['nodes', i] })));
-    expect((res.extensions?.cost as { actualUpstreamCalls: number }).actualUpstreamCalls).toBe(5);
-    expect(gw.calls()).toEqual({ ...NO_CALLS, gitpod: { ListWarmPools: 5 } });
+      extensions: { code: 'BAD_USER_INPUT', limit: 'MAX_UPSTREAM_CALLS', maximum: 2, upstream: 'gitpod' },
+    });
+    expect(sent).toEqual(['/a', '/b']);
+    expect(session.served.vendor).toBe(2);
   });
 
   it('counts distinct requests of every vendor against one limit; retries are not counted', async () => {

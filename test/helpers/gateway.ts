@@ -106,6 +106,7 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
     if (exposed.length)
       throw new Error(`a response exposed a credential: ${exposed.map((s) => `…${s.slice(-4)}`).join(', ')}`);
     const body = JSON.parse(text) as Omit<GraphQLResponse, 'status'>;
+    assertCallsWithinEstimate(body.extensions, payload);
     return { status: res.status, ...body } as never;
   }
 
@@ -165,6 +166,26 @@ export function shareGateway(
   });
   afterAll(() => gw?.stop());
   beforeEach(() => gw?.reset());
+}
+
+/**
+ * Fails the test when a response made more upstream calls than its estimate said it could: the
+ * estimate is an upper bound (README, Query limits and cost), so every suite's query checks it.
+ */
+export function assertCallsWithinEstimate(
+  extensions: Record<string, unknown> | undefined,
+  payload: unknown,
+): void {
+  const cost = extensions?.cost as
+    { estimatedUpstreamCalls?: unknown; actualUpstreamCalls?: unknown } | undefined;
+  if (typeof cost?.estimatedUpstreamCalls !== 'number' || typeof cost.actualUpstreamCalls !== 'number')
+    return;
+  if (cost.actualUpstreamCalls <= cost.estimatedUpstreamCalls) return;
+  const sent = typeof payload === 'string' ? payload : JSON.stringify(payload);
+  throw new Error(
+    `a response made ${cost.actualUpstreamCalls} upstream calls, over its estimate of ` +
+      `${cost.estimatedUpstreamCalls}: ${sent.slice(0, 2000)}`,
+  );
 }
 
 /** Returns the response without `extensions.cost` (and without `extensions` when nothing else is left). */

@@ -43,6 +43,8 @@ const cost = (requestedNodes: number, estimatedUpstreamCalls: number): CostEstim
   estimatedUpstreamCalls,
 });
 
+const UUID = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+
 const HOUR = 'start: "2026-01-01T00:00:00Z", end: "2026-01-01T01:00:00Z"';
 
 describe('nodes, as GitHub counts them', () => {
@@ -55,7 +57,9 @@ describe('nodes, as GitHub counts them', () => {
     [
       "GitHub's simple example: 50 + 50 × 10 = 550",
       '{ clusters(first: 50) { edges { cluster: node { name nodePools(first: 10) { totalCount edges { node { name } } } } } } }',
-      cost(550, 2),
+      // 1 ListClusters; the 50 first pages of node pools: a combined list of at most 10 pages, then
+      // one list per cluster if it did not end (the bound the estimate keeps).
+      cost(550, 61),
     ],
     [
       "GitHub's complex example: 50 + 50 × 20 + 50 × 20 × 10 + 50 × 20 + 10 = 12,060",
@@ -68,8 +72,8 @@ describe('nodes, as GitHub counts them', () => {
         }
         warmPools(first: 10) { edges { node { warmPoolId } } }
       }`,
-      // 1 ListClusters + 1 ListNodePools + 1000 ListBatchJobs + 50 × (list_pods + count_pods) + 1 ListWarmPools
-      cost(12_060, 1_103),
+      // 1 ListClusters + (10 + 50) ListNodePools + 1000 ListBatchJobs + 50 × (list_pods + count_pods) + 1 ListWarmPools
+      cost(12_060, 1_162),
     ],
     [
       'a connection counts its page even when only totalCount is selected',
@@ -110,8 +114,9 @@ describe('nodes, as GitHub counts them', () => {
           ... on NodePool { batchJobs(first: 10) { totalCount } }
           ... on Cluster { nodePools(first: 3) { totalCount } }
        } }`,
-      // 2 × 10 + 1 × 3 nodes; 1 ListNodePools + 1 GetCluster lookups, 2 ListBatchJobs, 1 ListNodePools
-      cost(23, 5),
+      // 2 × 10 + 1 × 3 nodes; 1 ListNodePools + 1 GetCluster lookups, 2 ListBatchJobs, the cluster's
+      // first page of node pools: 1 combined ListNodePools, then 1 more if it did not end
+      cost(23, 6),
     ],
     ['introspection and __typename cost nothing', '{ __typename __schema { types { name } } }', cost(0, 0)],
   ])('%s', (_title, query, expected) => {
@@ -122,14 +127,14 @@ describe('nodes, as GitHub counts them', () => {
 describe('upstream calls, as the vendor folders make them', () => {
   it.each([
     [
-      "Cluster.nodePools: one account-level list for every cluster's first page",
+      "Cluster.nodePools: one account-level list for every cluster's first page, of at most 10 pages, then one per cluster",
       '{ clusters(first: 10) { nodes { nodePools(first: 5) { nodes { name } } } } }',
-      cost(60, 2),
+      cost(60, 21),
     ],
     [
-      'Cluster.nodePools after a cursor: one list per cluster',
+      'Cluster.nodePools after a cursor: one list per cluster, two calls each (the cursor’s page may end early)',
       `{ clusters(first: 10) { nodes { nodePools(first: 5, after: "${encodeCursor(connectionBinding('Cluster.nodePools:any', null), { t: '', i: 0 })}") { nodes { name } } } } }`,
-      cost(60, 11),
+      cost(60, 21),
     ],
     [
       'NodePool.batchJobs: one list per node pool; totalCount comes with it',
@@ -153,14 +158,40 @@ describe('upstream calls, as the vendor folders make them', () => {
       cost(100, 11),
     ],
     [
-      'workloadPods: one walk of the workload',
+      'workloadPods: one walk of the workload, at most 1000 pods in 2 calls',
       '{ workloadPods(workloadId: "w") { totalCount } }',
-      cost(20, 1),
+      cost(20, 2),
     ],
     [
       'joins: one batched lookup per field, whatever the number of parents',
       '{ batchJobs(first: 10) { nodes { cluster { name } nodePool { name } } } }',
       cost(10, 3),
+    ],
+    [
+      'joins under a nested connection: one lookup per parent answer (each its own loader batch), one more per 50 names beyond',
+      '{ nodePools(first: 10) { nodes { pods(first: 5) { nodes { cluster { name } } } } } }',
+      // 1 ListNodePools, 10 list_pods, and the clusters of 50 pods arriving in 10 answers: 10 lookups
+      cost(60, 21),
+    ],
+    [
+      'a root page from a cursor: two calls at most (the cursor’s upstream page may hold only its first items)',
+      '{ clusters(first: 5, after: "c") { nodes { name } } warmPools(first: 5, after: "c") { nodes { id } } }',
+      cost(10, 4),
+    ],
+    [
+      'warm pools by ID: the planned walks over their projects and classes',
+      `{ nodes(ids: [${[
+        [UUID(1), UUID(11), UUID(21)],
+        [UUID(2), UUID(11), UUID(22)],
+        [UUID(3), UUID(12), UUID(23)],
+      ]
+        .map(
+          ([id, project, environmentClass]) =>
+            `"${globalId('WarmPool', `${id}/${project}/${environmentClass}`)}"`,
+        )
+        .join(', ')}]) { id } }`,
+      // 2 projects × 2 classes: one list of one page
+      cost(0, 1),
     ],
     [
       'Pod.metrics: one call per pod; each series and each of its samples (20 by default) count as nodes',
@@ -188,7 +219,7 @@ describe('upstream calls, as the vendor folders make them', () => {
       cost(0, 2),
     ],
     [
-      'nodes(ids:): one lookup per type, a live and a deleted walk per pod workload, one walk for all warm pools; bad IDs cost nothing',
+      'nodes(ids:): one lookup per type, a live and a deleted walk (2 calls each) per pod workload; warm pool keys that are not UUIDs cost nothing',
       `{ nodes(ids: [
           "${globalId('Cluster', 'accounts/a/clusters/c')}",
           "${globalId('BatchJob', 'accounts/a/clusters/c/batchJobs/1')}",
@@ -197,7 +228,8 @@ describe('upstream calls, as the vendor folders make them', () => {
           "${globalId('WarmPool', 'x/y/z')}", "${globalId('WarmPool', 'u/v/w')}",
           "not an id"
         ]) { id } }`,
-      cost(0, 7),
+      // 1 GetCluster + 1 ListBatchJobs + 2 workloads × 2 walks × 2 calls
+      cost(0, 10),
     ],
   ])('%s', (_title, query, expected) => {
     expect(costOf(query)).toEqual(expected);
@@ -240,7 +272,7 @@ describe('variables and directives', () => {
           ids,
         },
       ),
-    ).toEqual(cost(2 * 21, 6));
+    ).toEqual(cost(2 * 21, 2 * 2 * 2 + 2));
   });
 });
 
@@ -250,7 +282,7 @@ describe('the walk itself is bounded', () => {
     const query = `{ clusters(first: 1) { nodes { ...A } edges { node { ...A } } } }
       fragment A on Cluster { name clusterId displayName nodePools(first: 1) { nodes { ...B } edges { node { ...B } } } }
       fragment B on NodePool { name nodePoolId displayName minNodeCount maxNodeCount }`;
-    expect(costOf(query, {}, 38)).toEqual(cost(3, 3));
+    expect(costOf(query, {}, 38)).toEqual(cost(3, 5));
     let error: unknown;
     try {
       costOf(query, {}, 37);

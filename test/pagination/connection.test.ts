@@ -18,6 +18,7 @@ import {
   isTokenPosition,
   paginateByOffset,
   paginateByToken,
+  tokenPageCalls,
   parseConnectionArgs,
   stableStringify,
   toConnection,
@@ -703,25 +704,30 @@ describe('paginateByToken', () => {
       });
     });
 
-    it('walks first 4 in two pages, each exact, the cap splitting the first', async () => {
+    it('walks first 4 in two short pages, one call each: the call cap ends a page the upstream served short', async () => {
       expect(await walkCap3(4)).toEqual({
         pages: [
           {
             items: [
               { node: 'A', position: { t: '', i: 0 } },
               { node: 'B', position: { t: '', i: 1 } },
-              { node: 'C', position: { t: '', i: 2 } },
-              { node: 'D', position: { t: '4', i: -1 } },
+              { node: 'C', position: { t: '3', i: -1 } },
             ],
             hasNextPage: true,
             hasPreviousPage: false,
           },
-          { items: [{ node: 'E', position: { t: '4', i: 0 } }], hasNextPage: false, hasPreviousPage: true },
+          {
+            items: [
+              { node: 'D', position: { t: '3', i: 0 } },
+              { node: 'E', position: { t: '3', i: 1 } },
+            ],
+            hasNextPage: false,
+            hasPreviousPage: true,
+          },
         ],
         calls: [
           [undefined, 4],
-          ['3', 1],
-          ['4', 4],
+          ['3', 4],
         ],
       });
     });
@@ -730,7 +736,8 @@ describe('paginateByToken', () => {
   it('resumes exactly when the upstream now serves a shorter page than the one the cursor came from', async () => {
     // AIP-158 lets a server return fewer items than asked even when more exist: the cursor's
     // page (token '') had 6 items when item-4 was served, and has 3 now. The cursor is a middle edge's
-    // (item-4's), the only kind that names an index inside a page that has a next token.
+    // (item-4's), the only kind that names an index inside a page that has a next token. From a
+    // cursor a page makes at most two calls (tokenPageCalls): the second page ends there, short.
     const items = letters(10);
     const upstream = tokenUpstream(items, { maxPageSize: 100, cap: (call) => (call === 0 ? 100 : 3) });
     const first = await paginateByToken(upstream.fetchPage, { count: 6, maxPageSize: 100 });
@@ -741,7 +748,12 @@ describe('paginateByToken', () => {
       ...(after ? { after } : {}),
       maxPageSize: 100,
     });
-    expect([first, second]).toEqual([
+    const third = await paginateByToken(upstream.fetchPage, {
+      count: 5,
+      ...(second.items.at(-1) ? { after: second.items.at(-1)?.position } : {}),
+      maxPageSize: 100,
+    });
+    expect([first, second, third]).toEqual([
       {
         items: [
           ...items.slice(0, 5).map((node, i) => ({ node, position: { t: '', i } })),
@@ -750,9 +762,9 @@ describe('paginateByToken', () => {
         hasNextPage: true,
         hasPreviousPage: false,
       },
+      { items: [{ node: 'item-5', position: { t: '6', i: -1 } }], hasNextPage: true, hasPreviousPage: true },
       {
         items: [
-          { node: 'item-5', position: { t: '3', i: 2 } },
           { node: 'item-6', position: { t: '6', i: 0 } },
           { node: 'item-7', position: { t: '6', i: 1 } },
           { node: 'item-8', position: { t: '6', i: 2 } },
@@ -766,25 +778,46 @@ describe('paginateByToken', () => {
       [undefined, 6],
       [undefined, 10],
       ['3', 7],
-      ['6', 4],
-      ['9', 1],
+      ['6', 5],
+      ['9', 2],
     ]);
   });
 
-  it('stops when the upstream answers a next token that does not advance', async () => {
+  it('a page the upstream leaves empty after the cursor, past the call cap, is an UPSTREAM_ERROR, not an empty page', async () => {
+    // Pages of one item: from the cursor at index 3 of a page that now holds one item, two calls
+    // reach nothing after the cursor.
+    const upstream = tokenUpstream(letters(10), { maxPageSize: 100, cap: () => 1 });
+    const page = paginateByToken(upstream.fetchPage, { count: 5, after: { t: '', i: 3 }, maxPageSize: 100 });
+    await expect(page).rejects.toMatchObject({
+      message: "The vendor answered 2 pages too short to reach the cursor's position; try again.",
+      extensions: { code: 'UPSTREAM_ERROR' },
+    });
+    expect(upstream.calls).toEqual([
+      [undefined, 9],
+      ['1', 8],
+    ]);
+  });
+
+  it('a token that does not advance ends the walk: the page ends at the cap, the next one is empty and last', async () => {
     const calls: [string | undefined, number][] = [];
     const stuck = async (token: string | undefined, pageSize: number): Promise<TokenPage<string>> => {
       calls.push([token, pageSize]);
       return { items: token === undefined ? ['A'] : [], nextToken: 'x' };
     };
-    expect(await paginateByToken(stuck, { count: 3, maxPageSize: 100 })).toEqual({
-      items: [{ node: 'A', position: { t: '', i: 0 } }],
-      hasNextPage: false,
+    const first = await paginateByToken(stuck, { count: 3, maxPageSize: 100 });
+    expect(first).toEqual({
+      items: [{ node: 'A', position: { t: 'x', i: -1 } }],
+      hasNextPage: true,
       hasPreviousPage: false,
+    });
+    expect(await paginateByToken(stuck, { count: 3, after: { t: 'x', i: -1 }, maxPageSize: 100 })).toEqual({
+      items: [],
+      hasNextPage: false,
+      hasPreviousPage: true,
     });
     expect(calls).toEqual([
       [undefined, 3],
-      ['x', 2],
+      ['x', 3],
     ]);
   });
 
@@ -835,8 +868,10 @@ describe('paginateByToken', () => {
     it.each(cases)('upstream $upstream, N=$n, first=$first', async ({ options, whole, n, first }) => {
       const items = letters(n);
       const upstream = tokenUpstream(items, options);
-      const pages = await walkByToken(items, first, upstream, options.maxPageSize);
-      expect(pages.length).toBe(Math.max(1, Math.ceil(n / first)));
+      // An upstream serving fewer than asked may end a page early (the call cap): never an empty one.
+      const shortPages = first > whole;
+      const pages = await walkByToken(items, first, upstream, options.maxPageSize, { shortPages });
+      if (!shortPages) expect(pages.length).toBe(Math.max(1, Math.ceil(n / first)));
       expect(pages.flatMap((page) => page.nodes)).toEqual(items);
       // every upstream item is read once: no page is re-read for its token
       expect(upstream.served).toEqual(items);
@@ -897,28 +932,39 @@ describe('paginateByToken', () => {
    * flags, except that with `fullLastPageClaimsNext` a page ending on the last item claims a next
    * page (the next one being empty). Returns the connections.
    */
+  /**
+   * Walks `items` by `first`, each page from the previous one's endCursor, checking each page:
+   * the next items in order, `first` of them unless the upstream served pages shorter than asked
+   * (then the call cap, tokenPageCalls, may end a page early, never empty), flags exact, and no
+   * more calls than the cap.
+   */
   async function walkByToken(
     items: readonly string[],
     first: number,
     upstream: ReturnType<typeof tokenUpstream<string>>,
     maxPageSize: number,
-    { fullLastPageClaimsNext = false } = {},
+    { fullLastPageClaimsNext = false, shortPages = false } = {},
   ) {
     const pages = [];
     let after: TokenPosition | undefined;
-    for (let start = 0; ; start += first) {
+    for (let start = 0; ;) {
+      const callsBefore = upstream.calls.length;
       const connection = toConnection(
         await paginateByToken(upstream.fetchPage, { count: first, ...(after ? { after } : {}), maxPageSize }),
         BINDING,
       );
-      const expected = items.slice(start, start + first);
+      expect(upstream.calls.length - callsBefore).toBeLessThanOrEqual(
+        tokenPageCalls(after !== undefined, first, maxPageSize),
+      );
+      const served = shortPages ? Math.max(1, connection.nodes.length) : first;
+      const expected = items.slice(start, start + served);
       expect(connection).toEqual({
         edges: expected.map((node) => ({ cursor: expect.any(String), node })),
         nodes: expected,
         pageInfo: {
           hasNextPage:
-            start + first < items.length ||
-            (fullLastPageClaimsNext && items.length > 0 && start + first === items.length),
+            start + served < items.length ||
+            (fullLastPageClaimsNext && items.length > 0 && start + served === items.length),
           hasPreviousPage: start > 0,
           startCursor: connection.edges[0]?.cursor ?? null,
           endCursor: connection.edges.at(-1)?.cursor ?? null,
@@ -930,6 +976,7 @@ describe('paginateByToken', () => {
         ),
       ).toEqual(expected);
       pages.push(connection);
+      start += served;
       if (!connection.pageInfo.hasNextPage || start > items.length) break;
       after = decodeCursor(connection.pageInfo.endCursor as string, BINDING, isTokenPosition, 'after');
     }

@@ -5,7 +5,8 @@
  * never shared between requests.
  */
 import DataLoader from 'dataloader';
-import type { GraphQLError } from 'graphql';
+import { GraphQLError } from 'graphql';
+import type { FieldCall } from '../../graphql/cost.js';
 import { ErrorCode, notFound, UpstreamError } from '../../errors.js';
 import {
   PageLimitError,
@@ -34,8 +35,28 @@ import { readMaskFor } from './read-mask.js';
 
 /** How many names one OR-filter lookup carries (keeps the filter well under URL limits). */
 export const NAMES_PER_LOOKUP = 50;
-/** How many pages a combined child list may walk before falling back to one call per parent. */
+/**
+ * How many pages a combined child list may walk before falling back to one call per parent (and
+ * never more pages than parents: past that the per-parent calls are cheaper).
+ */
 const MAX_COMBINED_PAGES = 10;
+
+/**
+ * The most calls of first pages of Cluster.nodePools: per loader batch of b parents, a combined
+ * walk of at most min(b, MAX_COMBINED_PAGES) pages, then one call per parent if it did not end.
+ */
+export function firstPagesOfParentsCalls({ parents, arrivals }: FieldCall): number {
+  return parents + Math.min(parents, MAX_COMBINED_PAGES * arrivals);
+}
+
+/** Thrown when a lookup's list, which one page holds, comes back longer: never walked on. */
+function lookupOverflow(what: string): GraphQLError {
+  return new GraphQLError(
+    `Fireworks answered more than one page of ${FIREWORKS_MAX_PAGE_SIZE} for ${what}, which one page ` +
+      'holds; Fleetgraph reads one page per lookup. Ask for fewer objects at once.',
+    { extensions: { code: ErrorCode.UPSTREAM_ERROR, upstream: 'fireworks' } },
+  );
+}
 
 /** What the gateway is configured with for Fireworks. */
 export interface FireworksSettings {
@@ -75,8 +96,11 @@ export function createFireworksApi({
     BatchJob: async (p) => mapPage(await client.listBatchJobs(p), toBatchJob),
   };
 
-  /** Walks a filtered list to its end at the largest page size; every item is primed. */
-  function walkList<K extends FireworksKind>(kind: K, filter: string, maxPages = Infinity) {
+  /**
+   * Walks a filtered list to its end at the largest page size, at most `maxPages` calls (the
+   * estimate counts them); every item is primed.
+   */
+  function walkList<K extends FireworksKind>(kind: K, filter: string, maxPages: number) {
     return walkPages<Models[K], string>(async (pageToken) => {
       const page = await lists[kind]({
         pageSize: FIREWORKS_MAX_PAGE_SIZE,
@@ -97,7 +121,12 @@ export function createFireworksApi({
     const found = new Map<string, Models[K]>();
     await Promise.all(
       chunks(names, NAMES_PER_LOOKUP).map(async (chunk) => {
-        const items = await walkList(kind, or(chunk.map((n) => `name = "${n}"`)));
+        // At most 50 names match at most 50 resources: one page of 200 (the estimate counts one).
+        const items = await walkList(kind, or(chunk.map((n) => `name = "${n}"`)), 1).catch(
+          (error: unknown) => {
+            throw error instanceof PageLimitError ? lookupOverflow(`${chunk.length} names`) : error;
+          },
+        );
         for (const item of items) found.set(item.name, item);
       }),
     );
@@ -148,7 +177,12 @@ export function createFireworksApi({
     const annotationKeys = [...new Set(triples.map(([, key]) => key))];
     const found = new Map<string, NodePoolModel>();
     for (const chunk of chunks(conditions, NAMES_PER_LOOKUP)) {
-      for (const pool of await walkList('NodePool', or(chunk))) {
+      // One page per chunk (the estimate counts one): more would mean annotation values shared by
+      // more than 200 pools of the clusters asked for.
+      const pools = await walkList('NodePool', or(chunk), 1).catch((error: unknown) => {
+        throw error instanceof PageLimitError ? lookupOverflow(`${chunk.length} annotation values`) : error;
+      });
+      for (const pool of pools) {
         for (const key of annotationKeys) {
           const value = pool.annotations.find((a) => a.key === key)?.value;
           if (value !== undefined)
@@ -240,17 +274,20 @@ export function createFireworksApi({
     ]);
     let pools: NodePoolModel[];
     try {
-      pools = await walkPages<NodePoolModel, string>(async (pageToken) => {
-        const upstream = await lists.NodePool({
-          pageSize: FIREWORKS_MAX_PAGE_SIZE,
-          pageToken,
-          filter,
-          orderBy: request.orderBy,
-          readMask: mask('NodePool'),
-        });
-        prime('NodePool', upstream.items);
-        return { items: upstream.items, next: upstream.nextPageToken };
-      }, MAX_COMBINED_PAGES);
+      pools = await walkPages<NodePoolModel, string>(
+        async (pageToken) => {
+          const upstream = await lists.NodePool({
+            pageSize: FIREWORKS_MAX_PAGE_SIZE,
+            pageToken,
+            filter,
+            orderBy: request.orderBy,
+            readMask: mask('NodePool'),
+          });
+          prime('NodePool', upstream.items);
+          return { items: upstream.items, next: upstream.nextPageToken };
+        },
+        Math.min(MAX_COMBINED_PAGES, parents.length),
+      );
     } catch (error) {
       if (!(error instanceof PageLimitError)) throw error;
       return Promise.all(parents.map((parent) => clusterNodePools(parent, request, true)));

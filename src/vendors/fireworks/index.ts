@@ -5,10 +5,17 @@
  */
 import { notFound } from '../../errors.js';
 import type { ConnectionCall } from '../../graphql/cost.js';
+import { tokenPageCalls } from '../../pagination/connection.js';
 import { fireworksLiveSources } from './live.js';
 import { defineVendor } from '../contract.js';
-import { createFireworksApi, NAMES_PER_LOOKUP, type FireworksApi, type FireworksSettings } from './api.js';
-import { FIREWORKS } from './client.js';
+import {
+  createFireworksApi,
+  firstPagesOfParentsCalls,
+  NAMES_PER_LOOKUP,
+  type FireworksApi,
+  type FireworksSettings,
+} from './api.js';
+import { FIREWORKS, FIREWORKS_MAX_PAGE_SIZE } from './client.js';
 import { fireworksErrorCode } from './rpc-status.js';
 import { fireworksResolvers } from './resolvers.js';
 import { clusterName, parseChildName, parseClusterName } from './names.js';
@@ -17,12 +24,17 @@ import { createFireworksSimulator } from './simulator/index.js';
 export type { FireworksApi, FireworksSettings } from './api.js';
 export type { ClusterModel, NodePoolModel, BatchJobModel } from './model.js';
 export { clusterName, isResourceId, parentClusterName, shortId } from './names.js';
+export { firstPagesOfParentsCalls, NAMES_PER_LOOKUP } from './api.js';
 
 const byName = (type: string, args: Record<string, unknown>) =>
   typeof args.name === 'string' ? [{ type, key: args.name }] : [];
 
 const isFirstPage = ({ args }: ConnectionCall) =>
   args.after == null && args.last == null && args.before == null;
+
+/** The calls of one page of a list (two from a cursor: paginateByToken's cap). */
+const pageCalls = ({ args, pageSize }: ConnectionCall) =>
+  tokenPageCalls(args.after != null, pageSize, FIREWORKS_MAX_PAGE_SIZE);
 
 /** Fireworks, as the registry lists it. */
 export const fireworks = defineVendor<'fireworks', FireworksApi, FireworksSettings>({
@@ -78,16 +90,17 @@ export const fireworks = defineVendor<'fireworks', FireworksApi, FireworksSettin
   ],
   liveSources: fireworksLiveSources,
   cost: {
-    // One AIP-158 list per page, up to 200 items a page; totalSize comes with it.
+    // One AIP-158 list per page (two from a cursor), up to 200 items a page; totalSize comes with it.
     connections: {
-      'Query.clusters': () => 1,
-      'Query.nodePools': () => 1,
-      'Query.batchJobs': () => 1,
+      'Query.clusters': pageCalls,
+      'Query.nodePools': pageCalls,
+      'Query.batchJobs': pageCalls,
       // First pages of every parent's node pools come from one account-level list (api.ts).
-      'Cluster.nodePools': (call) => (isFirstPage(call) ? Math.min(call.parents, 1) : call.parents),
-      'NodePool.batchJobs': ({ parents }) => parents,
+      'Cluster.nodePools': (call) =>
+        isFirstPage(call) ? firstPagesOfParentsCalls(call) : call.parents * pageCalls(call),
+      'NodePool.batchJobs': (call) => call.parents * pageCalls(call),
       // One ListBatchJobs per cluster and page: a page of each cluster cannot share a list.
-      'Cluster.batchJobs': ({ parents }) => parents,
+      'Cluster.batchJobs': (call) => call.parents * pageCalls(call),
     },
     rootLookups: {
       cluster: (args) => byName('Cluster', args),

@@ -7,7 +7,8 @@
  * selected (documented on the field and in the README).
  */
 import DataLoader from 'dataloader';
-import { badUserInput } from '../../errors.js';
+import { GraphQLError } from 'graphql';
+import { badUserInput, ErrorCode } from '../../errors.js';
 import {
   PageLimitError,
   tokenConnection,
@@ -19,6 +20,7 @@ import { isUuid } from '../../values.js';
 import type { VendorApiDeps } from '../contract.js';
 import { GITPOD_MAX_PAGE_SIZE, GitpodClient, type GitpodWarmPoolFilter } from './client.js';
 import { toWarmPool, type WarmPoolKey, type WarmPoolModel } from './model.js';
+import { planWarmPoolLookup } from './lookup.js';
 import { scannedWarmPools } from './scan.js';
 
 /**
@@ -58,11 +60,8 @@ export type GitpodApi = ReturnType<typeof createGitpodApi>;
 export function createGitpodApi({ session }: VendorApiDeps<unknown>) {
   const client = new GitpodClient(session);
 
-  /** Every warm pool the filter matches, one call per 100. */
-  async function walk(
-    filter: GitpodWarmPoolFilter | undefined,
-    maxPages = Infinity,
-  ): Promise<WarmPoolModel[]> {
+  /** Every warm pool the filter matches, one call per 100, at most `maxPages` calls. */
+  async function walk(filter: GitpodWarmPoolFilter | undefined, maxPages: number): Promise<WarmPoolModel[]> {
     try {
       const pools = await walkPages(async (token: string | undefined) => {
         const page = await client.listWarmPools({ token, pageSize: GITPOD_MAX_PAGE_SIZE, filter });
@@ -80,14 +79,28 @@ export function createGitpodApi({ session }: VendorApiDeps<unknown>) {
     }
   }
 
-  // Warm pools by key: one list filtered to every project and class asked for, matched by id.
+  // Warm pools by key: the cheapest filtered walks over the projects and classes asked for
+  // (lookup.ts), each stopped at the pages one pool per project and class can fill; matched by id.
   const warmPoolByKey = new DataLoader<string, WarmPoolModel | null>(async (keys) => {
     const parsed = keys.map((k) => JSON.parse(k) as WarmPoolKey);
-    const filter: GitpodWarmPoolFilter = {
-      projectIds: [...new Set(parsed.map((k) => k.projectId))].sort(),
-      environmentClassIds: [...new Set(parsed.map((k) => k.environmentClassId))].sort(),
-    };
-    const byId = new Map((await walk(filter)).map((p) => [p.warmPoolId, p]));
+    const walks = planWarmPoolLookup(parsed);
+    const lists = await Promise.all(
+      walks.map(({ filter, maxPages }) =>
+        walkPages(async (token: string | undefined) => {
+          const page = await client.listWarmPools({ token, pageSize: GITPOD_MAX_PAGE_SIZE, filter });
+          return { items: page.warmPools, next: page.nextToken };
+        }, maxPages).catch((error: unknown) => {
+          if (!(error instanceof PageLimitError)) throw error;
+          throw new GraphQLError(
+            `Gitpod listed more than ${maxPages * GITPOD_MAX_PAGE_SIZE} warm pools for ` +
+              `${filter.projectIds?.length ?? 0} projects and ${filter.environmentClassIds?.length ?? 0} ` +
+              'environment classes, more than its one warm pool per project and class allows.',
+            { extensions: { code: ErrorCode.UPSTREAM_ERROR, upstream: 'gitpod' } },
+          );
+        }),
+      ),
+    );
+    const byId = new Map(lists.flat().map((p) => [p.id, toWarmPool(p)]));
     return parsed.map((k) => byId.get(k.id) ?? null);
   });
 

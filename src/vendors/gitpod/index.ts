@@ -9,7 +9,10 @@ import { defineVendor } from '../contract.js';
 import { createGitpodApi, MAX_WARM_POOL_COUNT_PAGES, type GitpodApi } from './api.js';
 import { GITPOD, GITPOD_MAX_PAGE_SIZE } from './client.js';
 import { gitpodErrorCode } from './connect-errors.js';
+import { warmPoolLookupCalls } from './lookup.js';
 import { parseWarmPoolKey } from './model.js';
+import { tokenPageCalls } from '../../pagination/connection.js';
+import { isUuid } from '../../values.js';
 import { gitpodResolvers } from './resolvers.js';
 import { createGitpodSimulator } from './simulator/index.js';
 
@@ -43,18 +46,25 @@ export const gitpod = defineVendor<'gitpod', GitpodApi, Record<string, never>>({
   liveSources: gitpodLiveSources,
   cost: {
     connections: {
-      // Pages hold at most 100 warm pools and a page asks for exactly its size; with no count,
+      // Pages hold at most 100 warm pools and a page asks for exactly its size (two calls from a
+      // cursor: paginateByToken's cap); with no count,
       // totalCount walks the list again, at most MAX_WARM_POOL_COUNT_PAGES calls (it refuses more).
       // With filter.phases the gateway scans: up to the scan budget's calls, twice with totalCount.
       'Query.warmPools': ({ args, pageSize, totalCount }) =>
         Array.isArray((args.filter as { phases?: unknown } | null | undefined)?.phases)
           ? WARM_POOL_SCAN_CALLS * (totalCount ? 2 : 1)
-          : Math.ceil(Math.max(pageSize, 1) / GITPOD_MAX_PAGE_SIZE) +
+          : tokenPageCalls(args.after != null, pageSize, GITPOD_MAX_PAGE_SIZE) +
             (totalCount ? MAX_WARM_POOL_COUNT_PAGES : 0),
     },
     lookups: {
-      // One filtered walk for every warm pool asked for.
-      WarmPool: { batchKey: () => '*', calls: (keys) => (keys > 0 ? 1 : 0) },
+      // The planned walks over the projects and classes asked for (lookup.ts); a key that is not
+      // three UUIDs loads as missing without a call.
+      WarmPool: {
+        calls: (_keys, keys) =>
+          warmPoolLookupCalls(
+            keys.map(parseWarmPoolKey).filter((k) => [k.id, k.projectId, k.environmentClassId].every(isUuid)),
+          ),
+      },
     },
   },
   createSimulator: createGitpodSimulator,

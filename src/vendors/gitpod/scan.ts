@@ -86,8 +86,9 @@ export async function scannedWarmPools(options: {
   let token = after?.t;
   let skip = after ? after.i + 1 : 0;
   let read = 0;
-  for (;;) {
-    if (read >= WARM_POOL_SCAN_BUDGET) throw budgetError();
+  // Pools read and calls made: a short page (fewer than 100, not the last) costs a call too.
+  for (let calls = 0; ; calls++) {
+    if (read >= WARM_POOL_SCAN_BUDGET || calls >= WARM_POOL_SCAN_CALLS) throw budgetError();
     const upstream = await options.fetch(token || undefined);
     read += upstream.items.length;
     for (const [i, pool] of upstream.items.entries()) {
@@ -108,8 +109,8 @@ export async function scannedWarmPools(options: {
     totalCount: async () => {
       let total = 0;
       let next: string | undefined;
-      for (let read = 0; ;) {
-        if (read >= WARM_POOL_SCAN_BUDGET) throw budgetError();
+      for (let read = 0, calls = 0; ; calls++) {
+        if (read >= WARM_POOL_SCAN_BUDGET || calls >= WARM_POOL_SCAN_CALLS) throw budgetError();
         const upstream = await options.fetch(next);
         read += upstream.items.length;
         total += upstream.items.filter(matches).length;

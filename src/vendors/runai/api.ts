@@ -194,6 +194,8 @@ export function createRunaiApi({ session, selected }: VendorApiDeps<unknown>) {
               : await client.workloadPods(workloadId, offset ?? 0, RUNAI_MAX_LIMIT, deleted, search);
           // An empty page ends the walk even if `next` is set: it cannot advance.
           return { items: upstream.pods, next: upstream.pods.length === 0 ? undefined : upstream.next };
+        }, WORKLOAD_POD_CALLS).catch((error: unknown) => {
+          throw error instanceof PageLimitError ? workloadBudgetExceeded(workloadId) : error;
         });
         return pods.map(toPod);
       }),
@@ -270,9 +272,12 @@ export function createRunaiApi({ session, selected }: VendorApiDeps<unknown>) {
     return seriesByType.load(JSON.stringify(key));
   }
 
-  // The deprecated getPods, once per Run:ai cluster per request, indexed by pod id.
+  // The deprecated getPods, once per Run:ai cluster per request, indexed by pod id; at most
+  // LEGACY_MAX_CLUSTERS clusters per request, whichever batches they come in.
+  const legacyClusters = new Set<string>();
   const legacyByCluster = new DataLoader<string, Map<string, LegacyPodFields>>((uuids) => {
-    if (uuids.length > LEGACY_MAX_CLUSTERS) {
+    for (const uuid of uuids) legacyClusters.add(uuid);
+    if (legacyClusters.size > LEGACY_MAX_CLUSTERS) {
       return Promise.resolve(uuids.map(() => legacyTooManyClusters()));
     }
     return settleEach(
@@ -465,6 +470,27 @@ function asError(error: unknown): Error {
 
 /** The most Run:ai clusters one request reads getPods for (one unpaged call each). */
 export const LEGACY_MAX_CLUSTERS = 8;
+
+/** The most pods one walk of a workload's (or its deleted) pods reads: pods by ID, workloadPods. */
+export const WORKLOAD_POD_BUDGET = 1000;
+
+/** Its calls, pages of RUNAI_MAX_LIMIT. */
+export const WORKLOAD_POD_CALLS = Math.ceil(WORKLOAD_POD_BUDGET / RUNAI_MAX_LIMIT);
+
+function workloadBudgetExceeded(workloadId: string): GraphQLError {
+  return new GraphQLError(
+    `Workload ${workloadId} has more than ${WORKLOAD_POD_BUDGET} pods, the most Fleetgraph reads for one ` +
+      `workload (${WORKLOAD_POD_CALLS} calls of ${RUNAI_MAX_LIMIT}) to find a pod by ID or page workloadPods. ` +
+      'Use pods(filter: { workloadId: … }) instead, which pages upstream.',
+    {
+      extensions: {
+        code: ErrorCode.SCAN_BUDGET_EXCEEDED,
+        scanBudget: WORKLOAD_POD_BUDGET,
+        upstream: 'runai',
+      },
+    },
+  );
+}
 
 /** What only the deprecated getPods says about a pod. */
 export interface LegacyPodFields {

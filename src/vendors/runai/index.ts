@@ -7,7 +7,7 @@ import { notFound } from '../../errors.js';
 import type { ConnectionCall } from '../../graphql/cost.js';
 import { runaiLiveSources } from './live.js';
 import { defineVendor } from '../contract.js';
-import { createRunaiApi, LEGACY_MAX_CLUSTERS, type RunaiApi } from './api.js';
+import { createRunaiApi, LEGACY_MAX_CLUSTERS, WORKLOAD_POD_CALLS, type RunaiApi } from './api.js';
 import { RUNAI } from './client.js';
 import { parsePodKey } from './model.js';
 import { runaiResolvers } from './resolvers.js';
@@ -71,7 +71,8 @@ export const runai = defineVendor<'runai', RunaiApi, Record<string, never>>({
     connections: {
       'Query.pods': podConnectionCalls,
       // The whole workload (or revision) is fetched once and paged in memory; totalCount is free.
-      'Query.workloadPods': () => 1,
+      // A workload walk stops at WORKLOAD_POD_BUDGET pods; a revision is one unpaged call.
+      'Query.workloadPods': () => WORKLOAD_POD_CALLS,
       'Query.revisionPods': () => 1,
     },
     listNodes: {
@@ -96,8 +97,8 @@ export const runai = defineVendor<'runai', RunaiApi, Record<string, never>>({
     },
     lookups: {
       // Pods are found by walking their workload's live pods and, when the pod is not among them,
-      // its deleted ones: two walks per workload (one call each up to 500 pods).
-      Pod: { batchKey: (key) => parsePodKey(key).workloadId, calls: (keys) => 2 * keys },
+      // its deleted ones: two walks per workload, each of at most WORKLOAD_POD_CALLS calls.
+      Pod: { batchKey: (key) => parsePodKey(key).workloadId, calls: (keys) => 2 * WORKLOAD_POD_CALLS * keys },
     },
     backwardConnections: ['PodConnection'],
   },

@@ -60,8 +60,9 @@ export async function scanPage<T>(options: {
   const found: { node: T; position: OffsetPosition }[] = [];
   let offset = start;
   let read = 0;
-  for (;;) {
-    if (read >= POD_SCAN_BUDGET) throw options.budgetError();
+  // Pods read and calls made: a short window (fewer than asked, not the end) costs a call too.
+  for (let calls = 0; ; calls++) {
+    if (read >= POD_SCAN_BUDGET || calls >= POD_SCAN_CALLS) throw options.budgetError();
     const window = await options.fetch(offset);
     for (const [i, item] of window.items.entries()) {
       if (options.matches(item)) found.push({ node: item, position: { o: offset + i } });
@@ -86,8 +87,8 @@ export async function scanCount<T>(options: {
 }): Promise<number> {
   let offset = 0;
   let total = 0;
-  for (;;) {
-    if (offset >= POD_SCAN_BUDGET) throw options.budgetError();
+  for (let calls = 0; ; calls++) {
+    if (offset >= POD_SCAN_BUDGET || calls >= POD_SCAN_CALLS) throw options.budgetError();
     const window = await options.fetch(offset);
     total += window.items.filter(options.matches).length;
     offset += window.items.length;
