@@ -160,7 +160,9 @@ describe('pods ordered by GPUs', () => {
       },
     });
     expect(gw.calls().runai).toEqual({ list_pods: 2 });
-    expect(res.extensions?.cost).toMatchObject({ estimatedUpstreamCalls: 2 + 2 * 4 });
+    // GetCluster, the node pools' first page (its combined list, then the per-parent fallback the
+    // estimate also counts), and the scan budget of each of the two pools.
+    expect(res.extensions?.cost).toMatchObject({ estimatedUpstreamCalls: 1 + 2 + 2 * 4 });
   });
 });
 
