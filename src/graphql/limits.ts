@@ -60,8 +60,9 @@ export const LIMIT_VARIABLES = {
 /** What `extensions.cost` holds. */
 export interface CostReport extends CostEstimate {
   /**
-   * Requests sent to the vendors for this operation (identical requests are sent once); a request
-   * answered by another request's identical call in flight or by the cache is not one of them.
+   * Requests sent to the vendors for this operation, answered or failed (identical requests are
+   * sent once, retries not counted); a request answered by another request's identical call in
+   * flight or by the cache is not one of them, nor one refused unsent (an open breaker).
    */
   actualUpstreamCalls: number;
   /** Requests answered by another request's identical call in flight (only when there were some). */
@@ -228,7 +229,7 @@ export function createLimitsPlugin(
           const cached = total((s) => s.served.cache + s.served.stale);
           const report: CostReport = {
             ...cost,
-            actualUpstreamCalls: total((s) => s.served.vendor),
+            actualUpstreamCalls: total((s) => s.served.vendor + s.failed),
             ...(shared ? { sharedUpstreamCalls: shared } : {}),
             ...(cached ? { cachedUpstreamCalls: cached } : {}),
             limits: { maxNodes: limits.maxNodes, maxUpstreamCalls: limits.maxUpstreamCalls },

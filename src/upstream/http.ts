@@ -303,6 +303,13 @@ export class UpstreamSession {
    * identical call in flight for another request, or from the cache (fresh or stale).
    */
   readonly served = { vendor: 0, shared: 0, cache: 0, stale: 0 };
+  /**
+   * Distinct requests that failed after they may have reached the vendor (an error answer, a
+   * malformed or oversized body, a timeout or a broken connection); with `served.vendor`, the
+   * calls this request sent. Refusals that send nothing (an open breaker, a full bulkhead, a
+   * connect timeout, a cut before sending) are not counted.
+   */
+  failed = 0;
   /** The answers served stale, in order. */
   readonly stale: StaleAnswer[] = [];
 
@@ -328,11 +335,23 @@ export class UpstreamSession {
           this.stale.push({ request: `${request.method} ${request.path}`, ageMs: answer.ageMs });
         }
         return answer.body;
-      });
+      }, this.countFailure);
       this.memo.set(key, pending);
     }
     return pending as Promise<T>;
   }
+
+  private readonly countFailure = (error: unknown): never => {
+    if (mayHaveBeenSent(error)) this.failed += 1;
+    throw error;
+  };
+}
+
+/** Whether a failed call may have reached the vendor (so it counts as a call made). */
+function mayHaveBeenSent(error: unknown): boolean {
+  // Not an attempt error: refused before any attempt (open breaker, full bulkhead).
+  if (!(error instanceof UpstreamAttemptError)) return false;
+  return error.failure !== 'connect-timeout' && error.failure !== 'cancelled';
 }
 
 /** Returns the error of a field whose upstream request would pass the request's call limit. */

@@ -145,6 +145,31 @@ describe('what a dashboard asks stays within the limits, and reports its cost', 
   });
 });
 
+describe('actualUpstreamCalls counts the calls sent, answered or failed', () => {
+  it('a call the vendor fails (500, not retried) counts as made; a Run:ai 503 retried counts once', async () => {
+    gw.faults('fireworks', { ListClusters: { status: 500 } });
+    gw.faults('runai', { list_pods: { status: 503 } });
+    const res = await gw.post({
+      query: '{ clusters(first: 2) { nodes { name } } pods(first: 1) { nodes { name } } }',
+    });
+    expect(res.data).toEqual({ clusters: null, pods: null });
+    expect(res.errors?.map((e) => [e.path, e.extensions?.code])).toEqual([
+      [['clusters'], 'UPSTREAM_ERROR'],
+      [['pods'], 'UPSTREAM_UNAVAILABLE'],
+    ]);
+    const runaiAttempts = gw.calls().runai.list_pods ?? 0;
+    expect(gw.calls().fireworks).toEqual({ ListClusters: 1 });
+    // Retries are attempts of one call: the vendor saw several, the operation made one call.
+    expect(runaiAttempts).toBeGreaterThan(1);
+    expect(res.extensions?.cost).toEqual({
+      requestedNodes: 3,
+      estimatedUpstreamCalls: 2,
+      actualUpstreamCalls: 2,
+      limits: LIMITS,
+    });
+  });
+});
+
 describe('variables and directives count', () => {
   const FLEET = `query Fleet($clusters: Int, $pools: Int, $counts: Boolean!) {
     clusters(first: $clusters) { nodes { name nodePools(first: $pools) { nodes { name
