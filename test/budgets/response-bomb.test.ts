@@ -30,8 +30,10 @@ describe('metric series × samples count as nodes', () => {
     expect(ALL_TYPES).toHaveLength(19);
     gw.reset();
     const res = await gw.post({ query: bomb(1000) });
-    // 100 pods + 100 × 19 series of 1 + 1000 nodes each.
-    const nodes = 100 + 100 * 19 * 1001;
+    // 100 pods + 100 × (15 per-GPU types × 8 GPUs + 4 types) series of 1 + 1000 nodes each.
+    const perGpu = ALL_TYPES.filter((t) => t?.endsWith('_PER_GPU'));
+    expect(perGpu).toHaveLength(15);
+    const nodes = 100 + 100 * (15 * 8 + 4) * 1001;
     expect(res).toEqual({
       status: 400,
       errors: [
@@ -51,6 +53,23 @@ describe('metric series × samples count as nodes', () => {
         },
       },
     });
+    expect(gw.calls()).toEqual(NO_CALLS);
+  });
+
+  it('per-GPU series count once per GPU of an 8-GPU pod: 3 pods × 15 per-GPU types × 1000 samples is refused', async () => {
+    gw.reset();
+    const perGpu = ALL_TYPES.filter((t) => t?.endsWith('_PER_GPU'));
+    const res = await gw.post({ query: bomb(1000, 3, perGpu) });
+    const nodes = 3 + 3 * 15 * 8 * 1001;
+    expect(res.status).toBe(400);
+    expect(res.errors).toEqual([
+      {
+        message:
+          `Query node count ${nodes} exceeds the limit of 50000 (MAX_QUERY_NODES). ` +
+          'Ask for smaller pages (`first`/`last`) or nest fewer connections.',
+        extensions: { code: 'BAD_USER_INPUT', limit: 'MAX_QUERY_NODES', maximum: 50000, actual: nodes },
+      },
+    ]);
     expect(gw.calls()).toEqual(NO_CALLS);
   });
 

@@ -19,6 +19,13 @@ export type { RunaiApi, PodListRequest } from './api.js';
 export type { PodModel } from './model.js';
 export { compilePodFilter, compilePodOrder, filterValue } from './filter.js';
 
+
+/**
+ * The GPUs one pod is counted with for per-GPU metric series in the node limit: a pod runs on one
+ * node, and 8 is the most GPUs of any instance type in the built-in table (src/joins/gpus.ts).
+ * Larger pods are bounded at run time by MAX_RESPONSE_BYTES.
+ */
+export const GPUS_PER_POD = 8;
 /** count_pods calls of a pod connection: one, or two for `completed: false` (all minus completed). */
 function podCounts({ args, totalCount }: ConnectionCall): number {
   const needsCount = totalCount || (args.last != null && args.before == null);
@@ -76,12 +83,14 @@ export const runai = defineVendor<'runai', RunaiApi, Record<string, never>>({
       'Query.revisionPods': () => 1,
     },
     listNodes: {
-      // Each pod answers one series per distinct type (repeats are asked once, api.ts), and each
-      // series `samples` values: one node for the series and one per sample, as a page counts.
+      // Each pod answers one series per distinct type (repeats are asked once, api.ts), per GPU
+      // for a per-GPU type, and each series `samples` values: one node for the series and one per
+      // sample, as a page counts.
       'Pod.metrics': ({ args, parents }) => {
-        const types = Array.isArray(args.types) ? new Set(args.types).size : 0;
+        const types = Array.isArray(args.types) ? [...new Set(args.types as string[])] : [];
+        const series = types.reduce((n, type) => n + (type.endsWith('_PER_GPU') ? GPUS_PER_POD : 1), 0);
         const samples = typeof args.samples === 'number' ? Math.max(0, Math.min(1000, args.samples)) : 20;
-        return parents * types * (1 + samples);
+        return parents * series * (1 + samples);
       },
     },
     fields: {
