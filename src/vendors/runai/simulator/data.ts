@@ -6,8 +6,12 @@
  *
  * Shape of the data set:
  * - For every world cluster (its `runaiClusterUuid` is each pod's `clusterId`) and every GPU node
- *   pool, exactly `nodePool.podCount` pods have `currentNodePool` = the pool's id. They sit on the
- *   pool's nodes (every node holds at least one pod) and have `allocatedResources`.
+ *   pool, exactly `nodePool.podCount` pods have `currentNodePool` = the pool's id. The pool's
+ *   nodes are the world's `nodeCount`, of `gpusPerNode` GPUs each (what Fireworks serves): a
+ *   Running, Unknown or Pending pod is bound to a node (`nodeName`, `allocatedResources`) only
+ *   while that node has the GPUs free, so no node and no pool holds more than it has; a pod that
+ *   finds no room is Pending on the pool with no node, no IP and no allocation (every pod of a
+ *   pool without nodes that has not finished). Finished pods name nodes the pool has or had.
  * - In addition, each cluster has `round(5% of its placed pods)` (at least 1) unscheduled pods:
  *   `currentNodePool` null, `nodeName` null, `ip` null, `allocatedResources` null, phase
  *   Pending, `requestedNodePools` naming one or two of the cluster's GPU pools. They are counted
