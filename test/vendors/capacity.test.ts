@@ -11,6 +11,7 @@ import {
   type FireworksNodePoolRecord,
 } from '../../src/vendors/fireworks/simulator/data.js';
 import { generateRunaiData, type RunaiPod } from '../../src/vendors/runai/simulator/data.js';
+import { createRunaiMotion } from '../../src/vendors/runai/simulator/motion.js';
 
 // The README's table (GPU capacity), for the types the simulators give their pools.
 const PER_NODE: Record<string, number> = {
@@ -75,6 +76,10 @@ describe('the simulated fleet', () => {
       for (const [node, onNode] of byNode)
         expect(gpusOf(onNode), `${name} ${node}`).toBeLessThanOrEqual(gpusPerNode);
       if (nodes === 0) expect(live, name).toEqual([]);
+      expect(
+        live.filter((p) => p.nodeName === null),
+        name,
+      ).toEqual([]);
       // Pods with no room wait on the pool, bound to no node and holding nothing.
       for (const pod of pods.filter((p) => p.nodeName === null)) {
         expect(pod, name).toMatchObject({ k8sPhase: 'Pending', ip: null, allocatedResources: null });
@@ -100,6 +105,28 @@ describe('the simulated fleet', () => {
       p.pods.filter((x) => x.k8sPhase === 'Pending' && x.nodeName === null),
     );
     expect(waiting.length).toBeGreaterThan(0);
+  });
+
+  it('stays within capacity as the Run:ai pods move: a pod with no node never starts running', () => {
+    const world = createWorld({ seed: 42, scale: 1 });
+    const runai = generateRunaiData(world);
+    const motion = createRunaiMotion(runai);
+    const capacity = new Map(
+      generateFireworksData(world).nodePools.map((p) => [p.name.split('/').pop(), perNode(p)]),
+    );
+    for (let k = 0; k < 300; k++)
+      motion.evolve(world.prng(`evolve:runai:${k}`), () => '2026-03-02T00:00:00Z');
+    expect(runai.pods.filter((p) => p.k8sPhase === 'Running' && p.nodeName === null)).toEqual([]);
+    const byNode = new Map<string, RunaiPod[]>();
+    for (const pod of runai.pods.filter(holdsNode)) {
+      const key = `${pod.clusterId} ${pod.nodeName}`;
+      byNode.set(key, [...(byNode.get(key) ?? []), pod]);
+    }
+    for (const [node, pods] of byNode) {
+      expect(gpusOf(pods), node).toBeLessThanOrEqual(
+        capacity.get(pods[0]?.currentNodePool as string) as number,
+      );
+    }
   });
 
   it('keeps the vendors apart: the Run:ai data set does not move when Fireworks is generated first', () => {
