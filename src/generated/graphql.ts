@@ -512,7 +512,11 @@ export type GpuCapacity = {
   capacity?: Maybe<Scalars['Int']['output']>;
   /** GPUs per node of the pool's instance or machine type; null for sums and for unknown types. */
   gpusPerNode?: Maybe<Scalars['Int']['output']>;
-  /** capacity − allocated (over the pools of known types for sums); null when the capacity is unknown. */
+  /**
+   * capacity − allocated (over the pools of known types for sums); null when the capacity is unknown.
+   * Not clamped: negative when running pods hold more GPUs than the nodes now have (a pool scaled
+   * down under them, while Run:ai still reports the pods), which signals over-commit.
+   */
   idle?: Maybe<Scalars['Float']['output']>;
   /** Nodes in the pool now (`node_pool_stats.node_count`), summed for clusters and the fleet. */
   nodes?: Maybe<Scalars['Int']['output']>;

@@ -8,6 +8,10 @@ import { Prng } from './prng.js';
  *
  * Each vendor simulator renders its own wire format from this skeleton with its own `Prng`
  * (`world.prng('fireworks')`, ...), so adding a field to one vendor never shifts another's data.
+ *
+ * What two vendors must agree on is decided here: each pool's state and node count (Fireworks
+ * serves them) and its GPUs per node (Fireworks' instance type has them; Run:ai fits its pods on
+ * those nodes), so no pool's Run:ai pods hold more GPUs than its Fireworks nodes have.
  */
 export interface WorldOptions {
   /** `SIM_SEED`: every generated value is a pure function of it and of `scale`. */
@@ -27,7 +31,19 @@ export interface WorldNodePool {
   batchJobCount: number;
   /** How many Run:ai pods the Run:ai simulator places on this pool. */
   podCount: number;
+  /** Lifecycle state (Fireworks `state`); CREATING and FAILED pools have no nodes. */
+  state: WorldNodePoolState;
+  /** Autoscaling bounds (Fireworks `minNodeCount` / `maxNodeCount`). */
+  minNodeCount: number;
+  maxNodeCount: number;
+  /** Nodes now (Fireworks `nodeCount`): the nodes Run:ai's running pods sit on. */
+  nodeCount: number;
+  /** GPUs of each node, from the accelerator (the instance types Fireworks gives the pool have as many). */
+  gpusPerNode: number;
 }
+
+/** The lifecycle states a node pool can be in. */
+export type WorldNodePoolState = 'READY' | 'CREATING' | 'FAILED' | 'DELETING';
 
 export interface WorldCluster {
   /** Fireworks cluster id (the last segment of `accounts/{a}/clusters/{c}`). */
@@ -59,6 +75,40 @@ const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1', 'ap-northeast-1', 'eu-ce
 const ROLES = ['prod', 'research', 'staging', 'dev'];
 const ACCELERATORS: WorldNodePool['accelerator'][] = ['h100', 'a100', 'l4', 'cpu'];
 const CAPACITY = ['spot', 'ondemand', 'reserved'];
+// Most pools are READY; a fixed rotation over the account's pools puts the others in every other state.
+const STATES: WorldNodePoolState[] = [
+  'READY',
+  'READY',
+  'READY',
+  'READY',
+  'CREATING',
+  'READY',
+  'FAILED',
+  'READY',
+  'DELETING',
+];
+
+/** GPUs per node of each accelerator's instances (p5 / a3-highgpu-8g, p4d / a2-highgpu-8g, g6.12xlarge / g2-standard-48). */
+export const ACCELERATOR_GPUS: Readonly<Record<WorldNodePool['accelerator'], number>> = {
+  h100: 8,
+  a100: 8,
+  l4: 4,
+  cpu: 0,
+};
+// How many of a GPU pool's pods (finished ones included) one node typically hosts: sizes the pools
+// so that their pods about fit, before a random headroom makes some pools full and others idle.
+const PODS_PER_NODE: Readonly<Record<Exclude<WorldNodePool['accelerator'], 'cpu'>, number>> = {
+  h100: 6,
+  a100: 10,
+  l4: 9,
+};
+// Pools without nodes get a smaller share of the pods: only pending and finished ones stay there.
+const POD_WEIGHT: Readonly<Record<WorldNodePoolState, number>> = {
+  READY: 1,
+  DELETING: 0.3,
+  CREATING: 0.15,
+  FAILED: 0.15,
+};
 
 /** The demo defaults, documented in the README. */
 export const DEFAULT_WORLD_OPTIONS: WorldOptions = { seed: 42, scale: 1, accountId: 'fleetgraph-demo' };
@@ -97,6 +147,11 @@ export function createWorld(options: Partial<WorldOptions> = {}): World {
         accelerator,
         batchJobCount: 0,
         podCount: 0,
+        state: 'READY',
+        minNodeCount: 0,
+        maxNodeCount: 0,
+        nodeCount: 0,
+        gpusPerNode: ACCELERATOR_GPUS[accelerator],
       });
     }
     clusters.push({ id, backend, runaiClusterUuid: prng.uuid(), nodePools });
@@ -105,16 +160,26 @@ export function createWorld(options: Partial<WorldOptions> = {}): World {
   // Spread jobs and pods with a skew: the first pool is the busy one (more than five default pages
   // of batch jobs at scale 1), the rest share the remainder by random weights.
   const pools = clusters.flatMap((c) => c.nodePools);
+  pools.forEach((pool, i) => (pool.state = STATES[i % STATES.length] as WorldNodePoolState));
   const busy = pools[0] as WorldNodePool;
   busy.batchJobCount = Math.round(300 * scale);
   distribute(prng, pools.slice(1), targetJobs - busy.batchJobCount, (p, n) => (p.batchJobCount = n));
   const gpuPools = pools.filter((p) => p.accelerator !== 'cpu');
-  distribute(prng, gpuPools, targetPods, (p, n) => (p.podCount = n));
+  distribute(
+    prng,
+    gpuPools,
+    targetPods,
+    (p, n) => (p.podCount = n),
+    (p) => POD_WEIGHT[p.state],
+  );
 
   const projectCount = Math.max(15, Math.round(15 * Math.sqrt(scale)));
   const classCount = Math.max(10, Math.round(10 * Math.sqrt(scale)));
   const epoch = new Date('2026-01-01T00:00:00Z');
   const derive = (salt: string) => new Prng(seed ^ hashSalt(salt));
+  // Node counts come from a generator of their own, so that they leave every other value as it was.
+  const sizing = derive('world:nodes');
+  for (const pool of pools) size(sizing, pool);
   return {
     seed,
     scale,
@@ -132,8 +197,27 @@ export function createWorld(options: Partial<WorldOptions> = {}): World {
   };
 }
 
-function distribute<T>(prng: Prng, items: T[], total: number, set: (item: T, n: number) => void): void {
-  const weights = items.map(() => 0.2 + prng.next());
+/** Given a pool with its pods, draws its autoscaling bounds and node count. */
+function size(prng: Prng, pool: WorldNodePool): void {
+  // A GPU pool is sized for 0.5..1.5 times what its pods need: below 1 it fills up and pods wait.
+  const target =
+    pool.accelerator === 'cpu'
+      ? prng.int(1, 12)
+      : Math.max(1, Math.round((pool.podCount / PODS_PER_NODE[pool.accelerator]) * (0.5 + prng.next())));
+  pool.maxNodeCount = target + prng.int(0, Math.ceil(target / 2));
+  pool.minNodeCount = prng.int(0, Math.floor(target / 2));
+  pool.nodeCount =
+    pool.state === 'READY' ? target : pool.state === 'DELETING' ? prng.int(0, pool.minNodeCount) : 0;
+}
+
+function distribute<T>(
+  prng: Prng,
+  items: T[],
+  total: number,
+  set: (item: T, n: number) => void,
+  weight: (item: T) => number = () => 1,
+): void {
+  const weights = items.map((item) => (0.2 + prng.next()) * weight(item));
   const sum = weights.reduce((a, b) => a + b, 0);
   let left = total;
   items.forEach((item, i) => {

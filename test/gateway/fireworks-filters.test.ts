@@ -85,7 +85,14 @@ describe('node pool filters', () => {
       ],
       [
         'maxNodeCount equals',
-        () => [{ maxNodeCount: { equals: 15 } }, 'max_node_count = 15', (p) => p.maxNodeCount === 15],
+        () => {
+          const max = pick(fleet.nodePools.map((p) => p.maxNodeCount));
+          return [
+            { maxNodeCount: { equals: max } },
+            `max_node_count = ${max}`,
+            (p) => p.maxNodeCount === max,
+          ];
+        },
       ],
       [
         'nodeCount notEquals',

@@ -8,6 +8,7 @@ import { poolCapacity, totalCapacity } from '../../src/joins/gpus.js';
 import type { NodePoolModel } from '../../src/vendors/fireworks/index.js';
 import type { PodModel } from '../../src/vendors/runai/index.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { mutate } from '../helpers/live.js';
 import {
   CREDENTIALS,
   groundTruth,
@@ -111,6 +112,48 @@ describe('GPU capacity', () => {
     // fleetGpus: 1 ListNodePools; clusters: 1 ListClusters, and the first pages of every cluster's
     // pools (Cluster.nodePools and Cluster.gpus alike) from one account-level list.
     expect(gw.calls().fireworks).toEqual({ ListClusters: 1, ListNodePools: 2 });
+  });
+
+  it('no pool of the demo world holds more GPUs than its nodes have: idle ≥ 0 everywhere', async () => {
+    const { status, data } = await gw.post({
+      query: `{ nodePools(first: 50) { nodes { name gpus { ${FIELDS} } } } }`,
+    });
+    const pools = fleet.nodePools.map((p) => expectedPool(p));
+    expect({ status, data }).toEqual({
+      status: 200,
+      data: { nodePools: { nodes: fleet.nodePools.map((p, i) => ({ name: p.name, gpus: pools[i] })) } },
+    });
+    for (const pool of pools) expect(pool.idle).toBeGreaterThanOrEqual(0);
+    // Pools without nodes have no running pods; the others have some, and a spread of idle GPUs.
+    expect(pools.filter((p) => p.nodes === 0 && p.runningPods > 0)).toEqual([]);
+    const used = pools.filter((p) => p.capacity! > 0).map((p) => p.allocated / p.capacity!);
+    expect(Math.max(...used)).toBeGreaterThan(0.75);
+    expect(Math.min(...used)).toBeLessThan(0.5);
+    const notCompleted = [...fleet.pods, ...fleet.deletedPods].filter((p) => !p.deletedAt && !p.completedAt);
+    expect(gw.requests('runai')).toEqual(notCompletedCalls(notCompleted.length));
+    expect(gw.calls().fireworks).toEqual({ ListNodePools: 1 });
+  });
+
+  it('a pool scaled down under its running pods shows a negative idle, not clamped', async () => {
+    const moved = await startTestGateway();
+    try {
+      const pool = fleet.nodePools.find((p) => expectedPool(p).allocated > 0) as FireworksNodePoolRecord;
+      const before = expectedPool(pool);
+      expect((await mutate(moved, { nodePool: pool.name, set: { nodeCount: 1 } })).status).toBe(200);
+      const { status, data } = await moved.post({
+        query: `{ nodePool(name: "${pool.name}") { gpus { ${FIELDS} } } }`,
+      });
+      const capacity = before.gpusPerNode! * 1;
+      expect(capacity - before.allocated).toBeLessThan(0);
+      expect({ status, data }).toEqual({
+        status: 200,
+        data: {
+          nodePool: { gpus: { ...before, nodes: 1, capacity, idle: r6(capacity - before.allocated) } },
+        },
+      });
+    } finally {
+      await moved.stop();
+    }
   });
 
   it('GPU_INSTANCE_TYPES overrides and extends the table', async () => {

@@ -184,19 +184,9 @@ function renderNodePool(
   const clusterId = cluster.record.name.split('/').pop() as string;
   const capacity = pool.id.split('-')[1] ?? 'ondemand';
   const ranksPerNode = RANKS_PER_NODE[pool.accelerator];
-  const maxNodeCount = pool.accelerator === 'cpu' ? prng.int(2, 16) : prng.int(4, 32);
-  const minNodeCount = prng.int(0, Math.floor(maxNodeCount / 2));
+  // The world decides the pool's state and size: Run:ai's pods run on these nodes.
+  const { state, minNodeCount, maxNodeCount, nodeCount } = pool;
   const overprovisionNodeCount = prng.int(0, Math.min(2, minNodeCount, maxNodeCount - minNodeCount));
-  // Most pools are READY; a fixed rotation puts the others in every other state.
-  const state = (
-    ['READY', 'READY', 'READY', 'READY', 'CREATING', 'READY', 'FAILED', 'READY', 'DELETING'] as const
-  )[index % 9] as NonNullable<FireworksNodePoolRecord['state']>;
-  const nodeCount =
-    state === 'READY'
-      ? prng.int(minNodeCount, maxNodeCount)
-      : state === 'DELETING'
-        ? prng.int(0, minNodeCount)
-        : 0;
   const environmentCount = state === 'READY' && nodeCount > 0 ? prng.int(0, 4) : 0;
   const environmentRanks = Math.min(environmentCount * prng.int(1, ranksPerNode), nodeCount * ranksPerNode);
   // The first two pools of a cluster are created together at bootstrap: an ordering tie.

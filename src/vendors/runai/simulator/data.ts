@@ -6,8 +6,12 @@
  *
  * Shape of the data set:
  * - For every world cluster (its `runaiClusterUuid` is each pod's `clusterId`) and every GPU node
- *   pool, exactly `nodePool.podCount` pods have `currentNodePool` = the pool's id. They sit on the
- *   pool's nodes (every node holds at least one pod) and have `allocatedResources`.
+ *   pool, exactly `nodePool.podCount` pods have `currentNodePool` = the pool's id. The pool's
+ *   nodes are the world's `nodeCount`, of `gpusPerNode` GPUs each (what Fireworks serves): a
+ *   Running, Unknown or Pending pod is bound to a node (`nodeName`, `allocatedResources`) only
+ *   while that node has the GPUs free, so no node and no pool holds more than it has; a pod that
+ *   finds no room is Pending on the pool with no node, no IP and no allocation (every pod of a
+ *   pool without nodes that has not finished). Finished pods name nodes the pool has or had.
  * - In addition, each cluster has `round(5% of its placed pods)` (at least 1) unscheduled pods:
  *   `currentNodePool` null, `nodeName` null, `ip` null, `allocatedResources` null, phase
  *   Pending, `requestedNodePools` naming one or two of the cluster's GPU pools. They are counted
@@ -141,7 +145,8 @@ interface Placement {
   /** The accelerator the workload asked for (the pool's, or a requested pool's). */
   accelerator: Exclude<WorldNodePool['accelerator'], 'cpu'>;
   requestedNodePools: string[];
-  nodes: string[];
+  /** The pool's nodes, or null for unscheduled pods. */
+  nodes: PoolNodes | null;
 }
 
 /** Given a world, returns the deterministic Run:ai data set (see the file comment for its shape). */
@@ -149,17 +154,12 @@ export function generateRunaiData(world: World): RunaiData {
   const prng = world.prng('runai');
   const projects = PROJECTS.map((name, i) => ({ id: String(4500 + i), name }));
   const generator = new PodGenerator(world, prng, projects);
-  let nodeCounter = 0;
   world.clusters.forEach((cluster, clusterIndex) => {
     const gpuPools = cluster.nodePools.filter((p) => p.accelerator !== 'cpu');
     let placed = 0;
     gpuPools.forEach((pool, poolIndex) => {
       if (pool.podCount === 0) return;
-      const nodes = Array.from({ length: Math.ceil(pool.podCount / 6) }, (_, k) => {
-        const name = nodeName(cluster, clusterIndex, poolIndex, k, nodeCounter);
-        nodeCounter++;
-        return name;
-      });
+      const nodes = new PoolNodes(pool, (k) => generator.nodeName(cluster, clusterIndex, poolIndex, k));
       generator.fill(pool.podCount, () => ({
         cluster,
         clusterIndex,
@@ -180,7 +180,7 @@ export function generateRunaiData(world: World): RunaiData {
         pool: null,
         accelerator: wanted.accelerator as Placement['accelerator'],
         requestedNodePools: requestedPools(prng, wanted, gpuPools),
-        nodes: [],
+        nodes: null,
       };
     });
     generator.unscheduledPodCount += unscheduled;
@@ -195,18 +195,52 @@ export function generateRunaiData(world: World): RunaiData {
   };
 }
 
-function nodeName(
-  cluster: WorldCluster,
-  clusterIndex: number,
-  poolIndex: number,
-  k: number,
-  globalIndex: number,
-): string {
-  // Global nodes #1 and #3 carry the awkward names, so they exist whatever the world looks like.
-  if (globalIndex === 1) return AWKWARD_NODE_NAMES[0] as string;
-  if (globalIndex === 3) return AWKWARD_NODE_NAMES[1] as string;
-  if (cluster.backend === 'fake') return `fake-node-${clusterIndex + 1}-${poolIndex}-${k}`;
-  return `ip-10-${clusterIndex + 1}-${poolIndex * 16 + Math.floor(k / 200)}-${(k % 200) + 10}.ec2.internal`;
+/**
+ * The nodes of one pool as Run:ai sees them: the world's `nodeCount` nodes, each with its
+ * `gpusPerNode` GPUs, which the pods holding a node (Running, Unknown, and Pending ones already
+ * bound) fill without exceeding; and, for finished pods, those nodes plus the ones the pool had
+ * when it was bigger (as many as one per 6 of its pods), since scaled away.
+ */
+class PoolNodes {
+  private readonly free: number[];
+  private readonly names = new Map<number, string>();
+  private readonly everCount: number;
+  private nextFree = 0;
+  private nextPast = 0;
+
+  constructor(
+    pool: WorldNodePool,
+    private readonly name: (k: number) => string,
+  ) {
+    this.free = Array.from({ length: pool.nodeCount }, () => pool.gpusPerNode);
+    this.everCount = Math.max(pool.nodeCount, Math.ceil(pool.podCount / 6));
+  }
+
+  /** Given the GPUs a pod holds, returns the node it is bound to, or null when none has room. */
+  bind(gpus: number): string | null {
+    const n = this.free.length;
+    for (let i = 0; i < n; i++) {
+      const k = (this.nextFree + i) % n;
+      // Round-robin from the last node used, so pods spread over every node that has room.
+      if ((this.free[k] as number) + 1e-9 >= gpus) {
+        this.free[k] = Math.round(((this.free[k] as number) - gpus) * 1e6) / 1e6;
+        this.nextFree = (k + 1) % n;
+        return this.nameOf(k);
+      }
+    }
+    return null;
+  }
+
+  /** Returns the node a finished pod ran on. */
+  past(): string {
+    return this.nameOf(this.nextPast++ % this.everCount);
+  }
+
+  private nameOf(k: number): string {
+    let name = this.names.get(k);
+    if (name === undefined) this.names.set(k, (name = this.name(k)));
+    return name;
+  }
 }
 
 function requestedPools(prng: Prng, pool: WorldNodePool, gpuPools: WorldNodePool[]): string[] {
@@ -224,13 +258,23 @@ class PodGenerator {
   readonly revisions: RunaiRevision[] = [];
   unscheduledPodCount = 0;
   private ipCounter = 0;
-  private podOnPool = new Map<string, number>();
+  private nodeCounter = 0;
 
   constructor(
     private readonly world: World,
     private readonly prng: Prng,
     private readonly projects: { id: string; name: string }[],
   ) {}
+
+  /** Given a node's place, returns its name; nodes are numbered as pods first land on them. */
+  nodeName(cluster: WorldCluster, clusterIndex: number, poolIndex: number, k: number): string {
+    const globalIndex = this.nodeCounter++;
+    // The 2nd and 4th nodes to hold a pod carry the awkward names, whatever the world looks like.
+    if (globalIndex === 1) return AWKWARD_NODE_NAMES[0] as string;
+    if (globalIndex === 3) return AWKWARD_NODE_NAMES[1] as string;
+    if (cluster.backend === 'fake') return `fake-node-${clusterIndex + 1}-${poolIndex}-${k}`;
+    return `ip-10-${clusterIndex + 1}-${poolIndex * 16 + Math.floor(k / 200)}-${(k % 200) + 10}.ec2.internal`;
+  }
 
   /** Creates workloads until exactly `count` pods exist for the placement `place()` returns. */
   fill(count: number, place: () => Placement): void {
@@ -342,7 +386,17 @@ class PodGenerator {
     const { workload, placement } = spec;
     const epoch = this.world.epoch.getTime();
     const scheduled = placement.pool !== null;
-    const phase: Phase = scheduled ? this.pickPhase() : 'Pending';
+    const deviceMemoryGi = GPU_MEMORY_GI[placement.accelerator];
+    const memoryGi = Math.max(1, Math.round(spec.portion * deviceMemoryGi));
+    const gpus = spec.byMemory ? Math.round((memoryGi / deviceMemoryGi) * 100) / 100 : spec.portion;
+    let phase: Phase = scheduled ? this.pickPhase() : 'Pending';
+    let nodeName: string | null = null;
+    if (placement.nodes !== null) {
+      if (phase === 'Succeeded' || phase === 'Failed') nodeName = placement.nodes.past();
+      else nodeName = placement.nodes.bind(gpus);
+      // No node of the pool has room: the pod waits on the pool, like a real scheduler's.
+      if (nodeName === null) phase = 'Pending';
+    }
     const createdAt = Math.min(spec.createdAt, epoch - HOUR);
     const started =
       scheduled && phase !== 'Pending' ? Math.min(createdAt + prng.int(5, 600) * 1000, epoch) : null;
@@ -360,19 +414,8 @@ class PodGenerator {
       : null;
     const updatedAt = Math.max(phaseChangedAt, deletedAt ?? 0);
 
-    let nodeName: string | null = null;
-    let ip: string | null = null;
-    if (scheduled) {
-      const poolId = (placement.pool as WorldNodePool).id;
-      const slot = this.podOnPool.get(poolId) ?? 0;
-      this.podOnPool.set(poolId, slot + 1);
-      // Round-robin over the pool's nodes, so that every node (the awkward ones too) holds pods.
-      nodeName = placement.nodes[slot % placement.nodes.length] as string;
-      if (phase !== 'Pending') ip = this.nextIp(placement.clusterIndex);
-    }
+    const ip = nodeName !== null && phase !== 'Pending' ? this.nextIp(placement.clusterIndex) : null;
 
-    const deviceMemoryGi = GPU_MEMORY_GI[placement.accelerator];
-    const memoryGi = Math.max(1, Math.round(spec.portion * deviceMemoryGi));
     const requestedResources: Schemas['PodRequestResources'] = spec.byMemory
       ? {
           gpuRequestType: 'memory',
@@ -390,15 +433,16 @@ class PodGenerator {
           cpuMemory: { request: `${spec.cpuMemoryGi}Gi`, limit: `${spec.cpuMemoryGi * 2}Gi` },
           extendedResources: null,
         };
-    const allocatedResources: Schemas['AllocatedResources'] = scheduled
-      ? {
-          gpu: spec.byMemory ? Math.round((memoryGi / deviceMemoryGi) * 100) / 100 : spec.portion,
-          gpuMemory: `${memoryGi}Gi`,
-          cpu: spec.cpu,
-          cpuMemory: `${spec.cpuMemoryGi}Gi`,
-          extendedResources: null,
-        }
-      : null;
+    const allocatedResources: Schemas['AllocatedResources'] =
+      nodeName !== null
+        ? {
+            gpu: gpus,
+            gpuMemory: `${memoryGi}Gi`,
+            cpu: spec.cpu,
+            cpuMemory: `${spec.cpuMemoryGi}Gi`,
+            extendedResources: null,
+          }
+        : null;
 
     const tolerations: Schemas['PodTolerations'] = [
       { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' },

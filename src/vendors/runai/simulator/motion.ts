@@ -5,7 +5,9 @@
  * Decisions: the change sets `k8sPhaseUpdatedAt` and `updatedAt` to the simulated clock; a pod
  * entering Succeeded or Failed gets `completedAt` (if it had none), one going back to Pending,
  * Running or Unknown loses it (a restarted pod is not completed). Evolution moves one live pod
- * a step: Pending → Running → Succeeded (or Failed, one in four), Unknown → Running.
+ * a step: Pending → Running → Succeeded (or Failed, one in four), Unknown → Running; a Pending pod
+ * bound to no node stays Pending (no node had room for it), so evolution never puts more GPUs on
+ * a node than it has.
  */
 import type { Prng } from '../../../simulators/prng.js';
 import {
@@ -53,7 +55,12 @@ export function createRunaiMotion(data: RunaiData): VendorMotion {
       return setPhase(pod, set.phase as PodPhase, at);
     },
     evolve(prng: Prng, at: () => string): AppliedChange[] {
-      const moving = data.pods.filter((p) => !p.deletedAt && NEXT_PHASE[p.k8sPhase as PodPhase]);
+      const moving = data.pods.filter(
+        (p) =>
+          !p.deletedAt &&
+          NEXT_PHASE[p.k8sPhase as PodPhase] &&
+          (p.nodeName !== null || p.k8sPhase !== 'Pending'),
+      );
       if (moving.length === 0) return [];
       const pod = prng.pick(moving);
       return [setPhase(pod, (NEXT_PHASE[pod.k8sPhase as PodPhase] as (p: Prng) => PodPhase)(prng), at())];
