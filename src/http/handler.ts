@@ -319,7 +319,9 @@ function totalCalls(context: GatewayContext): number {
 
 /** Requests sent to each vendor for this request (not those shared or cached), for the log line. */
 function upstreamCallsOf(context: GatewayContext): Record<string, number> {
-  return Object.fromEntries(Object.entries(context.sessions).map(([vendor, s]) => [vendor, s.served.vendor + s.failed]));
+  return Object.fromEntries(
+    Object.entries(context.sessions).map(([vendor, s]) => [vendor, s.served.vendor + s.failed]),
+  );
 }
 
 const BASE_ALLOWED_HEADERS = [

@@ -19,7 +19,6 @@ export type { RunaiApi, PodListRequest } from './api.js';
 export type { PodModel } from './model.js';
 export { compilePodFilter, compilePodOrder, filterValue } from './filter.js';
 
-
 /**
  * The GPUs one pod is counted with for per-GPU metric series in the node limit: a pod runs on one
  * node, and 8 is the most GPUs of any instance type in the built-in table (src/joins/gpus.ts).
