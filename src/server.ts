@@ -107,7 +107,7 @@ export async function startGateway(config: Config, logger: Logger = createLogger
       'unexpected error (masked in the response)',
     );
   const schema = createSchema();
-  const costModel = createCostModel();
+  const costModel = createCostModel([], config.gpuScanBudget);
   const live = new LiveService(config, schema, costModel, makeContext, logUnexpected);
 
   const makeApollo = (schema: GraphQLSchema, costModel: CostModel) =>
@@ -147,7 +147,7 @@ export async function startGateway(config: Config, logger: Logger = createLogger
       ],
     });
   const apollo = makeApollo(schema, costModel);
-  const subgraph = createSubgraphEndpoint(config.federation, makeApollo);
+  const subgraph = createSubgraphEndpoint(config.federation, config.gpuScanBudget, makeApollo);
   await apollo.start();
   await subgraph?.apollo.start();
 

@@ -30,12 +30,14 @@ export interface ExtraEndpoint {
  */
 export function createSubgraphEndpoint(
   config: FederationConfig,
+  /** GPU_SCAN_BUDGET, for the cost of GPU figures on entities. */
+  gpuScanBudget: number,
   makeApollo: (schema: GraphQLSchema, costModel: CostModel) => ApolloServer<GatewayContext>,
 ): ExtraEndpoint | undefined {
   if (!config.subgraph) return undefined;
   const expected = config.secret === undefined ? undefined : Buffer.from(config.secret);
   return {
-    apollo: makeApollo(createSubgraphSchema(), createCostModel([entityCost])),
+    apollo: makeApollo(createSubgraphSchema(), createCostModel([entityCost], gpuScanBudget)),
     refuse(headers) {
       if (!expected) return undefined;
       const raw = headers[SUBGRAPH_SECRET_HEADER];

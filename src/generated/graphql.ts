@@ -502,7 +502,8 @@ export type FakeNodePool = {
  * GPU figures of a node pool, a cluster or the fleet. Capacity comes from Fireworks (nodes × GPUs
  * per node of the pool's instance or machine type, from the gateway's table or `GPU_INSTANCE_TYPES`);
  * requested and allocated GPUs from the Run:ai pods in phase Running on the pool, read in one walk
- * of the fleet's not-completed pods per request (at most 5000 pods, 10 list_pods calls).
+ * of the fleet's not-completed pods per request (at most GPU_SCAN_BUDGET pods, 5000 = 10 list_pods
+ * calls by default; past it the gpus fields fail with SCAN_BUDGET_EXCEEDED).
  */
 export type GpuCapacity = {
   __typename?: 'GpuCapacity';
@@ -544,7 +545,8 @@ export type GpuCapacity = {
  * GPU figures of a node pool, a cluster or the fleet. Capacity comes from Fireworks (nodes × GPUs
  * per node of the pool's instance or machine type, from the gateway's table or `GPU_INSTANCE_TYPES`);
  * requested and allocated GPUs from the Run:ai pods in phase Running on the pool, read in one walk
- * of the fleet's not-completed pods per request (at most 5000 pods, 10 list_pods calls).
+ * of the fleet's not-completed pods per request (at most GPU_SCAN_BUDGET pods, 5000 = 10 list_pods
+ * calls by default; past it the gpus fields fail with SCAN_BUDGET_EXCEEDED).
  */
 export type GpuCapacityUtilizationArgs = {
   end: Scalars['DateTime']['input'];

@@ -11,6 +11,7 @@ import type { GraphQLSchema } from 'graphql';
 import { badUserInput } from '../errors.js';
 import type { Resolvers } from '../generated/graphql.js';
 import { joinCost, joinResolvers } from '../joins/index.js';
+import { DEFAULT_GPU_SCAN_BUDGET } from '../joins/settings.js';
 import type { NodeType, VendorModule } from '../vendors/contract.js';
 import { VENDOR_MODULES } from '../vendors/registry.js';
 import { subscriptionResolvers } from '../subscriptions/live.js';
@@ -118,7 +119,18 @@ export function createSchema(): GraphQLSchema {
   });
 }
 
-/** Returns the cost model: every vendor's cost tables, the joins', the Node lookups' and `extra`. */
-export function createCostModel(extra: readonly CostTables[] = []): CostModel {
-  return mergeCostTables([...VENDOR_MODULES.map((v) => v.cost), joinCost, nodeLookupCost, ...extra]);
+/**
+ * Returns the cost model: every vendor's cost tables, the joins' (the GPU figures' walk at the
+ * configured GPU_SCAN_BUDGET), the Node lookups' and `extra`.
+ */
+export function createCostModel(
+  extra: readonly CostTables[] = [],
+  gpuScanBudget: number = DEFAULT_GPU_SCAN_BUDGET,
+): CostModel {
+  return mergeCostTables([
+    ...VENDOR_MODULES.map((v) => v.cost),
+    joinCost(gpuScanBudget),
+    nodeLookupCost,
+    ...extra,
+  ]);
 }

@@ -5,7 +5,7 @@
  * pods running on the pool, idle = capacity − allocated.
  *
  * The plan, and its cost: one walk of the fleet's not-completed Run:ai pods per request (list_pods
- * `completed=false`, pages of 500, at most GPU_SCAN_CALLS calls), shared by every gpus field of
+ * `completed=false`, pages of 500, at most GPU_SCAN_BUDGET pods), shared by every gpus field of
  * the request and grouped here by cluster UUID and node pool name; Cluster.gpus and Query.fleetGpus
  * add one ListNodePools call. GpuCapacity.utilization adds one get_workload_pod_metrics call per
  * running pod with allocated GPUs, at most GPU_UTILIZATION_MAX_PODS per request.
@@ -41,10 +41,10 @@ export const GPUS_PER_NODE: Readonly<Record<string, number>> = {
   'n2-standard-32': 0,
 };
 
-/** The most not-completed pods the capacity walk reads per request. */
-export const GPU_SCAN_BUDGET = 5000;
-/** Its list_pods calls. */
-export const GPU_SCAN_CALLS = Math.ceil(GPU_SCAN_BUDGET / 500);
+/** The list_pods calls (pages of 500) of a capacity walk of at most `budget` pods (GPU_SCAN_BUDGET). */
+export function gpuScanCalls(budget: number): number {
+  return Math.ceil(budget / 500);
+}
 /** The most node pools Cluster.gpus and Query.fleetGpus sum (one ListNodePools page). */
 export const GPU_MAX_NODE_POOLS = 100;
 
@@ -123,11 +123,22 @@ export function totalCapacity(pools: readonly GpuCapacityModel[]): GpuCapacityMo
 }
 
 /** The error of a fleet with more pods or pools than the capacity plan reads. */
-export function capacityBudgetExceeded(what: string): GraphQLError {
+export function capacityBudgetExceeded(what: string, budget: number): GraphQLError {
   return new GraphQLError(
-    `${what}: GPU figures read at most ${GPU_SCAN_BUDGET} not-completed Run:ai pods (${GPU_SCAN_CALLS} list_pods calls) ` +
-      `and ${GPU_MAX_NODE_POOLS} node pools per request, and this fleet has more. Ask NodePool.gpus on fewer pools or leave the field out.`,
-    { extensions: { code: ErrorCode.SCAN_BUDGET_EXCEEDED, scanBudget: GPU_SCAN_BUDGET } },
+    `${what}: GPU figures read the whole fleet's not-completed Run:ai pods in one walk per request ` +
+      `(Run:ai cannot filter on several node pools at once), at most ${budget} pods (${gpuScanCalls(budget)} ` +
+      'list_pods calls, GPU_SCAN_BUDGET), and this fleet has more. An operator can raise GPU_SCAN_BUDGET ' +
+      '(each 500 pods is one more list_pods call per request asking GPU figures); until then, leave the gpus fields out.',
+    { extensions: { code: ErrorCode.SCAN_BUDGET_EXCEEDED, scanBudget: budget, limit: 'GPU_SCAN_BUDGET' } },
+  );
+}
+
+/** The error of a sum over more node pools than one page holds. */
+export function tooManyPools(what: string): GraphQLError {
+  return new GraphQLError(
+    `${what}: GPU sums read one page of at most ${GPU_MAX_NODE_POOLS} node pools, and there are more. ` +
+      'Ask NodePool.gpus on pages of nodePools instead of the sum.',
+    { extensions: { code: ErrorCode.SCAN_BUDGET_EXCEEDED, scanBudget: GPU_MAX_NODE_POOLS } },
   );
 }
 

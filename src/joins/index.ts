@@ -30,8 +30,9 @@ import {
 import { PageLimitError, type ConnectionResult } from '../pagination/connection.js';
 import {
   capacityBudgetExceeded,
+  tooManyPools,
   GPU_MAX_NODE_POOLS,
-  GPU_SCAN_CALLS,
+  gpuScanCalls,
   GPU_UTILIZATION_MAX_PODS,
   poolCapacity,
   totalCapacity,
@@ -54,6 +55,8 @@ export interface ClusterJoin {
   nodePoolKey: NodePoolKey;
   /** GPUs per node by type, configured over the built-in table (gpus.ts). */
   gpuOverrides: Readonly<Record<string, number>>;
+  /** The most not-completed pods the GPU figures read per request (GPU_SCAN_BUDGET). */
+  gpuScanBudget: number;
   /** PodFilter.cluster as filterBy entries; null when no pod can match (see pod-filter.ts). */
   clusterScope(match: StringMatch | null | undefined): string[] | null;
 }
@@ -76,6 +79,7 @@ export function createClusterJoin(
     clusterIdOf: (uuid) => reverse.get(uuid.toLowerCase()),
     clusterScope: (match) => (match ? clusterScope(map, match) : []),
     gpuOverrides: settings.gpuInstanceTypes,
+    gpuScanBudget: settings.gpuScanBudget,
   };
 }
 
@@ -128,7 +132,8 @@ const runningPodsOfRequest = new WeakMap<GatewayContext, Promise<Map<string, Pod
 function runningPodsByPool(ctx: GatewayContext, what: string): Promise<Map<string, PodModel[]>> {
   let found = runningPodsOfRequest.get(ctx);
   if (!found) {
-    found = ctx.runai.notCompletedPods(GPU_SCAN_CALLS).then(
+    const budget = ctx.join.gpuScanBudget;
+    found = ctx.runai.notCompletedPods(gpuScanCalls(budget)).then(
       (pods) => {
         const byPool = new Map<string, PodModel[]>();
         for (const pod of pods) {
@@ -139,7 +144,7 @@ function runningPodsByPool(ctx: GatewayContext, what: string): Promise<Map<strin
         return byPool;
       },
       (error: unknown) => {
-        throw error instanceof PageLimitError ? capacityBudgetExceeded(what) : error;
+        throw error instanceof PageLimitError ? capacityBudgetExceeded(what, budget) : error;
       },
     );
     runningPodsOfRequest.set(ctx, found);
@@ -173,7 +178,7 @@ async function summedGpus(
   pools: ConnectionResult<NodePoolModel>,
   what: string,
 ): Promise<GpuCapacityModel> {
-  if (pools.pageInfo.hasNextPage) throw capacityBudgetExceeded(what);
+  if (pools.pageInfo.hasNextPage) throw tooManyPools(what);
   const figures = await Promise.all(pools.nodes.map((p) => nodePoolGpus(ctx, p, what)));
   const total = totalCapacity(figures);
   podsOfCapacity.set(
@@ -289,26 +294,32 @@ export const joinResolvers: JoinResolvers = {
   },
 };
 
-/** What the relations cost: one batched lookup per field, one list (and count) per parent. */
-export const joinCost: CostTables = {
-  connections: {
-    'Cluster.pods': podConnectionCalls,
-    'NodePool.pods': podConnectionCalls,
-  },
-  fields: {
-    // One walk of the fleet's not-completed pods per request, whatever asks for it (gpus.ts).
-    'NodePool.gpus': ({ parents }) => (parents > 0 ? GPU_SCAN_CALLS : 0),
-    // Plus the clusters' node pools, fetched as the first pages of Cluster.nodePools are.
-    'Cluster.gpus': (call) => (call.parents > 0 ? GPU_SCAN_CALLS + firstPagesOfParentsCalls(call) : 0),
-    'Query.fleetGpus': () => GPU_SCAN_CALLS + 1,
-    // One metrics call per running pod with GPUs, at most the per-request budget over all fields.
-    'GpuCapacity.utilization': ({ parents }) => (parents > 0 ? GPU_UTILIZATION_MAX_PODS : 0),
-    // Lookups by name, batched per arrival of the parents, 50 names a list (an unbatched name is a
-    // GetCluster); the node pool a pod names is one list per 50 too, by name or by annotation.
-    'NodePool.cluster': (call) => batchedLookupCalls(call, NAMES_PER_LOOKUP),
-    'BatchJob.cluster': (call) => batchedLookupCalls(call, NAMES_PER_LOOKUP),
-    'BatchJob.nodePool': (call) => batchedLookupCalls(call, NAMES_PER_LOOKUP),
-    'Pod.cluster': (call) => batchedLookupCalls(call, NAMES_PER_LOOKUP),
-    'Pod.nodePool': (call) => batchedLookupCalls(call, NAMES_PER_LOOKUP),
-  },
-};
+/**
+ * What the relations cost: one batched lookup per field, one list (and count) per parent; the GPU
+ * figures their walk of at most `gpuScanBudget` pods (GPU_SCAN_BUDGET).
+ */
+export function joinCost(gpuScanBudget: number): CostTables {
+  const scanCalls = gpuScanCalls(gpuScanBudget);
+  return {
+    connections: {
+      'Cluster.pods': podConnectionCalls,
+      'NodePool.pods': podConnectionCalls,
+    },
+    fields: {
+      // One walk of the fleet's not-completed pods per request, whatever asks for it (gpus.ts).
+      'NodePool.gpus': ({ parents }) => (parents > 0 ? scanCalls : 0),
+      // Plus the clusters' node pools, fetched as the first pages of Cluster.nodePools are.
+      'Cluster.gpus': (call) => (call.parents > 0 ? scanCalls + firstPagesOfParentsCalls(call) : 0),
+      'Query.fleetGpus': () => scanCalls + 1,
+      // One metrics call per running pod with GPUs, at most the per-request budget over all fields.
+      'GpuCapacity.utilization': ({ parents }) => (parents > 0 ? GPU_UTILIZATION_MAX_PODS : 0),
+      // Lookups by name, batched per arrival of the parents, 50 names a list (an unbatched name is a
+      // GetCluster); the node pool a pod names is one list per 50 too, by name or by annotation.
+      'NodePool.cluster': (call) => batchedLookupCalls(call, NAMES_PER_LOOKUP),
+      'BatchJob.cluster': (call) => batchedLookupCalls(call, NAMES_PER_LOOKUP),
+      'BatchJob.nodePool': (call) => batchedLookupCalls(call, NAMES_PER_LOOKUP),
+      'Pod.cluster': (call) => batchedLookupCalls(call, NAMES_PER_LOOKUP),
+      'Pod.nodePool': (call) => batchedLookupCalls(call, NAMES_PER_LOOKUP),
+    },
+  };
+}

@@ -19,7 +19,15 @@ export interface JoinSettings {
   runaiNodePoolKey: NodePoolKey;
   /** GPUs per node by instance or machine type (`GPU_INSTANCE_TYPES`), over the built-in table. */
   gpuInstanceTypes: Record<string, number>;
+  /**
+   * The most not-completed Run:ai pods the GPU figures read per request (`GPU_SCAN_BUDGET`), in
+   * list_pods pages of 500: the whole fleet's, since Run:ai cannot filter on several pools at once.
+   */
+  gpuScanBudget: number;
 }
+
+/** GPU_SCAN_BUDGET's default: 10 list_pods calls per request asking GPU figures. */
+export const DEFAULT_GPU_SCAN_BUDGET = 5000;
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -29,7 +37,18 @@ export function readJoinSettings(env: Env, fail: (message: string) => never): Jo
     runaiClusterMap: clusterMap(env, fail),
     runaiNodePoolKey: nodePoolKey(env, fail),
     gpuInstanceTypes: gpuInstanceTypes(env, fail),
+    gpuScanBudget: gpuScanBudget(env, fail),
   };
+}
+
+function gpuScanBudget(env: Env, fail: (message: string) => never): number {
+  const raw = env.GPU_SCAN_BUDGET?.trim();
+  if (!raw) return DEFAULT_GPU_SCAN_BUDGET;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < 500 || n > 100_000) {
+    fail(`GPU_SCAN_BUDGET must be an integer from 500 to 100000 (pods), got ${JSON.stringify(raw)}`);
+  }
+  return n;
 }
 
 function gpuInstanceTypes(env: Env, fail: (message: string) => never): Record<string, number> {

@@ -40,6 +40,14 @@ const PER_NODE: Record<string, number> = {
 const r6 = (n: number) => Math.round(n * 1e6) / 1e6;
 
 function expectedPool(pool: FireworksNodePoolRecord, table: Record<string, number> = PER_NODE) {
+  return expectedPoolOf(fleet, pool, table);
+}
+
+function expectedPoolOf(
+  fleet: Fleet,
+  pool: FireworksNodePoolRecord,
+  table: Record<string, number> = PER_NODE,
+) {
   const type = (pool.eksNodePool?.instanceType ?? pool.fakeNodePool?.machineType) as string;
   const perNode = type in table ? table[type]! : null;
   const nodes = pool.nodePoolStats?.nodeCount ?? null;
@@ -202,6 +210,63 @@ describe('GPU capacity', () => {
   it('refuses a malformed GPU_INSTANCE_TYPES at start', async () => {
     await expect(startTestGateway({ GPU_INSTANCE_TYPES: '{"p5.48xlarge": 2.5}' })).rejects.toThrow(
       'GPU_INSTANCE_TYPES["p5.48xlarge"] must be an integer from 0 to 64, got 2.5',
+    );
+  });
+});
+
+describe('GPU_SCAN_BUDGET: the one fleet walk per request is bounded, and an operator can raise it', () => {
+  let big: TestGateway;
+  let bigFleet: Fleet;
+  let notCompleted: number;
+  beforeAll(async () => {
+    big = await startTestGateway({ SIM_SCALE: '10' });
+    bigFleet = groundTruth(big.world);
+    notCompleted = bigFleet.pods.filter((p) => !p.completedAt).length;
+  });
+  afterAll(() => big.stop());
+
+  const pool = () => bigFleet.nodePools.find((p) => p.name.endsWith('/a100-spot-3'))!;
+  const QUERY = `query($n: String!) { nodePool(name: $n) { gpus { capacity allocated runningPods } } }`;
+
+  it('past the default 5000 pods the gpus field fails after 10 list_pods calls, naming the variable', async () => {
+    expect(notCompleted).toBeGreaterThan(5000);
+    big.reset();
+    const res = await big.query(QUERY, { n: pool().name });
+    expect(res.data).toEqual({ nodePool: { gpus: null } });
+    expect(res.errors).toEqual([
+      {
+        message:
+          "NodePool.gpus: GPU figures read the whole fleet's not-completed Run:ai pods in one walk per request " +
+          '(Run:ai cannot filter on several node pools at once), at most 5000 pods (10 list_pods calls, ' +
+          'GPU_SCAN_BUDGET), and this fleet has more. An operator can raise GPU_SCAN_BUDGET (each 500 pods is ' +
+          'one more list_pods call per request asking GPU figures); until then, leave the gpus fields out.',
+        path: ['nodePool', 'gpus'],
+        locations: expect.any(Array) as unknown,
+        extensions: { code: 'SCAN_BUDGET_EXCEEDED', scanBudget: 5000, limit: 'GPU_SCAN_BUDGET' },
+      },
+    ]);
+    expect(big.calls().runai).toEqual({ list_pods: 10 });
+  });
+
+  it('with GPU_SCAN_BUDGET above the fleet, the same query answers the independent figures', async () => {
+    const budget = Math.ceil((notCompleted + 1) / 500) * 500;
+    const raised = await startTestGateway({ SIM_SCALE: '10', GPU_SCAN_BUDGET: String(budget) });
+    try {
+      const res = await raised.post({ query: QUERY, variables: { n: pool().name } });
+      const { capacity, allocated, runningPods } = expectedPoolOf(bigFleet, pool());
+      expect(res.errors).toBeUndefined();
+      expect(res.data).toEqual({ nodePool: { gpus: { capacity, allocated, runningPods } } });
+      // Pages of 500 until one comes back short: ⌊n/500⌋ + 1 calls, within the budget's calls.
+      expect(raised.calls().runai).toEqual({ list_pods: Math.floor(notCompleted / 500) + 1 });
+      expect(res.extensions?.cost).toMatchObject({ estimatedUpstreamCalls: 1 + budget / 500 });
+    } finally {
+      await raised.stop();
+    }
+  });
+
+  it('refuses a GPU_SCAN_BUDGET out of range at start', async () => {
+    await expect(startTestGateway({ GPU_SCAN_BUDGET: '100' })).rejects.toThrow(
+      'GPU_SCAN_BUDGET must be an integer from 500 to 100000 (pods), got "100"',
     );
   });
 });
