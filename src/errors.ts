@@ -68,6 +68,18 @@ export function badUserInput(message: string, extensions: Record<string, unknown
   return new GraphQLError(message, { extensions: { ...extensions, code: ErrorCode.BAD_USER_INPUT } });
 }
 
+/**
+ * The error of an upstream list that kept giving a next page past the pages its items can fill
+ * (a vendor listing empty pages with a next token): the walk stops instead of looping.
+ */
+export function endlessList(vendorLabel: string, maxPages: number): GraphQLError {
+  return new GraphQLError(
+    `${vendorLabel} kept listing past ${maxPages} pages, more than a subscription's watched objects ` +
+      'can fill; the poll stopped. This is an upstream fault: retry later.',
+    { extensions: { code: ErrorCode.UPSTREAM_ERROR } },
+  );
+}
+
 /** Returns a NOT_FOUND error for a missing object. */
 export function notFound(message: string, upstream?: string): GraphQLError {
   return new GraphQLError(message, {

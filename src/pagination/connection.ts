@@ -402,12 +402,12 @@ export class PageLimitError extends Error {
 
 /**
  * Returns every item of an upstream list, fetching page after page (one call each) until the
- * upstream gives no next position. With `maxPages`, throws PageLimitError instead of fetching a
+ * upstream gives no next position, at most `maxPages` pages: throws PageLimitError instead of fetching a
  * page past it, so a walk never grows with the fleet unbounded.
  */
 export async function walkPages<T, C>(
   fetchPage: (position: C | undefined) => Promise<{ items: readonly T[]; next?: C | undefined }>,
-  maxPages = Infinity,
+  maxPages: number,
 ): Promise<T[]> {
   const all: T[] = [];
   let position: C | undefined;

@@ -46,6 +46,14 @@ export class SnapshotDetector<Source, T extends object> implements ChangeDetecto
   }
 }
 
+/**
+ * The pages a watched list may take in pages of `pageSize`: enough for MAX_WATCHED_OBJECTS and
+ * one more to see it end, so a vendor listing empty pages with a next token cannot loop a poller.
+ */
+export function maxWatchedPages(pageSize: number): number {
+  return Math.ceil(MAX_WATCHED_OBJECTS / pageSize) + 1;
+}
+
 /** Refuses a watched list that has grown past MAX_WATCHED_OBJECTS (checked as pages arrive). */
 export function checkWatchedCount(count: number): void {
   if (count > MAX_WATCHED_OBJECTS) {

@@ -10,6 +10,8 @@ import type { UpstreamRequest, UpstreamSession } from '../../src/upstream/http.j
 import { createFireworksApi } from '../../src/vendors/fireworks/api.js';
 import { createGitpodApi } from '../../src/vendors/gitpod/api.js';
 import { createRunaiApi } from '../../src/vendors/runai/api.js';
+import type { CompiledPodFilter } from '../../src/vendors/runai/filter.js';
+import { checkWatchedCount, maxWatchedPages } from '../../src/subscriptions/detectors.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { CREDENTIALS, globalId, groundTruth, NO_CALLS, type Fleet } from '../helpers/ground-truth.js';
 
@@ -199,5 +201,36 @@ describe('against an upstream whose lists never end', () => {
       extensions: { code: 'UPSTREAM_ERROR', upstream: 'gitpod' },
     });
     expect(calls).toHaveLength(1);
+  });
+
+  it("a subscription's poll of Gitpod: empty pages with a next token stop at the watched objects' pages", async () => {
+    const { session, calls } = endless(() => ({ warmPools: [], pagination: { nextToken: 'more' } }));
+    const pages = maxWatchedPages(100);
+    const error = (await createGitpodApi({ ...deps, session })
+      .allWarmPools(undefined, checkWatchedCount, pages)
+      .catch((e: unknown) => e)) as GraphQLError;
+    expect({ message: error.message, extensions: error.extensions }).toEqual({
+      message: `Gitpod kept listing past 101 pages, more than a subscription's watched objects can fill; the poll stopped. This is an upstream fault: retry later.`,
+      extensions: { code: 'UPSTREAM_ERROR' },
+    });
+    // 10,000 watched objects are 100 pages of 100, and one more sees the list end.
+    expect(calls).toHaveLength(101);
+  });
+
+  it("a subscription's poll of Run:ai: full pages forever stop past the 10,000 watched pods", async () => {
+    const { session, calls } = endless((_request, call) => ({
+      pods: Array.from({ length: 500 }, (_, i) => ({ id: uuid(call * 500 + i + 100), workloadId: uuid(1) })),
+      next: (call + 1) * 500,
+    }));
+    const error = (await createRunaiApi({ ...deps, session })
+      .allPods({ filterBy: [] } as unknown as CompiledPodFilter, checkWatchedCount, maxWatchedPages(500))
+      .catch((e: unknown) => e)) as GraphQLError;
+    expect({ message: error.message, extensions: error.extensions }).toEqual({
+      message:
+        "This subscription's filter matches more than 10000 objects, which it would re-read every interval; narrow the filter.",
+      extensions: { code: 'BAD_USER_INPUT', limit: 'MAX_WATCHED_OBJECTS', maximum: 10000 },
+    });
+    // An empty page ends a Run:ai walk; 21 full pages pass the bound.
+    expect(calls).toHaveLength(21);
   });
 });

@@ -8,7 +8,7 @@
  */
 import DataLoader from 'dataloader';
 import { GraphQLError } from 'graphql';
-import { badUserInput, ErrorCode } from '../../errors.js';
+import { badUserInput, endlessList, ErrorCode } from '../../errors.js';
 import {
   PageLimitError,
   tokenConnection,
@@ -145,18 +145,21 @@ export function createGitpodApi({ session }: VendorApiDeps<unknown>) {
       };
     },
     /**
-     * Every warm pool a filter matches, 100 a page; `checkCount` sees the running total after each
-     * page (a subscription refuses lists past its bound).
+     * Every warm pool a filter matches, 100 a page, at most `maxPages` pages; `checkCount` sees the
+     * running total after each page (a subscription refuses lists past its bound).
      */
     async allWarmPools(
       filter: GitpodWarmPoolFilter | undefined,
       checkCount: (count: number) => void,
+      maxPages: number,
     ): Promise<WarmPoolModel[]> {
       let count = 0;
       const pools = await walkPages(async (token: string | undefined) => {
         const page = await client.listWarmPools({ token, pageSize: GITPOD_MAX_PAGE_SIZE, filter });
         checkCount((count += page.warmPools.length));
         return { items: page.warmPools, next: page.nextToken };
+      }, maxPages).catch((error: unknown) => {
+        throw error instanceof PageLimitError ? endlessList('Gitpod', maxPages) : error;
       });
       return pools.map(toWarmPool);
     },

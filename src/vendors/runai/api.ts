@@ -6,7 +6,7 @@
  */
 import DataLoader from 'dataloader';
 import { GraphQLError } from 'graphql';
-import { badUserInput, ErrorCode } from '../../errors.js';
+import { badUserInput, endlessList, ErrorCode } from '../../errors.js';
 import type { MetricSeries } from '../../generated/graphql.js';
 import {
   connectionBinding,
@@ -351,10 +351,14 @@ export function createRunaiApi({ session, selected }: VendorApiDeps<unknown>) {
       return deleted.find((p) => p.podId.toLowerCase() === id);
     },
     /**
-     * Every pod matching a compiled filter, at full verbosity, 500 a page; `checkCount` sees the
-     * running total after each page (a subscription refuses lists past its bound).
+     * Every pod matching a compiled filter, at full verbosity, 500 a page, at most `maxPages` pages;
+     * `checkCount` sees the running total after each page (a subscription refuses lists past its bound).
      */
-    async allPods(filter: CompiledPodFilter, checkCount: (count: number) => void): Promise<PodModel[]> {
+    async allPods(
+      filter: CompiledPodFilter,
+      checkCount: (count: number) => void,
+      maxPages: number,
+    ): Promise<PodModel[]> {
       const pods = await walkPages(async (offset: number | undefined) => {
         const page = await client.listPods({
           offset: offset ?? 0,
@@ -367,6 +371,8 @@ export function createRunaiApi({ session, selected }: VendorApiDeps<unknown>) {
         });
         checkCount((offset ?? 0) + page.pods.length);
         return { items: page.pods, next: page.pods.length === 0 ? undefined : page.next };
+      }, maxPages).catch((error: unknown) => {
+        throw error instanceof PageLimitError ? endlessList('Run:ai', maxPages) : error;
       });
       return pods.map(toPod);
     },
