@@ -167,6 +167,18 @@ describe('against an upstream whose lists never end', () => {
     expect(calls).toHaveLength(1);
   });
 
+  it('Fireworks names: a next token on a page that already holds every name is ignored (AIP-158 allows one)', async () => {
+    const names = ['accounts/a/clusters/c/nodePools/p1', 'accounts/a/clusters/c/nodePools/p2'];
+    const { session, calls } = endless(() => ({
+      nodePools: names.map((name) => ({ name, state: 'READY' })),
+      nextPageToken: 'more',
+    }));
+    const api = createFireworksApi({ ...deps, session });
+    const results = await api.nodePoolByName.loadMany(names);
+    expect(results.map((r) => (r as { name: string }).name)).toEqual(names);
+    expect(calls).toHaveLength(1);
+  });
+
   it('first pages of Cluster.nodePools: a combined walk of one page per cluster, then one list per cluster', async () => {
     const { session, calls } = endless((request) => ({
       nodePools: [{ name: `accounts/a/clusters/c1/nodePools/p-${String(request.query?.pageToken ?? 0)}` }],

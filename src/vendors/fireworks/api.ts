@@ -49,7 +49,10 @@ export function firstPagesOfParentsCalls({ parents, arrivals }: FieldCall): numb
   return parents + Math.min(parents, MAX_COMBINED_PAGES * arrivals);
 }
 
-/** Thrown when a lookup's list, which one page holds, comes back longer: never walked on. */
+/**
+ * Thrown when a lookup's list, which one page holds, comes back with a next page and objects
+ * missing: never walked on.
+ */
 function lookupOverflow(what: string): GraphQLError {
   return new GraphQLError(
     `Fireworks answered more than one page of ${FIREWORKS_MAX_PAGE_SIZE} for ${what}, which one page ` +
@@ -122,12 +125,18 @@ export function createFireworksApi({
     await Promise.all(
       chunks(names, NAMES_PER_LOOKUP).map(async (chunk) => {
         // At most 50 names match at most 50 resources: one page of 200 (the estimate counts one).
-        const items = await walkList(kind, or(chunk.map((n) => `name = "${n}"`)), 1).catch(
-          (error: unknown) => {
-            throw error instanceof PageLimitError ? lookupOverflow(`${chunk.length} names`) : error;
-          },
-        );
-        for (const item of items) found.set(item.name, item);
+        // A next token on that page is ignored once every name is found (AIP-158 lets a vendor
+        // send one on a short page); with names missing, it would mean a page cut short.
+        const page = await lists[kind]({
+          pageSize: FIREWORKS_MAX_PAGE_SIZE,
+          filter: or(chunk.map((n) => `name = "${n}"`)),
+          readMask: mask(kind),
+        });
+        prime(kind, page.items);
+        for (const item of page.items) found.set(item.name, item);
+        if (page.nextPageToken && chunk.some((name) => !found.has(name))) {
+          throw lookupOverflow(`${chunk.length} names`);
+        }
       }),
     );
     return found;
