@@ -20,7 +20,9 @@ import {
   type ASTNode,
   type DocumentNode,
   type FragmentDefinitionNode,
+  type GraphQLResolveInfo,
   type GraphQLSchema,
+  type SelectionSetNode,
 } from 'graphql';
 
 /** Object type name → names of the fields selected on it. */
@@ -85,6 +87,41 @@ export function collectSelectedFields(
     );
   }
   return selected;
+}
+
+/**
+ * Whether the field being resolved (`info`) selects `field` directly on its `typename` result,
+ * through inline fragments and spreads whose type condition is that type or absent, and not
+ * excluded by `@skip`/`@include`: what this path will ask of the object, unlike the per-type
+ * union `collectSelectedFields` records.
+ */
+export function selectsField(info: GraphQLResolveInfo, typename: string, field: string): boolean {
+  const excluded = (node: ASTNode): boolean => {
+    try {
+      const skip = getDirectiveValues(GraphQLSkipDirective, node as never, info.variableValues);
+      const include = getDirectiveValues(GraphQLIncludeDirective, node as never, info.variableValues);
+      return skip?.if === true || include?.if === false;
+    } catch {
+      return false;
+    }
+  };
+  const applies = (condition: { name: { value: string } } | undefined) =>
+    !condition || condition.name.value === typename;
+  const seen = new Set<string>();
+  const inSet = (set: SelectionSetNode | undefined): boolean =>
+    (set?.selections ?? []).some((selection) => {
+      if (excluded(selection)) return false;
+      if (selection.kind === Kind.FIELD) return selection.name.value === field;
+      if (selection.kind === Kind.INLINE_FRAGMENT) {
+        return applies(selection.typeCondition) && inSet(selection.selectionSet);
+      }
+      const name = selection.name.value;
+      const fragment = info.fragments[name];
+      if (!fragment || seen.has(name)) return false;
+      seen.add(name);
+      return applies(fragment.typeCondition) && inSet(fragment.selectionSet);
+    });
+  return info.fieldNodes.some((node) => inSet(node.selectionSet));
 }
 
 function possibleTypeNames(schema: GraphQLSchema, abstractName: string): string[] {

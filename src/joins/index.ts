@@ -8,9 +8,11 @@
  * cluster UUID per Fireworks cluster id) and how a node pool is named on Run:ai (its short id, or
  * one of its annotations).
  */
+import type { GraphQLResolveInfo } from 'graphql';
 import { batchedLookupCalls, type CostTables } from '../graphql/cost.js';
 import type { Resolvers, StringMatch } from '../generated/graphql.js';
 import type { GatewayContext } from '../graphql/context.js';
+import { selectsField } from '../graphql/selection.js';
 import { emptyConnection } from '../graphql/shared.js';
 import {
   clusterName,
@@ -116,12 +118,14 @@ function nodePoolOnRunai(
 }
 
 /**
- * When the operation will ask a node pool for its cluster, the cluster's name is already known
+ * When this path will ask the node pool for its cluster, the cluster's name is already known
  * from the child's name: loading it now puts it in the same batch as the node pool, saving a
- * round trip (the resolver later finds it in the loader's cache).
+ * round trip (the resolver later finds it in the loader's cache). Only then: a cluster asked
+ * elsewhere in the operation (say on another type's fragment) is not this path's call, and the
+ * cost estimate does not count it here.
  */
-function prefetchCluster(ctx: GatewayContext, clusterResourceName: string): void {
-  if (ctx.selection.current.get('NodePool')?.has('cluster')) {
+function prefetchCluster(ctx: GatewayContext, info: GraphQLResolveInfo, clusterResourceName: string): void {
+  if (selectsField(info, 'NodePool', 'cluster')) {
     ctx.fireworks.clusterByName.load(clusterResourceName).catch(() => undefined);
   }
 }
@@ -273,9 +277,9 @@ export const joinResolvers: JoinResolvers = {
   },
   BatchJob: {
     cluster: (j, _args, ctx) => ctx.fireworks.clusterByName.load(parentClusterName(j.name)),
-    nodePool: (j, _args, ctx) => {
+    nodePool: (j, _args, ctx, info) => {
       if (!j.nodePoolId || !isResourceId(j.nodePoolId)) return null;
-      prefetchCluster(ctx, parentClusterName(j.name));
+      prefetchCluster(ctx, info, parentClusterName(j.name));
       return ctx.fireworks.nodePoolByName.load(`${parentClusterName(j.name)}/nodePools/${j.nodePoolId}`);
     },
   },
@@ -284,11 +288,11 @@ export const joinResolvers: JoinResolvers = {
       const id = ctx.join.clusterIdOf(p.clusterUuid);
       return id ? ctx.fireworks.clusterByName.load(clusterName(ctx.fireworks.accountId, id)) : null;
     },
-    nodePool: (p, _args, ctx) => {
+    nodePool: (p, _args, ctx, info) => {
       const id = ctx.join.clusterIdOf(p.clusterUuid);
       if (!id || !p.currentNodePoolId) return null;
       const cluster = clusterName(ctx.fireworks.accountId, id);
-      prefetchCluster(ctx, cluster);
+      prefetchCluster(ctx, info, cluster);
       return nodePoolOnRunai(ctx, cluster, p.currentNodePoolId);
     },
   },

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { gql, groundTruth, MAPPING_ONLY, NO_CALLS, type Fleet } from '../helpers/ground-truth.js';
+import { globalId, gql, groundTruth, MAPPING_ONLY, NO_CALLS, type Fleet } from '../helpers/ground-truth.js';
 
 describe('the node pool join by annotation (RUNAI_NODE_POOL_KEY=annotation:run.ai/node-pool)', () => {
   let byAnnotation: TestGateway;
@@ -53,5 +53,47 @@ describe('the node pool join by annotation (RUNAI_NODE_POOL_KEY=annotation:run.a
     expect(byAnnotation.requests('fireworks')[0]?.query.filter).toContain(
       'annotations."run.ai/node-pool" = ',
     );
+  });
+});
+
+describe("a node pool's cluster is fetched ahead only where this path asks for it", () => {
+  let gw: TestGateway;
+  let fleet: Fleet;
+  beforeAll(async () => {
+    gw = await startTestGateway(MAPPING_ONLY);
+    fleet = groundTruth(gw.world);
+  });
+  afterAll(() => gw.stop());
+  beforeEach(() => gw.reset());
+
+  const job = () =>
+    fleet.batchJobs.find((j) => j.nodePoolId && j.name.includes('/clusters/us-west-2-prod/'))!;
+  const poolName = () => `${job().name.split('/batchJobs/')[0]}/nodePools/${job().nodePoolId}`;
+
+  it('NodePool.cluster selected on another type only: no GetCluster, within the estimate of 2', async () => {
+    const res = await gw.post({
+      query: `query($id: ID!) { node(id: $id) {
+        ... on BatchJob { nodePool { nodePoolId } }
+        ... on NodePool { cluster { displayName } }
+      } }`,
+      variables: { id: globalId('BatchJob', job().name) },
+    });
+    expect(res.data).toEqual({ node: { nodePool: { nodePoolId: job().nodePoolId } } });
+    expect(gw.calls()).toEqual({ ...NO_CALLS, fireworks: { ListBatchJobs: 1, ListNodePools: 1 } });
+    expect(res.extensions?.cost).toMatchObject({ estimatedUpstreamCalls: 2, actualUpstreamCalls: 2 });
+  });
+
+  it('NodePool.cluster selected under BatchJob.nodePool: fetched alongside the node pool', async () => {
+    const cluster = fleet.clusters.find((c) => poolName().startsWith(`${c.name}/`))!;
+    const res = await gw.post({
+      query: `query($id: ID!) { node(id: $id) { ... on BatchJob { nodePool { cluster { displayName } } } } }`,
+      variables: { id: globalId('BatchJob', job().name) },
+    });
+    expect(res.data).toEqual({ node: { nodePool: { cluster: { displayName: cluster.displayName } } } });
+    expect(gw.calls()).toEqual({
+      ...NO_CALLS,
+      fireworks: { ListBatchJobs: 1, ListNodePools: 1, GetCluster: 1 },
+    });
+    expect(res.extensions?.cost).toMatchObject({ estimatedUpstreamCalls: 3, actualUpstreamCalls: 3 });
   });
 });
