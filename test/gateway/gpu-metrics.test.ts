@@ -159,6 +159,28 @@ describe("Run:ai's 207 partial metrics answer", () => {
     const whole = await gql(gw, POD_QUERY, { id, types: ['GPU_UTILIZATION_PER_GPU'], ...window });
     expect(whole).toEqual({ status: 200, data: { node: { metrics: truth.map(asSeries) } } });
   });
+
+  it('when no series asked came back, each error says so', async () => {
+    const pod = multiGpu();
+    const window = windowOf(pod);
+    const types = ['GPU_MEMORY_USAGE_BYTES', 'CPU_USAGE_CORES'];
+    gw.sims.runai.applySettings({ unavailableMetrics: types });
+    const id = globalId('Pod', `${pod.workloadId}/${pod.id}`);
+    const res = await gql(gw, POD_QUERY, { id, types, ...window });
+    expect(res).toEqual({
+      status: 200,
+      data: { node: { metrics: [null, null] } },
+      errors: types.map((type, index) => ({
+        message:
+          `Run:ai answered 207 (partial success) without ${type} for pod ${JSON.stringify(pod.name)}: Run:ai had no data ` +
+          'for it over this window; ask again later or for another window. None of the series asked came back.',
+        locations: [loc(POD_QUERY, 'metrics(')],
+        path: ['node', 'metrics', index],
+        extensions: { code: 'METRIC_UNAVAILABLE', upstream: 'runai', upstreamStatus: 207, metricType: type },
+      })),
+    });
+    expect(gw.requests('runai')).toEqual([workloadWalk(pod), metricsCall(pod, types, window, 20, 207)]);
+  });
 });
 
 describe('Pod.gpuUtilization', () => {
@@ -211,9 +233,11 @@ describe('Pod.gpuUtilization', () => {
     const query = `query($id: ID!, $start: DateTime!, $end: DateTime!) { node(id: $id) { ... on Pod { podId gpuUtilization(start: $start, end: $end) } } }`;
     const res = await gql(gw, query, { id: globalId('Pod', `${pod.workloadId}/${pod.id}`), ...window });
     expect(res.data).toEqual({ node: { podId: pod.id, gpuUtilization: null } });
-    expect(res.errors?.map((e) => [e.path, e.extensions])).toEqual([
+    expect(res.errors?.map((e) => [e.path, e.message, e.extensions])).toEqual([
       [
         ['node', 'gpuUtilization'],
+        `Run:ai answered 207 (partial success) without GPU_UTILIZATION for pod ${JSON.stringify(pod.name)}: ` +
+          'Run:ai had no data for it over this window; ask again later or for another window.',
         { code: 'METRIC_UNAVAILABLE', upstream: 'runai', upstreamStatus: 207, metricType: 'GPU_UTILIZATION' },
       ],
     ]);
@@ -335,9 +359,13 @@ describe('GpuCapacity.utilization', () => {
         },
       },
     });
-    expect(res.errors?.map((e) => [e.path, e.extensions])).toEqual([
+    // The pool's first pod is named, whichever pod's answer came first.
+    expect(res.errors?.map((e) => [e.path, e.message, e.extensions])).toEqual([
       [
         ['nodePool', 'gpus', 'utilization'],
+        `Run:ai answered 207 (partial success) without GPU_UTILIZATION for pod ${JSON.stringify(pods[0]!.name)}: ` +
+          'Run:ai had no data for it over this window; ask again later or for another window. ' +
+          'This utilization weighs every pod with allocated GPUs, so it is not answered.',
         { code: 'METRIC_UNAVAILABLE', upstream: 'runai', upstreamStatus: 207, metricType: 'GPU_UTILIZATION' },
       ],
     ]);
