@@ -1,7 +1,8 @@
 /**
  * The DateTime scalar: one output format for every instant the graph returns, whatever the vendor
  * sent (`2026-01-02T03:04:05.000Z`: RFC 3339, UTC, exactly three fraction digits), and inputs
- * accepted in any RFC 3339 form with an offset, normalised to UTC before they reach a filter.
+ * accepted in any RFC 3339 form with an offset, normalised to UTC before they reach a filter; an
+ * instant outside the years 0000–9999 in UTC or on a leap second is neither read nor written.
  *
  * Contract: outputs are truncated to the millisecond, never rounded, so an output is never later
  * than the vendor's instant and a `>=` bound built from it still selects the object. An input of
@@ -151,7 +152,7 @@ function unreadableTimestamp(): GraphQLError {
   );
 }
 
-/** The DateTime scalar: RFC 3339 with milliseconds in UTC out, any RFC 3339 with an offset in. */
+/** The DateTime scalar: RFC 3339 with milliseconds in UTC out, RFC 3339 with an offset in. */
 export const DateTime = new GraphQLScalarType({
   name: 'DateTime',
   description:
@@ -159,7 +160,9 @@ export const DateTime = new GraphQLScalarType({
     'fraction digits (`2026-01-02T03:04:05.000Z`), whatever the vendor sent; finer digits are truncated, ' +
     'never rounded, and a vendor value that is not RFC 3339 fails its field with UPSTREAM_ERROR. ' +
     'Arguments accept any RFC 3339 timestamp with an offset and are normalised to UTC ' +
-    '(`2026-01-02T05:04:05+02:00` is sent upstream as `2026-01-02T03:04:05Z`); one with at most ' +
+    '(`2026-01-02T05:04:05+02:00` is sent upstream as `2026-01-02T03:04:05Z`), except instants outside ' +
+    'the years 0000–9999 in UTC and leap seconds (`:60`), which neither vendor represents; fraction ' +
+    'digits past nine are truncated to the nanosecond. One with at most ' +
     'millisecond precision stands for its whole millisecond, so a result fed back as a bound or an ' +
     '`equals` still selects its object.',
   specifiedByURL: 'https://datatracker.ietf.org/doc/html/rfc3339',

@@ -174,15 +174,14 @@ describe('metrics windows', () => {
 
   it.each([
     [
-      'pods',
-      `{ pods(first: 1) { nodes { metrics(types: [CPU_USAGE_CORES], ${WINDOW}, samples: 0) { type } } } }`,
       'Pod.metrics',
+      `{ pods(first: 1) { nodes { metrics(types: [CPU_USAGE_CORES], ${WINDOW}, samples: 0) { type } } } }`,
     ],
-    ['pods', `{ pods(first: 1) { nodes { gpuUtilization(${WINDOW}, samples: 0) } } }`, 'Pod.gpuUtilization'],
-    ['fleetGpus', `{ fleetGpus { utilization(${WINDOW}, samples: 0) } }`, 'GpuCapacity.utilization'],
+    ['Pod.gpuUtilization', `{ pods(first: 1) { nodes { gpuUtilization(${WINDOW}, samples: 0) } } }`],
+    ['GpuCapacity.utilization', `{ fleetGpus { utilization(${WINDOW}, samples: 0) } }`],
   ])(
-    'samples: 0 under %s is refused before any call, naming %s, the argument and its range',
-    async (_root, query, field) => {
+    'samples: 0 on %s is refused before any call, naming the field, the argument and its range',
+    async (field, query) => {
       expect(await gql(gw, query)).toEqual({
         status: 400,
         errors: [
