@@ -332,7 +332,7 @@ export const nodeLookup: BenchQuery = {
   },
 };
 
-const HEAVY_JOB_FIELDS = `id name batchJobId displayName nodePoolId createTime startTime endTime updateTime
+const HEAVY_JOB_FIELDS = `id name batchJobId displayName nodePoolId createdAt startedAt endedAt updatedAt
       createdBy environmentId snapshotId imageRef numRanks role state status shared
       envVars { key value }
       annotations { key value }

@@ -187,6 +187,16 @@ export function formatError(
   if (uncoded && original instanceof GraphQLError && !original.originalError && !original.extensions.code) {
     formatted = { ...formatted, extensions: { ...formatted.extensions, code: ErrorCode.BAD_USER_INPUT } };
   }
+  // graphql-js reports a scalar's refusal of an inline literal as a validation error; the scalar's
+  // own code is kept, so a literal and a variable holding the same bad value answer alike.
+  if (
+    formatted.extensions?.code === ErrorCode.GRAPHQL_VALIDATION_FAILED &&
+    original instanceof GraphQLError &&
+    original.originalError instanceof GraphQLError &&
+    original.originalError.extensions.code === ErrorCode.BAD_USER_INPUT
+  ) {
+    formatted = { ...formatted, extensions: { ...formatted.extensions, code: ErrorCode.BAD_USER_INPUT } };
+  }
   if (formatted.message.startsWith('GraphQL introspection is not allowed')) {
     formatted = {
       ...formatted,

@@ -1,7 +1,8 @@
 /**
  * The DateTime scalar: one output format for every instant the graph returns, whatever the vendor
  * sent (`2026-01-02T03:04:05.000Z`: RFC 3339, UTC, exactly three fraction digits), and inputs
- * accepted in any RFC 3339 form with an offset, normalised to UTC before they reach a filter.
+ * accepted in any RFC 3339 form with an offset, normalised to UTC before they reach a filter; an
+ * instant outside the years 0000–9999 in UTC or on a leap second is neither read nor written.
  *
  * Contract: outputs are truncated to the millisecond, never rounded, so an output is never later
  * than the vendor's instant and a `>=` bound built from it still selects the object. An input of
@@ -9,25 +10,37 @@
  * widen an inclusive upper bound to the millisecond's last nanosecond (`endOfMillisecond`), so a
  * `<=` bound built from an output selects it too when the vendor keeps finer digits.
  */
-import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
+import { GraphQLError, GraphQLScalarType, Kind, valueFromASTUntyped, type ValueNode } from 'graphql';
 import { ErrorCode } from '../errors.js';
 
-const RFC3339 = /^(\d{4}-\d{2}-\d{2})[Tt](\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?([Zz]|[+-]\d{2}:\d{2})$/;
+const RFC3339 = /^(\d{4}-\d{2}-\d{2})[Tt](\d{2}:\d{2}):(\d{2})(?:\.(\d+))?([Zz]|[+-]\d{2}:\d{2})$/;
+
+// Both vendors write and read four-digit years only: an instant whose UTC year falls outside
+// 0000–9999 has no form they accept (JavaScript would write it `+010000-…` or `-000001-…`).
+const EARLIEST = Date.parse('0000-01-01T00:00:00Z');
+const AFTER_LATEST = Date.parse('+010000-01-01T00:00:00Z');
 
 /** An RFC 3339 text split into its whole-second instant (epoch ms) and its fraction digits. */
 interface ParsedInstant {
   wholeSeconds: number;
+  /** At most nine digits: finer ones are truncated, as outputs truncate to the millisecond. */
   fraction: string;
 }
 
-function parseInstant(text: string): ParsedInstant | undefined {
+/** Why a text is not an instant the graph can carry. */
+type Refusal = 'not RFC 3339' | 'leap second' | 'out of range';
+
+function parseInstant(text: string): ParsedInstant | Refusal {
   const m = RFC3339.exec(text);
-  if (!m) return undefined;
-  const [, date, time, fraction = '', offset = 'Z'] = m;
-  const wholeSeconds = Date.parse(`${date}T${time}${offset.toUpperCase()}`);
+  if (!m) return 'not RFC 3339';
+  const [, date, hoursMinutes, seconds, fraction = '', offset = 'Z'] = m;
+  if (seconds === '60') return 'leap second';
+  const wallClock = `${date}T${hoursMinutes}:${seconds}`;
+  const wholeSeconds = Date.parse(`${wallClock}${offset.toUpperCase()}`);
   // Date.parse accepts 2026-02-30 by rolling over; the round trip of the date and time refuses it.
-  if (Number.isNaN(wholeSeconds) || !sameWallClock(wholeSeconds, `${date}T${time}`, offset)) return undefined;
-  return { wholeSeconds, fraction };
+  if (Number.isNaN(wholeSeconds) || !sameWallClock(wholeSeconds, wallClock, offset)) return 'not RFC 3339';
+  if (wholeSeconds < EARLIEST || wholeSeconds >= AFTER_LATEST) return 'out of range';
+  return { wholeSeconds, fraction: fraction.slice(0, 9) };
 }
 
 function sameWallClock(epochMs: number, wallClock: string, offset: string): boolean {
@@ -35,7 +48,25 @@ function sameWallClock(epochMs: number, wallClock: string, offset: string): bool
   const minutes = /^[Zz]$/.test(offset)
     ? 0
     : sign * (Number(offset.slice(1, 3)) * 60 + Number(offset.slice(4, 6)));
-  return new Date(epochMs + minutes * 60_000).toISOString().slice(0, 19) === wallClock;
+  // The wall clock's own year is 0000–9999 (four digits), so it is compared in that form.
+  const local = new Date(epochMs + minutes * 60_000);
+  const year = String(local.getUTCFullYear()).padStart(4, '0');
+  return `${year}${local.toISOString().slice(-20, -5)}` === wallClock;
+}
+
+/**
+ * Given two normalised DateTime inputs, returns whether the first is later than the second, at
+ * full (nanosecond) precision.
+ */
+export function isAfter(a: string, b: string): boolean {
+  const [wholeA, nanosA] = splitNanos(a);
+  const [wholeB, nanosB] = splitNanos(b);
+  return wholeA !== wholeB ? wholeA > wholeB : nanosA > nanosB;
+}
+
+function splitNanos(value: string): [number, number] {
+  const m = /^(.*?)(?:\.(\d{1,9}))?Z$/.exec(value);
+  return [Date.parse(`${m?.[1] ?? value}Z`), Number((m?.[2] ?? '').padEnd(9, '0'))];
 }
 
 /**
@@ -44,7 +75,7 @@ function sameWallClock(epochMs: number, wallClock: string, offset: string): bool
  */
 export function formatDateTime(text: string): string | undefined {
   const instant = parseInstant(text);
-  if (!instant) return undefined;
+  if (typeof instant === 'string') return undefined;
   const millis = Number(instant.fraction.padEnd(3, '0').slice(0, 3));
   return new Date(instant.wholeSeconds + millis).toISOString();
 }
@@ -86,16 +117,26 @@ export function timeComparisons(condition: TimeComparison['op'], value: string):
   }
 }
 
+const EXAMPLE = '"2026-01-02T03:04:05.000Z"';
+
+/** What each refusal of an argument says, given the value as the caller wrote it (JSON). */
+const REFUSALS: Record<Refusal, (got: string) => string> = {
+  'not RFC 3339': (got) => `DateTime must be an RFC 3339 timestamp such as ${EXAMPLE}, got ${got}.`,
+  'leap second': (got) =>
+    `DateTime ${got} is a leap second (seconds 60), which neither vendor represents; ` +
+    'give the instant as second 59 or the next minute.',
+  'out of range': (got) =>
+    `DateTime ${got} falls outside the years 0000–9999 in UTC, which neither vendor accepts; ` +
+    'give an instant from "0000-01-01T00:00:00Z" to "9999-12-31T23:59:59.999999999Z".',
+};
+
 function parseDateTime(value: unknown, node?: ValueNode): string {
-  const instant = typeof value === 'string' ? parseInstant(value) : undefined;
-  if (!instant) {
-    throw new GraphQLError(
-      `DateTime must be an RFC 3339 timestamp such as "2026-01-02T03:04:05.000Z", got ${JSON.stringify(value)}.`,
-      {
-        extensions: { code: ErrorCode.BAD_USER_INPUT },
-        ...(node ? { nodes: node } : {}),
-      },
-    );
+  const instant = typeof value === 'string' ? parseInstant(value) : 'not RFC 3339';
+  if (typeof instant === 'string') {
+    throw new GraphQLError(REFUSALS[instant](JSON.stringify(value)), {
+      extensions: { code: ErrorCode.BAD_USER_INPUT },
+      ...(node ? { nodes: node } : {}),
+    });
   }
   // The fraction is kept to the nanosecond (an offset is whole minutes, so it never changes it);
   // trailing zeros add nothing and are dropped.
@@ -105,12 +146,13 @@ function parseDateTime(value: unknown, node?: ValueNode): string {
 
 function unreadableTimestamp(): GraphQLError {
   return new GraphQLError(
-    'The vendor sent a timestamp that is not RFC 3339; this field cannot be answered. The rest of the response is unaffected.',
+    'The vendor sent a timestamp that is not an RFC 3339 instant within the years 0000–9999; this field ' +
+      'cannot be answered. The rest of the response is unaffected.',
     { extensions: { code: ErrorCode.UPSTREAM_ERROR } },
   );
 }
 
-/** The DateTime scalar: RFC 3339 with milliseconds in UTC out, any RFC 3339 with an offset in. */
+/** The DateTime scalar: RFC 3339 with milliseconds in UTC out, RFC 3339 with an offset in. */
 export const DateTime = new GraphQLScalarType({
   name: 'DateTime',
   description:
@@ -118,24 +160,25 @@ export const DateTime = new GraphQLScalarType({
     'fraction digits (`2026-01-02T03:04:05.000Z`), whatever the vendor sent; finer digits are truncated, ' +
     'never rounded, and a vendor value that is not RFC 3339 fails its field with UPSTREAM_ERROR. ' +
     'Arguments accept any RFC 3339 timestamp with an offset and are normalised to UTC ' +
-    '(`2026-01-02T05:04:05+02:00` is sent upstream as `2026-01-02T03:04:05Z`); one with at most ' +
+    '(`2026-01-02T05:04:05+02:00` is sent upstream as `2026-01-02T03:04:05Z`), except instants outside ' +
+    'the years 0000–9999 in UTC and leap seconds (`:60`), which neither vendor represents; fraction ' +
+    'digits past nine are truncated to the nanosecond. One with at most ' +
     'millisecond precision stands for its whole millisecond, so a result fed back as a bound or an ' +
     '`equals` still selects its object.',
   specifiedByURL: 'https://datatracker.ietf.org/doc/html/rfc3339',
   serialize: (value) => {
-    if (value instanceof Date && !Number.isNaN(value.getTime())) return value.toISOString();
+    if (value instanceof Date) {
+      const time = value.getTime();
+      if (time >= EARLIEST && time < AFTER_LATEST) return value.toISOString();
+      throw unreadableTimestamp();
+    }
     const formatted = typeof value === 'string' ? formatDateTime(value) : undefined;
     if (formatted === undefined) throw unreadableTimestamp();
     return formatted;
   },
   parseValue: parseDateTime,
   parseLiteral: (ast) => {
-    if (ast.kind !== Kind.STRING) {
-      throw new GraphQLError('DateTime must be a string such as "2026-01-02T03:04:05.000Z".', {
-        extensions: { code: ErrorCode.BAD_USER_INPUT },
-        nodes: ast,
-      });
-    }
-    return parseDateTime(ast.value, ast);
+    // Any literal but a string is refused as a variable holding the same value would be.
+    return parseDateTime(ast.kind === Kind.STRING ? ast.value : valueFromASTUntyped(ast), ast);
   },
 });

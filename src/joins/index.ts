@@ -26,7 +26,10 @@ import {
 import {
   compilePodFilter,
   compilePodOrder,
+  isMetricUnavailable,
+  metricUnavailable,
   podConnectionCalls,
+  refuseBadMetricsWindow,
   type PodModel,
 } from '../vendors/runai/index.js';
 import { PageLimitError, type ConnectionResult } from '../pagination/connection.js';
@@ -236,7 +239,20 @@ export const joinResolvers: JoinResolvers = {
         (p) => (p.allocatedResources?.gpu ?? 0) > 0,
       );
       claimUtilizationCalls(ctx, pods, window);
-      const means = await Promise.all(pods.map((p) => ctx.runai.gpuUtilization(p, window)));
+      // The first pod (in order) whose series Run:ai left out is named, whichever answered first.
+      const settled = await Promise.allSettled(pods.map((p) => ctx.runai.gpuUtilization(p, window)));
+      const failed = settled.findIndex((s) => s.status === 'rejected');
+      if (failed >= 0) {
+        const error = (settled[failed] as PromiseRejectedResult).reason as unknown;
+        throw isMetricUnavailable(error)
+          ? metricUnavailable(
+              'GPU_UTILIZATION',
+              pods[failed]?.name,
+              'This utilization weighs every pod with allocated GPUs, so it is not answered.',
+            )
+          : error;
+      }
+      const means = settled.map((s) => (s.status === 'fulfilled' ? s.value : null));
       return weightedUtilization(
         pods.map((p, i) => ({ allocated: p.allocatedResources?.gpu ?? 0, utilization: means[i] ?? null })),
       );
@@ -316,7 +332,10 @@ export function joinCost(gpuScanBudget: number): CostTables {
       'Cluster.gpus': (call) => (call.parents > 0 ? scanCalls + firstPagesOfParentsCalls(call) : 0),
       'Query.fleetGpus': () => scanCalls + 1,
       // One metrics call per running pod with GPUs, at most the per-request budget over all fields.
-      'GpuCapacity.utilization': ({ parents }) => (parents > 0 ? GPU_UTILIZATION_MAX_PODS : 0),
+      'GpuCapacity.utilization': ({ args, parents }) => {
+        refuseBadMetricsWindow('GpuCapacity.utilization', args);
+        return parents > 0 ? GPU_UTILIZATION_MAX_PODS : 0;
+      },
       // Lookups by name, batched per arrival of the parents, 50 names a list (an unbatched name is a
       // GetCluster); the node pool a pod names is one list per 50 too, by name or by annotation.
       'NodePool.cluster': (call) => batchedLookupCalls(call, NAMES_PER_LOOKUP),

@@ -5,7 +5,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { GraphQLError, Kind } from 'graphql';
-import { DateTime, endOfMillisecond, formatDateTime, timeComparisons } from '../../src/graphql/date-time.js';
+import {
+  DateTime,
+  endOfMillisecond,
+  formatDateTime,
+  isAfter,
+  timeComparisons,
+} from '../../src/graphql/date-time.js';
 
 describe('output: formatDateTime / serialize', () => {
   it.each([
@@ -18,6 +24,11 @@ describe('output: formatDateTime / serialize', () => {
     ['2026-01-01T22:34:05.5-04:30', '2026-01-02T03:04:05.500Z'],
     ['2026-01-02t03:04:05z', '2026-01-02T03:04:05.000Z'],
     ['2024-02-29T00:00:00Z', '2024-02-29T00:00:00.000Z'],
+    ['2026-01-02T03:04:05.1234567891Z', '2026-01-02T03:04:05.123Z'],
+    ['0000-01-01T00:00:00Z', '0000-01-01T00:00:00.000Z'],
+    ['0099-06-01T00:00:00Z', '0099-06-01T00:00:00.000Z'],
+    ['9999-12-31T23:59:59.999999999Z', '9999-12-31T23:59:59.999Z'],
+    ['9999-12-31T23:59:59+01:00', '9999-12-31T22:59:59.000Z'],
   ])('%s → %s', (vendor, graph) => {
     expect(formatDateTime(vendor)).toBe(graph);
     expect(DateTime.serialize(vendor)).toBe(graph);
@@ -31,8 +42,10 @@ describe('output: formatDateTime / serialize', () => {
     ['2026-01-02T24:00:00Z'],
     ['2026-01-02T03:04:05'],
     ['2026-01-02 03:04:05Z'],
-    ['2026-01-02T03:04:05.1234567891Z'],
     ['2026-01-02T03:04:05+25:00'],
+    ['2016-12-31T23:59:60Z'],
+    ['9999-12-31T23:59:59-01:00'],
+    ['0000-01-01T00:00:00+01:00'],
   ])('%j is not an instant: undefined, and serialize throws UPSTREAM_ERROR', (vendor) => {
     expect(formatDateTime(vendor)).toBeUndefined();
     expect(() => DateTime.serialize(vendor)).toThrow(GraphQLError);
@@ -45,6 +58,10 @@ describe('output: formatDateTime / serialize', () => {
 
   it('writes a Date as the same format and refuses other values', () => {
     expect(DateTime.serialize(new Date(Date.UTC(2026, 0, 2, 3, 4, 5, 6)))).toBe('2026-01-02T03:04:05.006Z');
+    expect(() => DateTime.serialize(new Date(Date.parse('+010000-01-01T00:00:00Z')))).toThrow(GraphQLError);
+    expect(() => DateTime.serialize(new Date(Date.parse('-000001-12-31T23:59:59.999Z')))).toThrow(
+      GraphQLError,
+    );
     expect(() => DateTime.serialize(1767323045000)).toThrow(GraphQLError);
     expect(() => DateTime.serialize(new Date(Number.NaN))).toThrow(GraphQLError);
   });
@@ -57,6 +74,12 @@ describe('input: parseValue / parseLiteral', () => {
     ['2026-01-02T03:04:05.120Z', '2026-01-02T03:04:05.12Z'],
     ['2026-01-02T05:04:05.123456789+02:00', '2026-01-02T03:04:05.123456789Z'],
     ['2026-01-01T23:59:59.5-03:00', '2026-01-02T02:59:59.5Z'],
+    ['2026-01-02T03:04:05.1234567891234Z', '2026-01-02T03:04:05.123456789Z'],
+    ['0000-01-01T00:00:00Z', '0000-01-01T00:00:00Z'],
+    ['0001-01-01T00:30:00+01:00', '0000-12-31T23:30:00Z'],
+    ['0099-06-01T00:00:00Z', '0099-06-01T00:00:00Z'],
+    ['9999-12-31T23:59:59.999999999Z', '9999-12-31T23:59:59.999999999Z'],
+    ['9999-12-31T23:59:59+01:00', '9999-12-31T22:59:59Z'],
   ])('%s is sent as %s', (input, sent) => {
     expect(DateTime.parseValue(input)).toBe(sent);
     expect(DateTime.parseLiteral({ kind: Kind.STRING, value: input })).toBe(sent);
@@ -71,10 +94,43 @@ describe('input: parseValue / parseLiteral', () => {
     },
   );
 
-  it('refuses a literal that is not a string', () => {
-    expect(() => DateTime.parseLiteral({ kind: Kind.INT, value: '1' })).toThrow(
-      'DateTime must be a string such as "2026-01-02T03:04:05.000Z".',
+  it('refuses a literal that is not a string as a variable holding the same value', () => {
+    expect(() => DateTime.parseLiteral({ kind: Kind.INT, value: '5' })).toThrow(
+      'DateTime must be an RFC 3339 timestamp such as "2026-01-02T03:04:05.000Z", got 5.',
     );
+    expect(() => DateTime.parseValue(5)).toThrow(
+      'DateTime must be an RFC 3339 timestamp such as "2026-01-02T03:04:05.000Z", got 5.',
+    );
+  });
+
+  it.each([
+    [
+      '2016-12-31T23:59:60Z',
+      'DateTime "2016-12-31T23:59:60Z" is a leap second (seconds 60), which neither vendor represents; ' +
+        'give the instant as second 59 or the next minute.',
+    ],
+    [
+      '9999-12-31T23:59:59-01:00',
+      'DateTime "9999-12-31T23:59:59-01:00" falls outside the years 0000–9999 in UTC, which neither vendor ' +
+        'accepts; give an instant from "0000-01-01T00:00:00Z" to "9999-12-31T23:59:59.999999999Z".',
+    ],
+    [
+      '0000-01-01T00:00:00+01:00',
+      'DateTime "0000-01-01T00:00:00+01:00" falls outside the years 0000–9999 in UTC, which neither vendor ' +
+        'accepts; give an instant from "0000-01-01T00:00:00Z" to "9999-12-31T23:59:59.999999999Z".',
+    ],
+  ])('%s is refused with BAD_USER_INPUT saying why', (input, message) => {
+    for (const parse of [
+      () => DateTime.parseValue(input),
+      () => DateTime.parseLiteral({ kind: Kind.STRING, value: input }),
+    ]) {
+      expect(parse).toThrow(message);
+      try {
+        parse();
+      } catch (error) {
+        expect((error as GraphQLError).extensions).toEqual({ code: 'BAD_USER_INPUT' });
+      }
+    }
   });
 });
 
@@ -104,5 +160,19 @@ describe('conditions: timeComparisons', () => {
     const t = '2026-01-02T03:04:05.123456Z';
     expect(timeComparisons('equals', t)).toEqual([{ op: 'equals', value: t }]);
     expect(timeComparisons('atOrBefore', t)).toEqual([{ op: 'atOrBefore', value: t }]);
+  });
+});
+
+describe('order: isAfter', () => {
+  it.each([
+    ['2026-01-01T00:00:00.0009Z', '2026-01-01T00:00:00.0001Z', true],
+    ['2026-01-01T00:00:00.0001Z', '2026-01-01T00:00:00.0009Z', false],
+    ['2026-01-01T00:00:00.000000002Z', '2026-01-01T00:00:00.000000001Z', true],
+    ['2026-01-01T00:00:00.1Z', '2026-01-01T00:00:00.099999999Z', true],
+    ['2026-01-01T00:00:01Z', '2026-01-01T00:00:00.999999999Z', true],
+    ['2026-01-01T00:00:00.5Z', '2026-01-01T00:00:00.5Z', false],
+    ['2026-01-01T00:00:00Z', '2026-01-01T00:00:00.000000001Z', false],
+  ])('%s after %s: %s', (a, b, after) => {
+    expect(isAfter(a, b)).toBe(after);
   });
 });

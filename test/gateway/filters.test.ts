@@ -546,7 +546,7 @@ describe('overlong filter values', () => {
 });
 
 describe('a bad DateTime literal', () => {
-  it('is refused with the location of the literal', async () => {
+  it('is refused with the location of the literal and the code a variable gets', async () => {
     const query = `{ clusters(filter: {createdAfter: "yesterday"}) { nodes { name } } }`;
     expect(await gql(gw, query)).toEqual({
       status: 400,
@@ -555,7 +555,7 @@ describe('a bad DateTime literal', () => {
           message:
             'DateTime must be an RFC 3339 timestamp such as "2026-01-02T03:04:05.000Z", got "yesterday".',
           locations: [loc(query, '"yesterday"')],
-          extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+          extensions: { code: 'BAD_USER_INPUT' },
         },
       ],
     });

@@ -115,7 +115,7 @@ describe("Run:ai's 207 partial metrics answer", () => {
     const res = await gql(gw, POD_QUERY, { id, types, ...window });
     const why = (type: string) => ({
       message:
-        `Run:ai answered 207 (partial success) without ${type} for this pod: it is an advanced GPU metric, which ` +
+        `Run:ai answered 207 (partial success) without ${type} for pod ${JSON.stringify(pod.name)}: it is an advanced GPU metric, which ` +
         "Run:ai serves only with the 'Advanced GPU Metrics' feature flag enabled in its settings. The other series asked came back.",
       locations: [loc(POD_QUERY, 'metrics(')],
       path: ['node', 'metrics', types.indexOf(type)],
@@ -142,7 +142,7 @@ describe("Run:ai's 207 partial metrics answer", () => {
     expect(res.errors).toEqual([
       {
         message:
-          'Run:ai answered 207 (partial success) without GPU_MEMORY_USAGE_BYTES for this pod: Run:ai had no data for it ' +
+          `Run:ai answered 207 (partial success) without GPU_MEMORY_USAGE_BYTES for pod ${JSON.stringify(pod.name)}: Run:ai had no data for it ` +
           'over this window; ask again later or for another window. The other series asked came back.',
         locations: [loc(POD_QUERY, 'metrics(')],
         path: ['node', 'metrics', 0],
@@ -158,6 +158,28 @@ describe("Run:ai's 207 partial metrics answer", () => {
     gw.reset();
     const whole = await gql(gw, POD_QUERY, { id, types: ['GPU_UTILIZATION_PER_GPU'], ...window });
     expect(whole).toEqual({ status: 200, data: { node: { metrics: truth.map(asSeries) } } });
+  });
+
+  it('when no series asked came back, each error says so', async () => {
+    const pod = multiGpu();
+    const window = windowOf(pod);
+    const types = ['GPU_MEMORY_USAGE_BYTES', 'CPU_USAGE_CORES'];
+    gw.sims.runai.applySettings({ unavailableMetrics: types });
+    const id = globalId('Pod', `${pod.workloadId}/${pod.id}`);
+    const res = await gql(gw, POD_QUERY, { id, types, ...window });
+    expect(res).toEqual({
+      status: 200,
+      data: { node: { metrics: [null, null] } },
+      errors: types.map((type, index) => ({
+        message:
+          `Run:ai answered 207 (partial success) without ${type} for pod ${JSON.stringify(pod.name)}: Run:ai had no data ` +
+          'for it over this window; ask again later or for another window. None of the series asked came back.',
+        locations: [loc(POD_QUERY, 'metrics(')],
+        path: ['node', 'metrics', index],
+        extensions: { code: 'METRIC_UNAVAILABLE', upstream: 'runai', upstreamStatus: 207, metricType: type },
+      })),
+    });
+    expect(gw.requests('runai')).toEqual([workloadWalk(pod), metricsCall(pod, types, window, 20, 207)]);
   });
 });
 
@@ -211,9 +233,11 @@ describe('Pod.gpuUtilization', () => {
     const query = `query($id: ID!, $start: DateTime!, $end: DateTime!) { node(id: $id) { ... on Pod { podId gpuUtilization(start: $start, end: $end) } } }`;
     const res = await gql(gw, query, { id: globalId('Pod', `${pod.workloadId}/${pod.id}`), ...window });
     expect(res.data).toEqual({ node: { podId: pod.id, gpuUtilization: null } });
-    expect(res.errors?.map((e) => [e.path, e.extensions])).toEqual([
+    expect(res.errors?.map((e) => [e.path, e.message, e.extensions])).toEqual([
       [
         ['node', 'gpuUtilization'],
+        `Run:ai answered 207 (partial success) without GPU_UTILIZATION for pod ${JSON.stringify(pod.name)}: ` +
+          'Run:ai had no data for it over this window; ask again later or for another window.',
         { code: 'METRIC_UNAVAILABLE', upstream: 'runai', upstreamStatus: 207, metricType: 'GPU_UTILIZATION' },
       ],
     ]);
@@ -223,25 +247,24 @@ describe('Pod.gpuUtilization', () => {
     ]);
   });
 
-  it('refuses a window that ends before it starts, and samples past 1000, without a metrics call', async () => {
-    const res = await gql(
-      gw,
-      `{ pods(first: 1) { nodes { a: gpuUtilization(start: "2026-01-02T00:00:00Z", end: "2026-01-01T00:00:00Z") b: gpuUtilization(start: "2026-01-01T00:00:00Z", end: "2026-01-02T00:00:00Z", samples: 1001) } } }`,
-    );
-    expect(res.data).toEqual({ pods: { nodes: [{ a: null, b: null }] } });
-    expect(res.errors?.map((e) => [e.path, e.message, e.extensions])).toEqual([
-      [
-        ['pods', 'nodes', 0, 'a'],
-        '`start` must not be after `end`.',
-        { code: 'BAD_USER_INPUT', argument: 'start' },
-      ],
-      [
-        ['pods', 'nodes', 0, 'b'],
-        '`samples` must be between 0 and 1000, got 1001.',
-        { code: 'BAD_USER_INPUT', argument: 'samples' },
-      ],
-    ]);
-    expect(gw.calls().runai).toEqual({ list_pods: 1 });
+  it.each([
+    [
+      'gpuUtilization(start: "2026-01-02T00:00:00Z", end: "2026-01-01T00:00:00Z")',
+      'Pod.gpuUtilization: `start` must not be after `end`.',
+      'start',
+    ],
+    [
+      'gpuUtilization(start: "2026-01-01T00:00:00Z", end: "2026-01-02T00:00:00Z", samples: 1001)',
+      'Pod.gpuUtilization: `samples` must be from 1 to 1000, got 1001.',
+      'samples',
+    ],
+  ])('refuses the whole operation for %s, before any call', async (field, message, argument) => {
+    const res = await gql(gw, `{ pods(first: 1) { nodes { ${field} } } }`);
+    expect(res).toEqual({
+      status: 400,
+      errors: [{ message, extensions: { code: 'BAD_USER_INPUT', argument } }],
+    });
+    expect(gw.calls()).toEqual({ fireworks: {}, runai: {}, gitpod: {} });
   });
 });
 
@@ -336,27 +359,32 @@ describe('GpuCapacity.utilization', () => {
         },
       },
     });
-    expect(res.errors?.map((e) => [e.path, e.extensions])).toEqual([
+    // The pool's first pod is named, whichever pod's answer came first.
+    expect(res.errors?.map((e) => [e.path, e.message, e.extensions])).toEqual([
       [
         ['nodePool', 'gpus', 'utilization'],
+        `Run:ai answered 207 (partial success) without GPU_UTILIZATION for pod ${JSON.stringify(pods[0]!.name)}: ` +
+          'Run:ai had no data for it over this window; ask again later or for another window. ' +
+          'This utilization weighs every pod with allocated GPUs, so it is not answered.',
         { code: 'METRIC_UNAVAILABLE', upstream: 'runai', upstreamStatus: 207, metricType: 'GPU_UTILIZATION' },
       ],
     ]);
     expect(gw.calls().runai.get_workload_pod_metrics).toBe(pods.length);
   });
 
-  it('refuses a window that ends before it starts with BAD_USER_INPUT, without a metrics call', async () => {
+  it('refuses a window that ends before it starts with BAD_USER_INPUT, before any call', async () => {
     const query = `{ fleetGpus { utilization(start: "2026-01-02T00:00:00Z", end: "2026-01-01T00:00:00Z") } }`;
     const res = await gql(gw, query);
-    expect(res.data).toEqual({ fleetGpus: { utilization: null } });
-    expect(res.errors?.map((e) => [e.path, e.message, e.extensions])).toEqual([
-      [
-        ['fleetGpus', 'utilization'],
-        '`start` must not be after `end`.',
-        { code: 'BAD_USER_INPUT', argument: 'start' },
+    expect(res).toEqual({
+      status: 400,
+      errors: [
+        {
+          message: 'GpuCapacity.utilization: `start` must not be after `end`.',
+          extensions: { code: 'BAD_USER_INPUT', argument: 'start' },
+        },
       ],
-    ]);
-    expect(gw.calls().runai.get_workload_pod_metrics).toBeUndefined();
+    });
+    expect(gw.calls()).toEqual({ fireworks: {}, runai: {}, gitpod: {} });
   });
 
   it('past 100 pods per request the field fails with SCAN_BUDGET_EXCEEDED before any metrics call', async () => {

@@ -2,9 +2,10 @@
  * Timestamps the simulators never send: Fireworks is pointed at a rogue server answering
  * ListClusters with protojson's nanoseconds, an offset, lower-case letters and text that is not
  * RFC 3339. Every instant comes back as UTC with milliseconds, truncated; a value that is not an
- * instant fails only its own field with UPSTREAM_ERROR; and an instant the graph returned, fed back
- * as an inclusive bound, still selects a vendor value with finer digits (checked here at the
- * nanosecond, as a vendor that keeps them compares).
+ * instant (or falls outside the years 0000–9999 in UTC) fails only its own field with
+ * UPSTREAM_ERROR; and an instant the graph returned, fed back as an inclusive bound, still selects
+ * a vendor value with finer digits (checked here at the nanosecond, as a vendor that keeps them
+ * compares).
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -78,11 +79,16 @@ describe('vendor timestamps in any RFC 3339 form', () => {
       cluster('good', '2026-01-02T03:04:05Z'),
       cluster('words', 'yesterday'),
       cluster('feb30', '2026-02-30T00:00:00Z'),
+      cluster('year10000', '9999-12-31T23:59:59-01:00'),
+      cluster('yearminus1', '0000-01-01T00:00:00+01:00'),
+      cluster('leap', '2016-12-31T23:59:60Z'),
+      cluster('eleven', '2026-01-02T03:04:05.12345678912Z'),
     ];
     const query = '{ clusters(first: 10) { nodes { clusterId createdAt } } }';
     const error = (index: number) => ({
       message:
-        'The vendor sent a timestamp that is not RFC 3339; this field cannot be answered. The rest of the response is unaffected.',
+        'The vendor sent a timestamp that is not an RFC 3339 instant within the years 0000–9999; this field ' +
+        'cannot be answered. The rest of the response is unaffected.',
       locations: [loc(query, 'createdAt')],
       path: ['clusters', 'nodes', index, 'createdAt'],
       extensions: { code: 'UPSTREAM_ERROR' },
@@ -95,10 +101,14 @@ describe('vendor timestamps in any RFC 3339 form', () => {
             { clusterId: 'good', createdAt: '2026-01-02T03:04:05.000Z' },
             { clusterId: 'words', createdAt: null },
             { clusterId: 'feb30', createdAt: null },
+            { clusterId: 'year10000', createdAt: null },
+            { clusterId: 'yearminus1', createdAt: null },
+            { clusterId: 'leap', createdAt: null },
+            { clusterId: 'eleven', createdAt: '2026-01-02T03:04:05.123Z' },
           ],
         },
       },
-      errors: [error(1), error(2)],
+      errors: [error(1), error(2), error(3), error(4), error(5)],
     });
   });
 });

@@ -7,6 +7,7 @@
 import DataLoader from 'dataloader';
 import { GraphQLError } from 'graphql';
 import { badUserInput, endlessList, ErrorCode } from '../../errors.js';
+import { isAfter } from '../../graphql/date-time.js';
 import type { MetricSeries } from '../../generated/graphql.js';
 import {
   connectionBinding,
@@ -387,16 +388,20 @@ export function createRunaiApi({ session, selected }: VendorApiDeps<unknown>) {
         // A series Run:ai left out is an entry of its own; a failed call fails the whole field.
         types.map((type) =>
           seriesOf(pod, args, type).catch((error: unknown) => {
-            if (error instanceof GraphQLError && error.extensions.code === ErrorCode.METRIC_UNAVAILABLE) {
-              return [error];
-            }
+            if (isMetricUnavailable(error)) return type;
             throw error;
           }),
         ),
       );
-      return perType.flat();
+      // Each error is made here, as the loader's is shared by every field that asked the type.
+      const others = perType.some((entry) => typeof entry !== 'string')
+        ? 'The other series asked came back.'
+        : 'None of the series asked came back.';
+      return perType.flatMap((entry): (MetricSeries | GraphQLError)[] =>
+        typeof entry === 'string' ? [metricUnavailable(entry, pod.name, others)] : entry,
+      );
     },
-    /** Refuses a metrics window Run:ai would refuse (samples out of 0..1000, start after end). */
+    /** Refuses a metrics window the graph does not take (samples out of 1..1000, start after end). */
     checkMetricsWindow: checkWindow,
     /**
      * Pod.gpuUtilization: the mean of the pod's GPU_UTILIZATION samples over the window (percent),
@@ -404,7 +409,10 @@ export function createRunaiApi({ session, selected }: VendorApiDeps<unknown>) {
      */
     async gpuUtilization(pod: PodModel, window: MetricsWindow): Promise<number | null> {
       checkWindow(window);
-      const values = (await seriesOf(pod, window, 'GPU_UTILIZATION'))
+      const series = await seriesOf(pod, window, 'GPU_UTILIZATION').catch((error: unknown) => {
+        throw isMetricUnavailable(error) ? metricUnavailable('GPU_UTILIZATION', pod.name) : error;
+      });
+      const values = series
         .flatMap((series) => series.samples.map((sample) => sample.value))
         .filter((value): value is number => value !== null);
       // Rounded to 6 decimals, as the GPU sums are, so the figure is free of binary noise.
@@ -439,26 +447,31 @@ interface MetricsCallKey extends MetricsWindow {
   podId: string;
 }
 
-/** Refuses a sample count outside Run:ai's 0..1000 and a window that ends before it starts. */
-function checkWindow({ start, end, samples }: MetricsWindow): void {
-  if (!Number.isInteger(samples) || samples < 0 || samples > 1000) {
-    throw badUserInput(`\`samples\` must be between 0 and 1000, got ${samples}.`, { argument: 'samples' });
+/**
+ * Refuses a sample count outside 1..1000 (Run:ai reads 0 as its default, 20, which the graph
+ * would neither ask for nor count) and a window that ends before it starts, to the nanosecond.
+ */
+export function checkWindow({ start, end, samples }: MetricsWindow): void {
+  if (!Number.isInteger(samples) || samples < 1 || samples > 1000) {
+    throw badUserInput(`\`samples\` must be from 1 to 1000, got ${samples}.`, { argument: 'samples' });
   }
-  if (Date.parse(start) > Date.parse(end)) {
+  if (isAfter(start, end)) {
     throw badUserInput('`start` must not be after `end`.', { argument: 'start' });
   }
 }
 
 /**
- * The error in place of a series Run:ai's 207 (partial success) left out, naming the type and the
- * likely reason: the seed's feature flag for an advanced GPU metric, missing data otherwise.
+ * The error in place of a series Run:ai's 207 (partial success) left out, naming the type, the pod
+ * and the likely reason (the seed's feature flag for an advanced GPU metric, missing data
+ * otherwise); `context` says what the asking field makes of it.
  */
-function metricUnavailable(type: RunaiMetricType): GraphQLError {
+export function metricUnavailable(type: RunaiMetricType, pod?: string, context = ''): GraphQLError {
   const reason = isAdvancedGpuMetric(type)
     ? "it is an advanced GPU metric, which Run:ai serves only with the 'Advanced GPU Metrics' feature flag enabled in its settings"
     : 'Run:ai had no data for it over this window; ask again later or for another window';
+  const which = pod === undefined ? 'this pod' : `pod ${JSON.stringify(pod)}`;
   return new GraphQLError(
-    `Run:ai answered 207 (partial success) without ${type} for this pod: ${reason}. The other series asked came back.`,
+    `Run:ai answered 207 (partial success) without ${type} for ${which}: ${reason}.${context ? ` ${context}` : ''}`,
     {
       extensions: {
         code: ErrorCode.METRIC_UNAVAILABLE,
@@ -468,6 +481,11 @@ function metricUnavailable(type: RunaiMetricType): GraphQLError {
       },
     },
   );
+}
+
+/** Whether an error is a series Run:ai's 207 answer left out. */
+export function isMetricUnavailable(error: unknown): error is GraphQLError {
+  return error instanceof GraphQLError && error.extensions.code === ErrorCode.METRIC_UNAVAILABLE;
 }
 
 function asError(error: unknown): Error {

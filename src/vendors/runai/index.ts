@@ -3,11 +3,18 @@
  * gateway through the vendor contract. This file is the folder's public surface: the joins
  * module and the registry import nothing deeper.
  */
-import { notFound } from '../../errors.js';
+import { GraphQLError } from 'graphql';
+import { badUserInput, notFound } from '../../errors.js';
 import type { ConnectionCall } from '../../graphql/cost.js';
 import { runaiLiveSources } from './live.js';
 import { defineVendor } from '../contract.js';
-import { createRunaiApi, LEGACY_MAX_CLUSTERS, WORKLOAD_POD_CALLS, type RunaiApi } from './api.js';
+import {
+  checkWindow,
+  createRunaiApi,
+  LEGACY_MAX_CLUSTERS,
+  WORKLOAD_POD_CALLS,
+  type RunaiApi,
+} from './api.js';
 import { RUNAI } from './client.js';
 import { parsePodKey } from './model.js';
 import { runaiResolvers } from './resolvers.js';
@@ -16,6 +23,7 @@ import { createRunaiSimulator } from './simulator/index.js';
 import { isGpuOrder } from './filter.js';
 
 export type { RunaiApi, PodListRequest } from './api.js';
+export { isMetricUnavailable, metricUnavailable } from './api.js';
 export type { PodModel } from './model.js';
 export { compilePodFilter, compilePodOrder, filterValue } from './filter.js';
 
@@ -47,6 +55,19 @@ export function podConnectionCalls(call: ConnectionCall): number {
 }
 
 /** Run:ai, as the registry lists it. */
+/**
+ * Given a metrics field's arguments, throws the whole operation's refusal (HTTP 400) when their
+ * window is one the resolver would refuse: the cost estimate calls it, so no call is made first.
+ */
+export function refuseBadMetricsWindow(coordinate: string, args: Record<string, unknown>): void {
+  try {
+    checkWindow({ start: String(args.start), end: String(args.end), samples: args.samples as number });
+  } catch (error) {
+    if (!(error instanceof GraphQLError)) throw error;
+    throw badUserInput(`${coordinate}: ${error.message}`, { ...error.extensions, http: { status: 400 } });
+  }
+}
+
 export const runai = defineVendor<'runai', RunaiApi, Record<string, never>>({
   id: 'runai',
   label: RUNAI.label,
@@ -86,9 +107,10 @@ export const runai = defineVendor<'runai', RunaiApi, Record<string, never>>({
       // for a per-GPU type, and each series `samples` values: one node for the series and one per
       // sample, as a page counts.
       'Pod.metrics': ({ args, parents }) => {
+        refuseBadMetricsWindow('Pod.metrics', args);
         const types = Array.isArray(args.types) ? [...new Set(args.types as string[])] : [];
         const series = types.reduce((n, type) => n + (type.endsWith('_PER_GPU') ? GPUS_PER_POD : 1), 0);
-        const samples = typeof args.samples === 'number' ? Math.max(0, Math.min(1000, args.samples)) : 20;
+        const samples = typeof args.samples === 'number' ? Math.max(1, Math.min(1000, args.samples)) : 20;
         return parents * series * (1 + samples);
       },
     },
@@ -101,7 +123,10 @@ export const runai = defineVendor<'runai', RunaiApi, Record<string, never>>({
       'Pod.metrics': ({ args, parents }) =>
         Array.isArray(args.types) && args.types.length > 0 ? parents : 0,
       // The same call as Pod.metrics on the same window (then both count it: an upper bound).
-      'Pod.gpuUtilization': ({ parents }) => parents,
+      'Pod.gpuUtilization': ({ args, parents }) => {
+        refuseBadMetricsWindow('Pod.gpuUtilization', args);
+        return parents;
+      },
     },
     lookups: {
       // Pods are found by walking their workload's live pods and, when the pod is not among them,

@@ -202,8 +202,11 @@ export function parseTimestamp(raw: string): number | undefined {
     number,
     number,
   ];
-  const utc = Date.UTC(year, month - 1, day, hour, minute, second);
-  const check = new Date(utc);
+  // setUTCFullYear, not Date.UTC, which reads the years 0–99 as 1900–1999.
+  const check = new Date(0);
+  check.setUTCFullYear(year, month - 1, day);
+  check.setUTCHours(hour, minute, second, 0);
+  const utc = check.getTime();
   // Date.UTC rolls over (Feb 30 → Mar 2); a valid timestamp survives the round trip.
   if (
     check.getUTCFullYear() !== year ||
