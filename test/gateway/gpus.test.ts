@@ -15,6 +15,7 @@ import {
   type Fleet,
   type FireworksNodePoolRecord,
 } from '../helpers/ground-truth.js';
+import { GPUS_PER_NODE } from '../helpers/ground-truth.js';
 
 let gw: TestGateway;
 let fleet: Fleet;
@@ -26,27 +27,16 @@ beforeAll(async () => {
 afterAll(() => gw.stop());
 beforeEach(() => gw.reset());
 
-// The README's table, for the types the demo fleet uses.
-const PER_NODE: Record<string, number> = {
-  'p5.48xlarge': 8,
-  'p4d.24xlarge': 8,
-  'g6.12xlarge': 4,
-  'm7i.8xlarge': 0,
-  'a3-highgpu-8g': 8,
-  'a2-highgpu-8g': 8,
-  'g2-standard-48': 4,
-  'n2-standard-32': 0,
-};
 const r6 = (n: number) => Math.round(n * 1e6) / 1e6;
 
-function expectedPool(pool: FireworksNodePoolRecord, table: Record<string, number> = PER_NODE) {
+function expectedPool(pool: FireworksNodePoolRecord, table: Record<string, number> = GPUS_PER_NODE) {
   return expectedPoolOf(fleet, pool, table);
 }
 
 function expectedPoolOf(
   fleet: Fleet,
   pool: FireworksNodePoolRecord,
-  table: Record<string, number> = PER_NODE,
+  table: Record<string, number> = GPUS_PER_NODE,
 ) {
   const type = (pool.eksNodePool?.instanceType ?? pool.fakeNodePool?.machineType) as string;
   const perNode = type in table ? table[type]! : null;
@@ -167,7 +157,7 @@ describe('GPU capacity', () => {
   it('GPU_INSTANCE_TYPES overrides and extends the table', async () => {
     const custom = await startTestGateway({ GPU_INSTANCE_TYPES: '{"p5.48xlarge": 4, "m7i.8xlarge": 1}' });
     try {
-      const table = { ...PER_NODE, 'p5.48xlarge': 4, 'm7i.8xlarge': 1 };
+      const table = { ...GPUS_PER_NODE, 'p5.48xlarge': 4, 'm7i.8xlarge': 1 };
       const res = await custom.post({ query: `{ fleetGpus { ${FIELDS} } }` });
       expect(res.data).toEqual({ fleetGpus: sumOf(fleet.nodePools.map((p) => expectedPool(p, table))) });
     } finally {

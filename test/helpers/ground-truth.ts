@@ -53,6 +53,21 @@ export function endOfMillisecond(utc: string): string {
   return `${m[1]}.${(m[2] ?? '').padEnd(3, '0')}999999Z`;
 }
 
+/**
+ * GPUs per node of the instance and machine types the simulators give their pools, restated
+ * from the README's table (GPU capacity) rather than imported from the gateway.
+ */
+export const GPUS_PER_NODE: Readonly<Record<string, number>> = {
+  'p5.48xlarge': 8,
+  'p4d.24xlarge': 8,
+  'g6.12xlarge': 4,
+  'm7i.8xlarge': 0,
+  'a3-highgpu-8g': 8,
+  'a2-highgpu-8g': 8,
+  'g2-standard-48': 4,
+  'n2-standard-32': 0,
+};
+
 /** Code-unit string order (what `name` and `id` orders mean upstream). */
 export function byCodeUnit(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

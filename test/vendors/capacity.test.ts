@@ -12,18 +12,8 @@ import {
 } from '../../src/vendors/fireworks/simulator/data.js';
 import { generateRunaiData, type RunaiPod } from '../../src/vendors/runai/simulator/data.js';
 import { createRunaiMotion } from '../../src/vendors/runai/simulator/motion.js';
+import { GPUS_PER_NODE } from '../helpers/ground-truth.js';
 
-// The README's table (GPU capacity), for the types the simulators give their pools.
-const PER_NODE: Record<string, number> = {
-  'p5.48xlarge': 8,
-  'p4d.24xlarge': 8,
-  'g6.12xlarge': 4,
-  'm7i.8xlarge': 0,
-  'a3-highgpu-8g': 8,
-  'a2-highgpu-8g': 8,
-  'g2-standard-48': 4,
-  'n2-standard-32': 0,
-};
 const r6 = (n: number) => Math.round(n * 1e6) / 1e6;
 const gpusOf = (pods: readonly RunaiPod[]) =>
   r6(pods.reduce((s, p) => s + (p.allocatedResources?.gpu ?? 0), 0));
@@ -33,8 +23,8 @@ const holdsNode = (p: RunaiPod) =>
 
 function perNode(pool: FireworksNodePoolRecord): number {
   const type = (pool.eksNodePool?.instanceType ?? pool.fakeNodePool?.machineType) as string;
-  expect(Object.hasOwn(PER_NODE, type), type).toBe(true);
-  return PER_NODE[type] as number;
+  expect(Object.hasOwn(GPUS_PER_NODE, type), type).toBe(true);
+  return GPUS_PER_NODE[type] as number;
 }
 
 /** Given a world's options, returns each pool's capacity and the Run:ai pods on it. */
