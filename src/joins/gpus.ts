@@ -122,12 +122,13 @@ export function totalCapacity(pools: readonly GpuCapacityModel[]): GpuCapacityMo
   };
 }
 
-/** The error of a fleet with more pods or pools than the capacity plan reads. */
+/** The error of a fleet with more not-completed pods than the capacity walk reads. */
 export function capacityBudgetExceeded(what: string, budget: number): GraphQLError {
   return new GraphQLError(
     `${what}: GPU figures read the whole fleet's not-completed Run:ai pods in one walk per request ` +
       `(Run:ai cannot filter on several node pools at once), at most ${budget} pods (${gpuScanCalls(budget)} ` +
-      'list_pods calls, GPU_SCAN_BUDGET), and this fleet has more. An operator can raise GPU_SCAN_BUDGET ' +
+      `list_pods ${gpuScanCalls(budget) === 1 ? 'call' : 'calls'}, GPU_SCAN_BUDGET), and this fleet has more. ` +
+      'An operator can raise GPU_SCAN_BUDGET ' +
       '(each 500 pods is one more list_pods call per request asking GPU figures); until then, leave the gpus fields out.',
     { extensions: { code: ErrorCode.SCAN_BUDGET_EXCEEDED, scanBudget: budget, limit: 'GPU_SCAN_BUDGET' } },
   );

@@ -137,26 +137,24 @@ function prefetchCluster(ctx: GatewayContext, info: GraphQLResolveInfo, clusterR
 const runningPodsOfRequest = new WeakMap<GatewayContext, Promise<Map<string, PodModel[]>>>();
 
 function runningPodsByPool(ctx: GatewayContext, what: string): Promise<Map<string, PodModel[]>> {
+  const budget = ctx.join.gpuScanBudget;
   let found = runningPodsOfRequest.get(ctx);
   if (!found) {
-    const budget = ctx.join.gpuScanBudget;
-    found = ctx.runai.notCompletedPods(gpuScanCalls(budget)).then(
-      (pods) => {
-        const byPool = new Map<string, PodModel[]>();
-        for (const pod of pods) {
-          if (pod.phase !== 'RUNNING' || !pod.currentNodePoolId) continue;
-          const key = `${pod.clusterUuid.toLowerCase()}|${pod.currentNodePoolId}`;
-          byPool.set(key, [...(byPool.get(key) ?? []), pod]);
-        }
-        return byPool;
-      },
-      (error: unknown) => {
-        throw error instanceof PageLimitError ? capacityBudgetExceeded(what, budget) : error;
-      },
-    );
+    found = ctx.runai.notCompletedPods(gpuScanCalls(budget)).then((pods) => {
+      const byPool = new Map<string, PodModel[]>();
+      for (const pod of pods) {
+        if (pod.phase !== 'RUNNING' || !pod.currentNodePoolId) continue;
+        const key = `${pod.clusterUuid.toLowerCase()}|${pod.currentNodePoolId}`;
+        byPool.set(key, [...(byPool.get(key) ?? []), pod]);
+      }
+      return byPool;
+    });
     runningPodsOfRequest.set(ctx, found);
   }
-  return found;
+  // The walk is shared by the request's gpus fields; each names itself in the budget's error.
+  return found.catch((error: unknown) => {
+    throw error instanceof PageLimitError ? capacityBudgetExceeded(what, budget) : error;
+  });
 }
 
 /** The running pods each GPU figure counts, for its utilization. */

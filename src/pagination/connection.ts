@@ -243,7 +243,7 @@ export function assertCursorShape(
 
 function misplaced(argument: 'after' | 'before') {
   return badUserInput(
-    `\`${argument}\` belongs to another connection, or to this one with another filter or orderBy. ` +
+    `\`${argument}\` belongs to another connection, to the same field under another parent, or to this one with another filter or orderBy. ` +
       'Cursors only resume the connection and arguments that issued them: restart from the first page.',
     { argument },
   );

@@ -168,7 +168,7 @@ describe('pods ordered by GPUs', () => {
 
 describe('cursors of a GPU order', () => {
   const FOREIGN =
-    '`after` belongs to another connection, or to this one with another filter or orderBy. Cursors only resume the connection and arguments that issued them: restart from the first page.';
+    '`after` belongs to another connection, to the same field under another parent, or to this one with another filter or orderBy. Cursors only resume the connection and arguments that issued them: restart from the first page.';
   const INVALID =
     "`after` is not a valid cursor: it was altered or not issued by this gateway. Use a cursor from this connection's edges or pageInfo.";
   const QUERY = `query($after: String, $order: PodOrder) { pods(first: 2, after: $after, orderBy: $order) { nodes { id } } }`;

@@ -238,6 +238,22 @@ describe('GPU_SCAN_BUDGET: the one fleet walk per request is bounded, and an ope
     expect(big.calls().runai).toEqual({ list_pods: 10 });
   });
 
+  it('fields sharing the walk each name themselves in the error, after one walk of 10 calls', async () => {
+    big.reset();
+    const res = await big.query(
+      `query($n: String!) { fleetGpus { idle } nodePool(name: $n) { gpus { idle } } }`,
+      { n: pool().name },
+    );
+    expect(res.data).toEqual({ fleetGpus: null, nodePool: { gpus: null } });
+    // Errors come in the order the fields fail, which the shared walk does not fix.
+    const named = res.errors?.map((e) => [e.path, e.message.slice(0, e.message.indexOf(':'))]);
+    expect(named?.sort((a, b) => String(a[1]).localeCompare(String(b[1])))).toEqual([
+      [['fleetGpus'], 'fleetGpus'],
+      [['nodePool', 'gpus'], 'NodePool.gpus'],
+    ]);
+    expect(big.calls().runai).toEqual({ list_pods: 10 });
+  });
+
   it('with GPU_SCAN_BUDGET above the fleet, the same query answers the independent figures', async () => {
     const budget = Math.ceil((notCompleted + 1) / 500) * 500;
     const raised = await startTestGateway({ SIM_SCALE: '10', GPU_SCAN_BUDGET: String(budget) });

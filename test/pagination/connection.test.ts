@@ -358,7 +358,7 @@ describe('encodeCursor / decodeCursor', () => {
 
   describe('refuses a cursor issued for another binding', () => {
     const message =
-      '`after` belongs to another connection, or to this one with another filter or orderBy. ' +
+      '`after` belongs to another connection, to the same field under another parent, or to this one with another filter or orderBy. ' +
       'Cursors only resume the connection and arguments that issued them: restart from the first page.';
     it.each<[string, string]>([
       ['another filter', encodeCursor(OTHER_BINDING, { t: '', i: 0 })],
