@@ -62,6 +62,15 @@ export const LOOPBACK_ENV = {
   NODE_ENV: 'test',
 } as const;
 
+/**
+ * Starts a bare gateway on free loopback ports with its logs discarded, for tests that drive the
+ * process itself (production mode, HTTP limits, shutdown); `env` adds to or overrides the defaults.
+ */
+export async function startQuietGateway(env: Record<string, string>): Promise<Gateway> {
+  const config = loadConfig({ ...LOOPBACK_ENV, LOG_LEVEL: 'silent', ...env });
+  return startGateway(config, createLogger(config, new Writable({ write: (_c, _e, done) => done() })));
+}
+
 /** Starts a gateway in demo mode on free ports; `env` adds to or overrides the defaults. */
 export async function startTestGateway(env: Record<string, string> = {}): Promise<TestGateway> {
   const config = loadConfig({ ...LOOPBACK_ENV, LOG_LEVEL: 'debug', ...env });

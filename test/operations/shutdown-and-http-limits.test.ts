@@ -5,11 +5,9 @@
  * running at the end of the grace answers what it has with a coded error instead of a reset.
  */
 import { connect, type Socket } from 'node:net';
-import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
-import { createLogger } from '../../src/logging.js';
-import { startGateway, type Gateway } from '../../src/server.js';
+import type { Gateway } from '../../src/server.js';
+import { startQuietGateway } from '../helpers/gateway.js';
 
 let gateway: Gateway | undefined;
 afterEach(async () => {
@@ -18,20 +16,7 @@ afterEach(async () => {
 });
 
 async function start(env: Record<string, string>): Promise<Gateway> {
-  const config = loadConfig({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    SIM_FIREWORKS_PORT: '0',
-    SIM_RUNAI_PORT: '0',
-    SIM_GITPOD_PORT: '0',
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'silent',
-    ...env,
-  });
-  gateway = await startGateway(
-    config,
-    createLogger(config, new Writable({ write: (_c, _e, done) => done() })),
-  );
+  gateway = await startQuietGateway(env);
   return gateway;
 }
 
