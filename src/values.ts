@@ -26,3 +26,16 @@ export function hasControlCharacters(value: string): boolean {
     if (value.charCodeAt(i) < 0x20 || value.charCodeAt(i) === 0x7f) return true;
   return false;
 }
+
+/** Returns `text` parsed as a JSON object, or undefined when it is not valid JSON or not an object. */
+export function parseJsonObject(text: string): Record<string, unknown> | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+    ? (parsed as Record<string, unknown>)
+    : undefined;
+}

@@ -3,7 +3,7 @@
  * (through the configuration): which Run:ai cluster UUID is which Fireworks cluster, and how a
  * Fireworks node pool is named on Run:ai.
  */
-import { isAnnotationKey, isUuid } from '../values.js';
+import { isAnnotationKey, isUuid, parseJsonObject } from '../values.js';
 
 /** The node pool join key: the short id, or an annotation's value. */
 export type NodePoolKey = { kind: 'id' } | { kind: 'annotation'; key: string };
@@ -56,15 +56,9 @@ function gpuInstanceTypes(env: Env, fail: (message: string) => never): Record<st
   if (!raw) return {};
   const shape =
     'GPU_INSTANCE_TYPES must be a JSON object {"<instance or machine type>": <GPUs per node, 0..64>}';
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    fail(shape);
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) fail(shape);
+  const parsed = parseJsonObject(raw) ?? fail(shape);
   const table: Record<string, number> = {};
-  for (const [type, gpus] of Object.entries(parsed as object)) {
+  for (const [type, gpus] of Object.entries(parsed)) {
     if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(type)) {
       fail(`GPU_INSTANCE_TYPES key "${type.slice(0, 80)}" is not an instance or machine type`);
     }
@@ -80,16 +74,10 @@ function clusterMap(env: Env, fail: (message: string) => never): Record<string, 
   const raw = env.RUNAI_CLUSTER_MAP?.trim();
   if (!raw) return {};
   const shape = 'RUNAI_CLUSTER_MAP must be a JSON object {"<fireworks cluster id>": "<run:ai cluster uuid>"}';
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    fail(shape);
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) fail(shape);
+  const parsed = parseJsonObject(raw) ?? fail(shape);
   const map: Record<string, string> = {};
   const seen = new Set<string>();
-  for (const [cluster, uuid] of Object.entries(parsed as object)) {
+  for (const [cluster, uuid] of Object.entries(parsed)) {
     if (typeof uuid !== 'string' || !isUuid(uuid)) {
       fail(`RUNAI_CLUSTER_MAP["${cluster}"] must be a UUID, got ${JSON.stringify(uuid)}`);
     }

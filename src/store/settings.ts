@@ -4,6 +4,7 @@
  *
  * Each cache knob reads `<VENDOR>_<KNOB>` first, then `UPSTREAM_<KNOB>`, like the resilience knobs.
  */
+import { parseJsonObject } from '../values.js';
 
 /** How a vendor's answers are cached; a TTL of 0 turns the cache off for it. */
 export interface CachePolicy {
@@ -92,14 +93,8 @@ function byPath(env: Env, name: string, fail: Fail): CachePolicy['byPath'] {
   const raw = env[name]?.trim();
   if (!raw) return [];
   const shape = `${name} must be a JSON object {"<upstream path, * for one segment>": <TTL in ms>}`;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    fail(shape);
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) fail(shape);
-  return Object.entries(parsed as Record<string, unknown>).map(([pattern, ttlMs]) => {
+  const parsed = parseJsonObject(raw) ?? fail(shape);
+  return Object.entries(parsed).map(([pattern, ttlMs]) => {
     if (!/^\/[\x21-\x7e]*$/.test(pattern)) fail(`${name}: "${pattern}" must be a path starting with /`);
     if (typeof ttlMs !== 'number' || !Number.isInteger(ttlMs) || ttlMs < 0 || ttlMs > 86_400_000) {
       fail(`${name}["${pattern}"] must be an integer TTL from 0 to 86400000 ms`);
